@@ -1,0 +1,40 @@
+#pragma once
+// The engine's entry point: fit a batch of independent problems. A problem is one law on one
+// group's data (later also a bootstrap resample, a restart or a leaderboard entry); problems
+// run in parallel across cores and each draws its random numbers from its own Philox stream,
+// so the result does not depend on the thread count.
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "slfit/dataset.hpp"
+#include "slfit/law.hpp"
+#include "slfit/law_io.hpp"
+#include "slfit/objective.hpp"
+#include "slfit/options.hpp"
+#include "slfit/result.hpp"
+
+namespace slfit {
+
+struct Problem {
+  const Law* law = nullptr;
+  std::shared_ptr<const CompiledLaw> compiled;
+  const GroupData* data = nullptr;
+  ResolvedBounds bounds;
+  ObjectiveSpec objective;
+  FitOptions options;
+  std::uint64_t stream = 0;   // Philox stream of this problem's random draws
+};
+
+struct BatchOptions {
+  int threads = 0;            // 0: all cores
+};
+
+std::vector<FitResult> fit_batch(std::span<const Problem> problems, const BatchOptions& batch = {});
+
+// One problem on the calling thread; fit_batch calls this for each.
+FitResult fit_problem(const Problem& problem);
+
+}  // namespace slfit

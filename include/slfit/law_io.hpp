@@ -1,0 +1,49 @@
+#pragma once
+// Reading laws: the formula parser, JSON law files, built-in laws, and the resolution of
+// bound expressions against one group's data. Every error is an InputError whose message names
+// the source (file or "builtin:<name>"), the field, and for formulas the character.
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "slfit/dataset.hpp"
+#include "slfit/law.hpp"
+
+namespace slfit {
+
+// Parses formula text. Identifiers resolve to Var (index into vars) or Param (index into params);
+// anything else is an error naming the identifier. `context` prefixes messages, e.g.
+// "laws/mine.json: formula". Syntax errors quote the text with a caret under the character.
+Expr parse_expression(std::string_view text, const std::vector<std::string>& vars,
+                      const std::vector<std::string>& params, const std::string& context);
+
+// A law from JSON text (the law-file format in README.md); `source` names it in messages.
+Law parse_law(std::string_view json_text, const std::string& source);
+
+// A built-in name (see builtin_law_names) or a path to a JSON law file.
+Law load_law(const std::string& name_or_path);
+
+std::vector<std::string> builtin_law_names();
+// The JSON spec a built-in law is defined by; throws InputError for an unknown name.
+const std::string& builtin_law_json(const std::string& name);
+
+// Remaps variables to other CSV columns (`--map VAR=COL`) and optionally the target column.
+// Unknown variable names are an InputError.
+void override_columns(Law& law, const std::vector<std::pair<std::string, std::string>>& var_to_column,
+                      const std::string& target_column = "");
+
+// Bounds and initial point of every parameter for one group, evaluated from the law's bound
+// expressions over group_statistics(). Throws InputError naming the parameter (and the group)
+// when a bound is not finite or lower > upper. init is the spec's init (clipped to the bounds)
+// or the middle of the bounds.
+struct ResolvedBounds {
+  std::vector<double> lower;
+  std::vector<double> upper;
+  std::vector<double> init;
+};
+std::vector<double> group_statistics(const GroupData& group);
+ResolvedBounds resolve_bounds(const Law& law, const GroupData& group);
+
+}  // namespace slfit

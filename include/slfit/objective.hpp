@@ -1,0 +1,46 @@
+#pragma once
+// A law compiled once into an evaluation program, and that program bound to one group's data:
+// the objective and its exact gradient (reverse mode over the AST, no finite differences).
+
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "slfit/dataset.hpp"
+#include "slfit/law.hpp"
+
+namespace slfit {
+
+class CompiledLaw;  // the law's evaluation program (host/law/program.hpp)
+
+// Compiles the law's AST. Compile once per law; share the result across groups and threads.
+std::shared_ptr<const CompiledLaw> compile_law(const Law& law);
+
+// Predictions of a compiled law for every row of `data` (rows read for the law's variables).
+// Non-finite predictions are returned as they are.
+std::vector<double> predict(const CompiledLaw& law, const GroupData& data,
+                            std::span<const double> params);
+
+// The objective of one law on one group. Holds scratch space: use one instance per thread.
+class Objective {
+ public:
+  Objective(std::shared_ptr<const CompiledLaw> law, const GroupData& data, const ObjectiveSpec& spec);
+  ~Objective();
+  Objective(Objective&&) noexcept;
+  Objective& operator=(Objective&&) noexcept;
+
+  int num_params() const;
+  std::size_t num_points() const;
+
+  // The objective; +inf when any prediction (or, in log space, any log) is not finite.
+  double value(std::span<const double> params);
+  // The same value, and its gradient into `grad` (left unspecified when the value is +inf).
+  double value_and_gradient(std::span<const double> params, std::span<double> grad);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace slfit

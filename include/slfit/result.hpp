@@ -1,0 +1,41 @@
+#pragma once
+// What a fit returns. Every field is written to the JSON output (README.md, "Output").
+
+#include <string>
+#include <vector>
+
+namespace slfit {
+
+enum class FitStatus {
+  Converged,      // DE met its tolerance, or the pipeline's local search met its tolerance
+  MaxIter,        // DE stopped at maxiter; the refined point is still the best found
+  NoFiniteValue,  // every candidate evaluated gave a non-finite objective
+};
+const char* to_string(FitStatus status);
+
+struct DEReport {
+  bool ran = false;
+  int generations = 0;
+  long long evaluations = 0;
+  bool converged = false;
+  double best = 0.0;             // the DE's own best energy, before refinement
+};
+
+struct LbfgsbReport {
+  bool ran = false;
+  int runs = 0;                  // L-BFGS-B runs (the seed pipeline runs up to three)
+  int iterations = 0;            // summed over runs
+  long long evaluations = 0;     // objective+gradient evaluations, summed over runs
+  std::string status;            // of the last run: "converged: ftol", "max iterations", ...
+};
+
+struct FitResult {
+  std::vector<double> params;
+  double objective = 0.0;
+  FitStatus status = FitStatus::Converged;
+  DEReport de;
+  LbfgsbReport lbfgsb;
+  double seconds = 0.0;
+};
+
+}  // namespace slfit
