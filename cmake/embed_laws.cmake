@@ -1,5 +1,6 @@
 # Writes a C++ source that holds each built-in law's JSON spec, keyed by the file's stem.
-# Invoked as: cmake -DOUT=<file.cpp> -DLAWS=<a.json;b.json> -P embed_laws.cmake
+# Invoked as: cmake -DOUT=<file.cpp> -DLAWS=<a.json|b.json> -P embed_laws.cmake
+string(REPLACE "|" ";" LAWS "${LAWS}")
 set(body "// Generated from host/law/builtin/*.json by cmake/embed_laws.cmake. Do not edit.\n")
 string(APPEND body "#include <map>\n#include <string>\n\nnamespace slfit::detail {\n\n")
 string(APPEND body "const std::map<std::string, std::string>& builtin_law_specs() {\n")

@@ -32,6 +32,11 @@ struct BatchOptions {
   int threads = 0;            // 0: all cores
 };
 
+// One problem per group of `data` (the law's objective, bounds resolved per group), with
+// stream = group index, so group k draws the same numbers whatever else is in the batch.
+std::vector<Problem> make_group_problems(const Law& law, std::shared_ptr<const CompiledLaw> compiled,
+                                         const Dataset& data, const FitOptions& options);
+
 std::vector<FitResult> fit_batch(std::span<const Problem> problems, const BatchOptions& batch = {});
 
 // One problem on the calling thread; fit_batch calls this for each.

@@ -1,0 +1,136 @@
+// slfit fit: fits a law to every group of a CSV file, optionally scoring it on a test split.
+
+#include <chrono>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include <boost/program_options.hpp>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "cli/fit_options.hpp"
+#include "cli/parse_util.hpp"
+#include "engine/metrics.hpp"
+#include "io/atomic_file.hpp"
+#include "io/csv.hpp"
+#include "io/fit_json.hpp"
+#include "slfit/error.hpp"
+#include "slfit/fit.hpp"
+
+namespace po = boost::program_options;
+
+namespace slfit::cli {
+namespace {
+
+struct FitArgs {
+  std::string data, law, group, target, test, out, format;
+  std::vector<std::string> maps;
+  FitOptions options;
+  int threads = 0;
+};
+
+// Predictions of every test group by the fit of the training group of the same name,
+// concatenated in test-file order, and scored as SLDBench does.
+Scores score_test_split(const Dataset& test, const Dataset& train, const CompiledLaw& compiled,
+                        const std::vector<FitResult>& fits) {
+  std::map<std::string, std::size_t> fit_of_group;
+  for (std::size_t g = 0; g < train.groups.size(); ++g) fit_of_group[train.groups[g].name] = g;
+  std::vector<double> targets, predictions;
+  for (const GroupData& group : test.groups) {
+    const auto found = fit_of_group.find(group.name);
+    if (found == fit_of_group.end())
+      throw InputError(test.source + ":" + std::to_string(group.lines.front()) + ": group '" + group.name +
+                       "' does not appear in the training data " + train.source);
+    const std::vector<double> p = predict(compiled, group, fits[found->second].params);
+    predictions.insert(predictions.end(), p.begin(), p.end());
+    targets.insert(targets.end(), group.target.begin(), group.target.end());
+  }
+  return score(targets, predictions);
+}
+
+std::string format_json(const Law& law, const CompiledLaw& compiled, const Dataset& train,
+                        const std::vector<FitResult>& fits, const Scores* test, const FitArgs& a,
+                        double seconds) {
+  nlohmann::ordered_json j;
+  j["law"] = law.name;
+  j["formula"] = law.formula;
+  j["param_names"] = law.param_names();
+  j["pipeline"] = a.options.pipeline == Pipeline::Seed ? "seed" : "de";
+  j["seed"] = a.options.seed;
+  j["backend"] = "cpu";
+  j["fits"] = nlohmann::ordered_json::array();
+  for (std::size_t g = 0; g < fits.size(); ++g) j["fits"].push_back(fit_to_json(law, compiled, train.groups[g], fits[g]));
+  if (test) j["test"] = {{"r2", test->r2}, {"nmse", test->nmse}, {"nmae", test->nmae}, {"n", test->n}};
+  j["seconds"] = seconds;
+  return j.dump(2) + "\n";
+}
+
+std::string format_csv(const Law& law, const CompiledLaw& compiled, const Dataset& train,
+                       const std::vector<FitResult>& fits, const Scores* test) {
+  std::ostringstream out;
+  out.precision(17);
+  out << "group,n";
+  for (const std::string& name : law.param_names()) out << ',' << csv_field(name);
+  out << ",objective,r2_train,status,de_generations,de_evaluations,lbfgsb_iterations,lbfgsb_status,seconds"
+         ",test_r2,test_nmse,test_nmae\n";
+  for (std::size_t g = 0; g < fits.size(); ++g) {
+    const nlohmann::ordered_json f = fit_to_json(law, compiled, train.groups[g], fits[g]);
+    out << csv_field(train.groups[g].name) << ',' << train.groups[g].size();
+    for (double p : fits[g].params) out << ',' << p;
+    out << ',' << fits[g].objective << ',' << csv_number(f["r2_train"]) << ',' << to_string(fits[g].status) << ','
+        << fits[g].de.generations << ',' << fits[g].de.evaluations << ',' << fits[g].lbfgsb.iterations << ','
+        << csv_field(fits[g].lbfgsb.status) << ',' << fits[g].seconds;
+    if (test) out << ',' << test->r2 << ',' << test->nmse << ',' << test->nmae;
+    else out << ",,,";
+    out << '\n';
+  }
+  return out.str();
+}
+
+}  // namespace
+
+int run_fit(const std::vector<std::string>& args) {
+  FitArgs a;
+  po::options_description io("slfit fit: fit a scaling law to every group of a CSV file\n\n"
+                             "Usage: slfit fit --data FILE --law LAW [options]\n\nInput and output");
+  io.add_options()
+    ("help,h", "show this help")
+    ("data", po::value(&a.data)->required(), "training data (CSV with a header row)")
+    ("law", po::value(&a.law)->required(), "a built-in law (see 'slfit laws') or a JSON law file")
+    ("group", po::value(&a.group), "column whose values split the data into groups fitted separately")
+    ("map", po::value(&a.maps)->composing(), "VAR=COL: read the law's input VAR from column COL (repeatable)")
+    ("target", po::value(&a.target), "column holding the observed values (default: the law's target)")
+    ("test", po::value(&a.test), "held-out data scored with SLDBench's r2, nmse and nmae")
+    ("out", po::value(&a.out)->default_value("-"), "output file, written atomically; - for stdout")
+    ("format", po::value(&a.format), "json or csv (default: csv for a .csv --out, else json)");
+  po::options_description all;
+  all.add(io).add(fitting_options(a.options, a.threads));
+
+  po::variables_map vm;
+  if (!parse_command_line(args, all, vm)) return 0;
+  finish_fitting_options(vm, a.options);
+  const std::string format = resolve_format(a.format, a.out);
+
+  const auto start = std::chrono::steady_clock::now();
+  Law law = load_law(a.law);
+  override_columns(law, parse_assignments(a.maps, "--map"), a.target);
+  const ColumnSelection columns{law.columns, law.target, a.group};
+  const Dataset train = read_dataset(a.data, columns, law.params.size());
+  std::optional<Dataset> test;
+  if (!a.test.empty()) test = read_dataset(a.test, columns, 1);
+
+  const std::shared_ptr<const CompiledLaw> compiled = compile_law(law);
+  const std::vector<Problem> problems = make_group_problems(law, compiled, train, a.options);
+  const std::vector<FitResult> fits = fit_batch(problems, BatchOptions{a.threads});
+
+  std::optional<Scores> scores;
+  if (test) scores = score_test_split(*test, train, *compiled, fits);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const Scores* test_scores = scores ? &*scores : nullptr;
+  write_output(a.out, format == "csv" ? format_csv(law, *compiled, train, fits, test_scores)
+                                      : format_json(law, *compiled, train, fits, test_scores, a, seconds));
+  return 0;
+}
+
+}  // namespace slfit::cli

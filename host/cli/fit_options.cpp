@@ -1,0 +1,39 @@
+#include "cli/fit_options.hpp"
+
+#include "optim/differential_evolution.hpp"
+#include "optim/lbfgsb.hpp"
+#include "slfit/error.hpp"
+
+namespace po = boost::program_options;
+
+namespace slfit::cli {
+
+po::options_description fitting_options(FitOptions& o, int& threads) {
+  po::options_description d("Fitting options");
+  d.add_options()
+    ("pipeline", po::value<std::string>()->default_value("de"),
+     "de: differential evolution, then L-BFGS-B from its best point; "
+     "seed: the seed program's fit_scaling_law step by step")
+    ("popsize", po::value(&o.de.popsize)->default_value(o.de.popsize), "DE population = max(5, popsize x parameters)")
+    ("maxiter", po::value(&o.de.maxiter)->default_value(o.de.maxiter), "DE generations at most")
+    ("tol", po::value(&o.de.tol)->default_value(o.de.tol, "1e-11"), "DE relative tolerance on the energies' spread")
+    ("atol", po::value(&o.de.atol)->default_value(o.de.atol, "1e-11"), "DE absolute tolerance on the energies' spread")
+    ("ftol", po::value(&o.refine.ftol)->default_value(o.refine.ftol, "1e-12"), "L-BFGS-B relative reduction tolerance")
+    ("gtol", po::value(&o.refine.gtol)->default_value(o.refine.gtol, "1e-10"), "L-BFGS-B projected-gradient tolerance")
+    ("lbfgs-maxiter", po::value(&o.refine.maxiter)->default_value(o.refine.maxiter), "L-BFGS-B iterations at most")
+    ("seed", po::value(&o.seed)->default_value(o.seed), "seed of the Philox random streams")
+    ("threads", po::value(&threads)->default_value(0), "worker threads (0: all cores)");
+  return d;
+}
+
+void finish_fitting_options(const po::variables_map& vm, FitOptions& o) {
+  const std::string pipeline = vm["pipeline"].as<std::string>();
+  if (pipeline == "de") o.pipeline = Pipeline::De;
+  else if (pipeline == "seed") o.pipeline = Pipeline::Seed;
+  else throw InputError("--pipeline: '" + pipeline + "' is not one of: de, seed");
+  validate(o.de);
+  validate(o.refine);
+  if (vm["threads"].as<int>() < 0) throw InputError("--threads must be >= 0");
+}
+
+}  // namespace slfit::cli

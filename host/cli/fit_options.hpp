@@ -1,0 +1,16 @@
+#pragma once
+// The fitting options shared by every command that fits (fit, and later bootstrap and rescore):
+// one options_description, one reader into FitOptions.
+
+#include <boost/program_options.hpp>
+
+#include "slfit/options.hpp"
+
+namespace slfit::cli {
+
+boost::program_options::options_description fitting_options(FitOptions& options, int& threads);
+
+// Reads --pipeline (held as text by fitting_options) and validates every optimizer option.
+void finish_fitting_options(const boost::program_options::variables_map& vm, FitOptions& options);
+
+}  // namespace slfit::cli

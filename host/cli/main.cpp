@@ -1,0 +1,47 @@
+// slfit: batch fitting of scaling laws. Dispatches to a subcommand and maps failures to exit
+// codes: 2 for bad input or usage (the message names the file and place), 1 for anything else.
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.hpp"
+#include "slfit/error.hpp"
+
+namespace {
+
+constexpr const char* kUsage =
+    "slfit " SLFIT_VERSION ": fit scaling laws to many data sets at once\n\n"
+    "Usage: slfit <command> [options]\n\n"
+    "Commands:\n"
+    "  fit    fit a law to every group of a CSV file (and score it on a test split)\n"
+    "  laws   list the built-in laws\n\n"
+    "'slfit <command> --help' describes a command's options.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::cout << kUsage;
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "--version") {
+    std::cout << "slfit " SLFIT_VERSION "\n";
+    return 0;
+  }
+  const std::string command = args[0];
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  try {
+    if (command == "fit") return slfit::cli::run_fit(rest);
+    if (command == "laws") return slfit::cli::run_laws(rest);
+    std::cerr << "slfit: unknown command '" << command << "'\n\n" << kUsage;
+    return 2;
+  } catch (const slfit::InputError& e) {
+    std::cerr << "slfit " << command << ": error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "slfit " << command << ": failed: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,63 @@
+#include "cli/parse_util.hpp"
+
+#include <iostream>
+#include <sstream>
+
+#include "slfit/error.hpp"
+
+namespace po = boost::program_options;
+
+namespace slfit::cli {
+
+bool parse_command_line(const std::vector<std::string>& args, const po::options_description& options,
+                        po::variables_map& vm) {
+  try {
+    po::store(po::command_line_parser(args).options(options).run(), vm);
+    if (vm.count("help")) {
+      std::cout << options << "\n";
+      return false;
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw InputError(std::string(e.what()) + " (see --help)");
+  }
+  return true;
+}
+
+std::vector<std::pair<std::string, std::string>> parse_assignments(const std::vector<std::string>& items,
+                                                                   const std::string& flag) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const std::string& item : items) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == item.size())
+      throw InputError(flag + ": '" + item + "' is not of the form NAME=VALUE");
+    out.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+  }
+  return out;
+}
+
+std::string resolve_format(const std::string& format, const std::string& out) {
+  if (format.empty()) return out.size() > 4 && out.ends_with(".csv") ? "csv" : "json";
+  if (format != "json" && format != "csv") throw InputError("--format: '" + format + "' is not one of: json, csv");
+  return format;
+}
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + '"';
+}
+
+std::string csv_number(const nlohmann::ordered_json& value) {
+  if (value.is_null()) return "";
+  std::ostringstream s;
+  s.precision(17);
+  s << value.get<double>();
+  return s.str();
+}
+
+}  // namespace slfit::cli

@@ -1,0 +1,31 @@
+#pragma once
+// Small pieces every command's argument handling and text output shares.
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <boost/program_options.hpp>
+#include <nlohmann/json.hpp>
+
+namespace slfit::cli {
+
+// Parses args into vm and notifies. Returns false when --help was asked for (the help has then
+// been printed to stdout). Usage errors become InputError.
+bool parse_command_line(const std::vector<std::string>& args,
+                        const boost::program_options::options_description& options,
+                        boost::program_options::variables_map& vm);
+
+// "NAME=VALUE" items, split at the first '='; `flag` names the option in messages.
+std::vector<std::pair<std::string, std::string>> parse_assignments(const std::vector<std::string>& items,
+                                                                   const std::string& flag);
+
+// "json" or "csv": the explicit --format, else csv for an --out ending in .csv, else json.
+std::string resolve_format(const std::string& format, const std::string& out);
+
+// A CSV field, quoted when it holds a comma, a quote or a line break.
+std::string csv_field(const std::string& text);
+// A JSON number as CSV text; null (an undefined metric) as an empty field.
+std::string csv_number(const nlohmann::ordered_json& value);
+
+}  // namespace slfit::cli

@@ -1,0 +1,32 @@
+#include "engine/metrics.hpp"
+
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+namespace slfit {
+
+Scores score(std::span<const double> targets, std::span<const double> predictions) {
+  if (targets.size() != predictions.size() || targets.empty())
+    throw std::invalid_argument("score: targets and predictions must be non-empty and of equal length");
+  const double n = static_cast<double>(targets.size());
+  double mean = 0.0;
+  for (double y : targets) mean += y;
+  mean /= n;
+  double variance = 0.0, deviation = 0.0, squared_error = 0.0, absolute_error = 0.0;
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    variance += (targets[i] - mean) * (targets[i] - mean);
+    deviation += std::abs(targets[i] - mean);
+    squared_error += (predictions[i] - targets[i]) * (predictions[i] - targets[i]);
+    absolute_error += std::abs(predictions[i] - targets[i]);
+  }
+  constexpr double kUndefined = std::numeric_limits<double>::quiet_NaN();
+  Scores s;
+  s.n = targets.size();
+  s.nmse = variance > 0.0 ? squared_error / variance : kUndefined;
+  s.nmae = deviation > 0.0 ? absolute_error / deviation : kUndefined;
+  s.r2 = 1.0 - s.nmse;
+  return s;
+}
+
+}  // namespace slfit

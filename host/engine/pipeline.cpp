@@ -1,0 +1,128 @@
+// The two fitting pipelines over one problem. Both work on the problem's Objective and return
+// the best point any stage reached; no stage can make the result worse.
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <span>
+
+#include "optim/differential_evolution.hpp"
+#include "optim/lbfgsb.hpp"
+#include "slfit/fit.hpp"
+
+namespace slfit {
+namespace {
+
+// scipy.optimize.minimize's L-BFGS-B defaults, which differential_evolution's polish uses.
+constexpr LbfgsbOptions kScipyPolish{2.220446049250313e-09, 1e-5, 15000, 10, 20};
+// The seed program's local searches.
+constexpr LbfgsbOptions kSeedLocal{1e-11, 1e-9, 1000, 10, 20};
+constexpr LbfgsbOptions kSeedFineTune{1e-12, 1e-10, 1000, 10, 20};
+// The seed only runs its global search when the local fit's MSE is above this.
+constexpr double kSeedGlobalThreshold = 0.005;
+
+// Tracks the best point over the stages of a pipeline and what each stage reported.
+class Stages {
+ public:
+  explicit Stages(Objective& objective) : objective_(objective) {}
+
+  DEOutcome run_de(const Problem& p, const DEOptions& options) {
+    const EnergyFunction energy = [this](std::span<const double> x) { return objective_.value(x); };
+    DEOutcome de = differential_evolution(energy, p.bounds.lower, p.bounds.upper, options, p.options.seed, p.stream);
+    result_.de = {true, de.generations, de.evaluations, de.converged, de.best_energy};
+    return de;
+  }
+
+  LbfgsbOutcome run_lbfgsb(const Problem& p, std::span<const double> x0, const LbfgsbOptions& options) {
+    const GradientFunction f = [this](std::span<const double> x, std::span<double> g) {
+      return objective_.value_and_gradient(x, g);
+    };
+    LbfgsbOutcome local = minimize_lbfgsb(f, x0, p.bounds.lower, p.bounds.upper, options);
+    result_.lbfgsb.ran = true;
+    ++result_.lbfgsb.runs;
+    result_.lbfgsb.iterations += local.iterations;
+    result_.lbfgsb.evaluations += local.evaluations;
+    result_.lbfgsb.status = local.status;
+    return local;
+  }
+
+  // Takes x when it is strictly better than the best so far.
+  void offer(std::span<const double> x, double f) {
+    if (f < best_ || result_.params.empty()) {
+      best_ = f;
+      result_.params.assign(x.begin(), x.end());
+    }
+  }
+
+  double best() const { return best_; }
+  FitResult& result() { return result_; }
+
+ private:
+  Objective& objective_;
+  FitResult result_;
+  double best_ = std::numeric_limits<double>::infinity();
+};
+
+FitResult run_de_pipeline(const Problem& p, Stages& stages) {
+  const DEOutcome de = stages.run_de(p, p.options.de);
+  stages.offer(de.best, de.best_energy);
+  if (std::isfinite(de.best_energy)) {
+    const LbfgsbOutcome local = stages.run_lbfgsb(p, de.best, p.options.refine);
+    stages.offer(local.x, local.f);
+  }
+  FitResult& r = stages.result();
+  r.status = de.converged ? FitStatus::Converged : FitStatus::MaxIter;
+  return r;
+}
+
+// The seed program's fit_scaling_law: a local search from the data-driven start; a global search
+// (scipy DE with its default polish, then a local polish) only when that local fit is poor;
+// otherwise a finer local search. Each later stage is kept only when strictly better.
+FitResult run_seed_pipeline(const Problem& p, Stages& stages, Objective& objective) {
+  const LbfgsbOutcome first = stages.run_lbfgsb(p, p.bounds.init, kSeedLocal);
+  const std::vector<double>& start = first.converged ? first.x : p.bounds.init;
+  stages.offer(start, objective.value(start));
+
+  bool converged = first.converged;
+  if (stages.best() > kSeedGlobalThreshold) {
+    const DEOutcome de = stages.run_de(p, p.options.de);
+    std::vector<double> global = de.best;
+    double global_f = de.best_energy;
+    if (std::isfinite(de.best_energy)) {
+      const LbfgsbOutcome polish = stages.run_lbfgsb(p, de.best, kScipyPolish);
+      if (polish.f < global_f) {
+        global = polish.x;
+        global_f = polish.f;
+      }
+    }
+    converged = de.converged;
+    if (global_f < stages.best()) {
+      stages.offer(global, global_f);
+      const LbfgsbOutcome refined = stages.run_lbfgsb(p, global, kSeedLocal);
+      stages.offer(refined.x, refined.f);
+    }
+  } else {
+    const LbfgsbOutcome fine = stages.run_lbfgsb(p, stages.result().params, kSeedFineTune);
+    stages.offer(fine.x, fine.f);
+    converged = converged || fine.converged;
+  }
+  FitResult& r = stages.result();
+  r.status = converged ? FitStatus::Converged : FitStatus::MaxIter;
+  return r;
+}
+
+}  // namespace
+
+FitResult fit_problem(const Problem& problem) {
+  const auto start = std::chrono::steady_clock::now();
+  Objective objective(problem.compiled, *problem.data, problem.objective);
+  Stages stages(objective);
+  FitResult result = problem.options.pipeline == Pipeline::Seed ? run_seed_pipeline(problem, stages, objective)
+                                                                : run_de_pipeline(problem, stages);
+  result.objective = stages.best();
+  if (!std::isfinite(result.objective)) result.status = FitStatus::NoFiniteValue;
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+}  // namespace slfit

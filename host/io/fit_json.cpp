@@ -1,0 +1,33 @@
+#include "io/fit_json.hpp"
+
+#include "engine/metrics.hpp"
+
+namespace slfit {
+
+nlohmann::ordered_json fit_to_json(const Law& law, const CompiledLaw& compiled, const GroupData& group,
+                                   const FitResult& fit) {
+  nlohmann::ordered_json params = nlohmann::ordered_json::object();
+  for (std::size_t k = 0; k < law.params.size(); ++k) params[law.params[k].name] = fit.params[k];
+
+  const std::vector<double> predictions = predict(compiled, group, fit.params);
+  nlohmann::ordered_json j;
+  j["group"] = group.name;
+  j["n"] = group.size();
+  j["params"] = std::move(params);
+  j["objective"] = fit.objective;
+  j["r2_train"] = score(group.target, predictions).r2;
+  j["status"] = to_string(fit.status);
+  j["de"] = {{"ran", fit.de.ran},
+             {"generations", fit.de.generations},
+             {"evaluations", fit.de.evaluations},
+             {"converged", fit.de.converged},
+             {"best", fit.de.best}};
+  j["lbfgsb"] = {{"runs", fit.lbfgsb.runs},
+                 {"iterations", fit.lbfgsb.iterations},
+                 {"evaluations", fit.lbfgsb.evaluations},
+                 {"status", fit.lbfgsb.status}};
+  j["seconds"] = fit.seconds;
+  return j;
+}
+
+}  // namespace slfit

@@ -1,0 +1,18 @@
+#pragma once
+// The JSON form of one fit, shared by every command that reports fits (README.md, "Output").
+
+#include <nlohmann/json.hpp>
+
+#include "slfit/dataset.hpp"
+#include "slfit/law.hpp"
+#include "slfit/objective.hpp"
+#include "slfit/result.hpp"
+
+namespace slfit {
+
+// {"group", "n", "params", "objective", "r2_train", "status", "de", "lbfgsb", "seconds"}.
+// r2_train is null where the group's targets are constant.
+nlohmann::ordered_json fit_to_json(const Law& law, const CompiledLaw& compiled, const GroupData& group,
+                                   const FitResult& fit);
+
+}  // namespace slfit

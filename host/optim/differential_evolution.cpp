@@ -1,0 +1,179 @@
+#include "optim/differential_evolution.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "slfit/error.hpp"
+#include "slfit/philox.hpp"
+
+namespace slfit {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr int kMaxMembers = 1 << 20;  // the Philox address holds 20 bits of member index
+constexpr int kMaxParams = 512;       // and 512 draws per site
+
+double finite_or_inf(double e) { return std::isfinite(e) ? e : kInf; }
+
+// The population as a row-major members x params matrix in the unit cube, with energies.
+struct Population {
+  int members = 0;
+  int params = 0;
+  std::vector<double> unit;
+  std::vector<double> energy;
+
+  double* row(int i) { return unit.data() + static_cast<std::size_t>(i) * params; }
+  const double* row(int i) const { return unit.data() + static_cast<std::size_t>(i) * params; }
+};
+
+// Latin hypercube: member i takes slice rank_j(i) of coordinate j, at a random offset inside
+// the slice. The ranks of per-member random keys give an independent uniform permutation per
+// coordinate, and each member's draws depend only on its own address.
+void initialise_latin_hypercube(Population& pop, std::uint64_t seed, std::uint64_t stream) {
+  const int n = pop.params, s = pop.members;
+  std::vector<double> keys(static_cast<std::size_t>(s) * n);
+  for (int i = 0; i < s; ++i) {
+    const DrawSite site{seed, stream, 0, static_cast<std::uint32_t>(i), DrawPurpose::InitRank};
+    for (int j = 0; j < n; ++j) keys[static_cast<std::size_t>(i) * n + j] = uniform01(site, j);
+  }
+  for (int i = 0; i < s; ++i) {
+    const DrawSite offsets{seed, stream, 0, static_cast<std::uint32_t>(i), DrawPurpose::InitOffset};
+    for (int j = 0; j < n; ++j) {
+      const double key = keys[static_cast<std::size_t>(i) * n + j];
+      int rank = 0;
+      for (int m = 0; m < s; ++m) {
+        const double other = keys[static_cast<std::size_t>(m) * n + j];
+        rank += other < key || (other == key && m < i);
+      }
+      pop.row(i)[j] = (rank + uniform01(offsets, j)) / s;
+    }
+  }
+}
+
+// Keeps the lowest energy at index 0 (the first lowest, as numpy's argmin).
+void promote_lowest(Population& pop) {
+  const auto lowest = std::min_element(pop.energy.begin(), pop.energy.end()) - pop.energy.begin();
+  if (lowest == 0) return;
+  std::swap(pop.energy[0], pop.energy[lowest]);
+  std::swap_ranges(pop.row(0), pop.row(0) + pop.params, pop.row(static_cast<int>(lowest)));
+}
+
+bool has_converged(const std::vector<double>& energy, const DEOptions& options) {
+  double sum = 0.0;
+  for (double e : energy) {
+    if (!std::isfinite(e)) return false;
+    sum += e;
+  }
+  const double mean = sum / energy.size();
+  double squares = 0.0;
+  for (double e : energy) squares += (e - mean) * (e - mean);
+  return std::sqrt(squares / energy.size()) <= options.atol + options.tol * std::abs(mean);
+}
+
+// Two distinct members other than `member`: r1 uniform over the others, r2 uniform over the
+// rest, as the first two of scipy's shuffled candidate list.
+void pick_donors(const DrawSite& site, int members, int member, int& r1, int& r2) {
+  r1 = static_cast<int>(uniform_below(site, 0, members - 1));
+  if (r1 >= member) ++r1;
+  r2 = static_cast<int>(uniform_below(site, 1, members - 2));
+  const int low = std::min(member, r1), high = std::max(member, r1);
+  if (r2 >= low) ++r2;
+  if (r2 >= high) ++r2;
+}
+
+// best1bin trial for one member, repaired into the unit cube.
+void make_trial(const Population& pop, int member, double scale, const DEOptions& options,
+                std::uint64_t seed, std::uint64_t stream, std::uint32_t generation, double* trial) {
+  const auto id = static_cast<std::uint32_t>(member);
+  const DrawSite pick{seed, stream, generation, id, DrawPurpose::Pick};
+  const DrawSite crossover{seed, stream, generation, id, DrawPurpose::Crossover};
+  const DrawSite repair{seed, stream, generation, id, DrawPurpose::Repair};
+  int r1 = 0, r2 = 0;
+  pick_donors(pick, pop.members, member, r1, r2);
+  const int forced = static_cast<int>(uniform_below(pick, 2, pop.params));
+  const double* best = pop.row(0);
+  const double* parent = pop.row(member);
+  const double* x1 = pop.row(r1);
+  const double* x2 = pop.row(r2);
+  for (int j = 0; j < pop.params; ++j) {
+    const bool from_mutant = uniform01(crossover, j) < options.recombination || j == forced;
+    double v = from_mutant ? best[j] + scale * (x1[j] - x2[j]) : parent[j];
+    if (v < 0.0 || v > 1.0) v = uniform01(repair, j);
+    trial[j] = v;
+  }
+}
+
+}  // namespace
+
+int de_population_size(const DEOptions& options, int num_params) {
+  return std::max(5, options.popsize * num_params);
+}
+
+void validate(const DEOptions& o) {
+  auto fail = [](const std::string& what) { throw InputError("differential evolution: " + what); };
+  if (o.popsize < 1) fail("--popsize must be at least 1");
+  if (o.maxiter < 0) fail("--maxiter must be non-negative");
+  if (!(o.tol >= 0) || !std::isfinite(o.tol)) fail("--tol must be a finite number >= 0");
+  if (!(o.atol >= 0) || !std::isfinite(o.atol)) fail("--atol must be a finite number >= 0");
+  if (!(o.mutation_min >= 0 && o.mutation_min <= o.mutation_max && o.mutation_max <= 2))
+    fail("mutation must satisfy 0 <= min <= max <= 2");
+  if (!(o.recombination >= 0 && o.recombination <= 1)) fail("recombination must be in [0, 1]");
+}
+
+DEOutcome differential_evolution(const EnergyFunction& energy, std::span<const double> lower,
+                                 std::span<const double> upper, const DEOptions& options,
+                                 std::uint64_t seed, std::uint64_t stream) {
+  validate(options);
+  const int n = static_cast<int>(lower.size());
+  if (n < 1 || n > kMaxParams) throw InputError("differential evolution: needs 1 to 512 parameters");
+  const long long members = std::max(5LL, static_cast<long long>(options.popsize) * n);
+  if (members > kMaxMembers)
+    throw InputError("differential evolution: population of " + std::to_string(members) +
+                     " exceeds the limit of 2^20 members; lower --popsize");
+
+  Population pop{static_cast<int>(members), n, std::vector<double>(members * n), std::vector<double>(members)};
+  std::vector<double> scaled(n);
+  auto evaluate = [&](const double* unit) {
+    for (int j = 0; j < n; ++j) scaled[j] = scale_to_bounds(unit[j], lower[j], upper[j]);
+    return finite_or_inf(energy(scaled));
+  };
+
+  initialise_latin_hypercube(pop, seed, stream);
+  for (int i = 0; i < pop.members; ++i) pop.energy[i] = evaluate(pop.row(i));
+  promote_lowest(pop);
+
+  DEOutcome out;
+  out.evaluations = pop.members;
+  std::vector<double> trials(pop.unit.size());
+  std::vector<double> trial_energy(pop.members);
+  for (int generation = 1; generation <= options.maxiter; ++generation) {
+    const auto g = static_cast<std::uint32_t>(generation);
+    const double scale = options.mutation_min + (options.mutation_max - options.mutation_min) *
+                                                    uniform01({seed, stream, g, 0, DrawPurpose::Dither}, 0);
+    for (int i = 0; i < pop.members; ++i)
+      make_trial(pop, i, scale, options, seed, stream, g, trials.data() + static_cast<std::size_t>(i) * n);
+    for (int i = 0; i < pop.members; ++i) trial_energy[i] = evaluate(trials.data() + static_cast<std::size_t>(i) * n);
+    for (int i = 0; i < pop.members; ++i) {
+      if (trial_energy[i] <= pop.energy[i]) {
+        pop.energy[i] = trial_energy[i];
+        std::copy_n(trials.data() + static_cast<std::size_t>(i) * n, n, pop.row(i));
+      }
+    }
+    promote_lowest(pop);
+    out.evaluations += pop.members;
+    out.generations = generation;
+    if (has_converged(pop.energy, options)) {
+      out.converged = true;
+      break;
+    }
+  }
+
+  out.best.resize(n);
+  for (int j = 0; j < n; ++j) out.best[j] = scale_to_bounds(pop.row(0)[j], lower[j], upper[j]);
+  out.best_energy = pop.energy[0];
+  return out;
+}
+
+}  // namespace slfit

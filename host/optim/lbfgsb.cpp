@@ -1,0 +1,120 @@
+#include "optim/lbfgsb.hpp"
+
+#include <LBFGSB.h>
+
+#include <cmath>
+#include <exception>
+#include <limits>
+
+#include "slfit/error.hpp"
+
+namespace slfit {
+namespace {
+
+using Vector = Eigen::VectorXd;
+
+// The functor LBFGSpp calls. It remembers the best point evaluated, so that an exception thrown
+// from inside a line search still leaves the caller with the best point seen.
+class TrackedObjective {
+ public:
+  explicit TrackedObjective(const GradientFunction& f) : f_(f) {}
+
+  double operator()(const Vector& x, Vector& grad) {
+    ++evaluations_;
+    double value = f_(std::span<const double>(x.data(), x.size()), std::span<double>(grad.data(), grad.size()));
+    if (!std::isfinite(value) || !grad.allFinite()) {
+      // Steer the line search back: an infinite value with a zero gradient makes it shrink the step.
+      value = std::numeric_limits<double>::infinity();
+      grad.setZero();
+    }
+    if (value < best_value_) {
+      best_value_ = value;
+      best_x_ = x;
+    }
+    return value;
+  }
+
+  long long evaluations() const { return evaluations_; }
+  double best_value() const { return best_value_; }
+  const Vector& best_x() const { return best_x_; }
+
+ private:
+  const GradientFunction& f_;
+  long long evaluations_ = 0;
+  double best_value_ = std::numeric_limits<double>::infinity();
+  Vector best_x_;
+};
+
+double projected_gradient_norm(const Vector& x, const Vector& g, const Vector& lb, const Vector& ub) {
+  return ((x - g).cwiseMax(lb).cwiseMin(ub) - x).cwiseAbs().maxCoeff();
+}
+
+LBFGSpp::LBFGSBParam<double> solver_parameters(const LbfgsbOptions& o) {
+  LBFGSpp::LBFGSBParam<double> p;
+  p.m = o.maxcor;
+  p.epsilon = o.gtol;
+  p.epsilon_rel = 0.0;
+  p.past = 1;           // scipy's ftol compares consecutive iterates
+  p.delta = o.ftol;
+  p.max_iterations = o.maxiter;
+  p.max_linesearch = o.max_linesearch;
+  return p;
+}
+
+}  // namespace
+
+void validate(const LbfgsbOptions& o) {
+  auto fail = [](const std::string& what) { throw InputError("L-BFGS-B: " + what); };
+  if (!(o.ftol >= 0) || !std::isfinite(o.ftol)) fail("--ftol must be a finite number >= 0");
+  if (!(o.gtol >= 0) || !std::isfinite(o.gtol)) fail("--gtol must be a finite number >= 0");
+  if (o.maxiter < 1) fail("--lbfgs-maxiter must be at least 1");
+  if (o.maxcor < 1) fail("maxcor must be at least 1");
+  if (o.max_linesearch < 1) fail("max_linesearch must be at least 1");
+}
+
+LbfgsbOutcome minimize_lbfgsb(const GradientFunction& f, std::span<const double> x0,
+                              std::span<const double> lower, std::span<const double> upper,
+                              const LbfgsbOptions& options) {
+  validate(options);
+  const auto n = static_cast<Eigen::Index>(x0.size());
+  Vector x = Eigen::Map<const Vector>(x0.data(), n);
+  const Vector lb = Eigen::Map<const Vector>(lower.data(), n);
+  const Vector ub = Eigen::Map<const Vector>(upper.data(), n);
+  x = x.cwiseMax(lb).cwiseMin(ub);
+
+  TrackedObjective tracked(f);
+  LbfgsbOutcome out;
+  Vector grad(n);
+  if (!std::isfinite(tracked(x, grad))) {
+    out.x.assign(x.data(), x.data() + n);
+    out.f = std::numeric_limits<double>::infinity();
+    out.evaluations = tracked.evaluations();
+    out.status = "start point not finite";
+    return out;
+  }
+
+  const LBFGSpp::LBFGSBParam<double> param = solver_parameters(options);
+  LBFGSpp::LBFGSBSolver<double> solver(param);
+  double fx = 0.0;
+  try {
+    out.iterations = solver.minimize(tracked, x, fx, lb, ub);
+    tracked(x, grad);
+    if (projected_gradient_norm(x, grad, lb, ub) <= options.gtol) {
+      out.status = "converged: gtol";
+      out.converged = true;
+    } else if (out.iterations >= options.maxiter) {
+      out.status = "max iterations";
+    } else {
+      out.status = "converged: ftol";
+      out.converged = true;
+    }
+  } catch (const std::exception& e) {
+    out.status = std::string("line search failed: ") + e.what();
+  }
+  out.x.assign(tracked.best_x().data(), tracked.best_x().data() + n);
+  out.f = tracked.best_value();
+  out.evaluations = tracked.evaluations();
+  return out;
+}
+
+}  // namespace slfit

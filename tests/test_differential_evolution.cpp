@@ -1,0 +1,138 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numbers>
+
+#include "optim/differential_evolution.hpp"
+#include "slfit/error.hpp"
+
+namespace slfit {
+namespace {
+
+double rosenbrock(std::span<const double> x) {
+  double f = 0;
+  for (std::size_t i = 0; i + 1 < x.size(); ++i)
+    f += 100 * std::pow(x[i + 1] - x[i] * x[i], 2) + std::pow(1 - x[i], 2);
+  return f;
+}
+
+double rastrigin(std::span<const double> x) {
+  double f = 10.0 * x.size();
+  for (double v : x) f += v * v - 10 * std::cos(2 * std::numbers::pi * v);
+  return f;
+}
+
+TEST(DifferentialEvolution, FindsRosenbrockMinimumIn4D) {
+  const std::vector<double> lo(4, -5.0), hi(4, 5.0);
+  DEOptions o;
+  o.maxiter = 3000;
+  const DEOutcome r = differential_evolution(rosenbrock, lo, hi, o, 42, 0);
+  EXPECT_LT(r.best_energy, 1e-8);
+  for (double v : r.best) EXPECT_NEAR(v, 1.0, 1e-4);
+  EXPECT_TRUE(r.converged);
+}
+
+TEST(DifferentialEvolution, FindsRastriginGlobalMinimumIn4D) {
+  const std::vector<double> lo(4, -5.12), hi(4, 5.12);
+  DEOptions o;
+  o.maxiter = 3000;
+  const DEOutcome r = differential_evolution(rastrigin, lo, hi, o, 42, 0);
+  EXPECT_LT(r.best_energy, 1e-9);
+  for (double v : r.best) EXPECT_NEAR(v, 0.0, 1e-5);
+}
+
+TEST(DifferentialEvolution, StaysInsideBoundsWhereTheMinimumIsOutside) {
+  // The unconstrained minimum (1, 1, 1, 1) is outside the box; every coordinate stays inside.
+  const std::vector<double> lo(4, -2.0), hi(4, 0.5);
+  const DEOutcome r = differential_evolution(rosenbrock, lo, hi, DEOptions{}, 1, 0);
+  for (std::size_t j = 0; j < 4; ++j) {
+    EXPECT_GE(r.best[j], lo[j]);
+    EXPECT_LE(r.best[j], hi[j]);
+  }
+}
+
+TEST(DifferentialEvolution, SameSeedAndStreamGiveTheSameResult) {
+  const std::vector<double> lo(3, -5.12), hi(3, 5.12);
+  DEOptions o;
+  o.maxiter = 50;
+  const DEOutcome a = differential_evolution(rastrigin, lo, hi, o, 7, 3);
+  const DEOutcome b = differential_evolution(rastrigin, lo, hi, o, 7, 3);
+  const DEOutcome c = differential_evolution(rastrigin, lo, hi, o, 7, 4);
+  EXPECT_EQ(a.best, b.best);
+  EXPECT_EQ(a.best_energy, b.best_energy);
+  EXPECT_NE(a.best, c.best);
+}
+
+TEST(DifferentialEvolution, CountsGenerationsAndEvaluationsLikeScipy) {
+  // scipy: population = max(5, popsize * n); one evaluation per member at start and per
+  // generation; maxiter bounds the generations.
+  const std::vector<double> lo(2, -5.12), hi(2, 5.12);
+  DEOptions o;
+  o.popsize = 7;
+  o.maxiter = 10;
+  o.tol = o.atol = 0;
+  const DEOutcome r = differential_evolution(rastrigin, lo, hi, o, 1, 0);
+  EXPECT_EQ(de_population_size(o, 2), 14);
+  EXPECT_EQ(r.generations, 10);
+  EXPECT_EQ(r.evaluations, 14 * 11);
+  EXPECT_FALSE(r.converged);
+  o.popsize = 1;
+  EXPECT_EQ(de_population_size(o, 2), 5);
+}
+
+TEST(DifferentialEvolution, InitialPopulationIsALatinHypercube) {
+  // With maxiter 0 only the initial population is evaluated; record every point.
+  const int n = 3;
+  DEOptions o;
+  o.popsize = 10;
+  o.maxiter = 0;
+  std::vector<std::vector<double>> points;
+  auto record = [&](std::span<const double> x) {
+    points.emplace_back(x.begin(), x.end());
+    return 0.0;
+  };
+  const std::vector<double> lo(n, 0.0), hi(n, 1.0);
+  differential_evolution(record, lo, hi, o, 5, 0);
+  const int s = de_population_size(o, n);
+  ASSERT_EQ(static_cast<int>(points.size()), s);
+  for (int j = 0; j < n; ++j) {
+    std::vector<int> per_slice(s, 0);
+    for (const auto& p : points) ++per_slice[static_cast<int>(p[j] * s)];
+    for (int count : per_slice) EXPECT_EQ(count, 1) << "coordinate " << j;
+  }
+}
+
+TEST(DifferentialEvolution, NonFiniteEnergiesAreRejectedNotFatal) {
+  // Half the box returns NaN: DE must treat it as +inf and find the minimum in the other half.
+  auto f = [](std::span<const double> x) {
+    return x[0] < 0 ? std::nan("") : (x[0] - 1) * (x[0] - 1) + x[1] * x[1];
+  };
+  const std::vector<double> lo{-4, -4}, hi{4, 4};
+  const DEOutcome r = differential_evolution(f, lo, hi, DEOptions{}, 3, 0);
+  EXPECT_NEAR(r.best[0], 1.0, 1e-4);
+  EXPECT_LT(r.best_energy, 1e-8);
+}
+
+TEST(DifferentialEvolution, EveryCandidateNonFiniteEndsWithInfiniteBestAtMaxiter) {
+  auto f = [](std::span<const double>) { return std::numeric_limits<double>::infinity(); };
+  const std::vector<double> lo{0, 0}, hi{1, 1};
+  DEOptions o;
+  o.maxiter = 20;
+  const DEOutcome r = differential_evolution(f, lo, hi, o, 3, 0);
+  EXPECT_TRUE(std::isinf(r.best_energy));
+  EXPECT_EQ(r.generations, 20);
+  EXPECT_FALSE(r.converged);
+}
+
+TEST(DifferentialEvolution, RejectsBadOptions) {
+  const std::vector<double> lo{0}, hi{1};
+  DEOptions o;
+  o.popsize = 0;
+  EXPECT_THROW(differential_evolution(rosenbrock, lo, hi, o, 1, 0), InputError);
+  o = {};
+  o.tol = -1;
+  EXPECT_THROW(differential_evolution(rosenbrock, lo, hi, o, 1, 0), InputError);
+}
+
+}  // namespace
+}  // namespace slfit
