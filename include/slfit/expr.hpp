@@ -44,8 +44,8 @@ struct Expr {
 double evaluate_scalar(const Expr& expr, const std::vector<double>& vars,
                        const std::vector<double>& params = {});
 
-// Prints an expression back as formula text, fully parenthesised where precedence needs it,
-// with variables and parameters named by the given lists.
+// Prints an expression back as formula text that parses to the same tree, with the fewest
+// parentheses that precedence needs, variables and parameters named by the given lists.
 std::string to_string(const Expr& expr, const std::vector<std::string>& var_names,
                       const std::vector<std::string>& param_names);
 

@@ -22,7 +22,7 @@ struct ObjectiveSpec {
 };
 
 // A bound or initial value: an expression over the statistics of the group being fitted.
-// Its Var nodes index group_statistic_names(law).
+// Its Var nodes index group_statistic_names(law.variables).
 struct ParamSpec {
   std::string name;
   Expr lower;
@@ -35,7 +35,7 @@ struct Law {
   std::string source;                      // the law file, or "builtin:<name>"
   std::string formula;                     // as written, for messages and output
   Expr expr;                               // Var nodes index `variables`, Param nodes `params`
-  std::vector<std::string> variables;      // formula inputs, in order of first use
+  std::vector<std::string> variables;      // formula inputs: the keys of `inputs`, in file order
   std::vector<std::string> columns;        // CSV column of each variable
   std::string target;                      // CSV column of the observed value
   std::vector<ParamSpec> params;

@@ -1,0 +1,366 @@
+#include "io/csv.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <system_error>
+#include <unordered_map>
+#include <vector>
+
+#include "slfit/error.hpp"
+
+namespace slfit {
+namespace {
+
+std::string at_line(const std::string& path, std::size_t line) {
+  return path + ":" + std::to_string(line) + ": ";
+}
+
+std::string system_message(int error) { return std::generic_category().message(error); }
+
+std::string read_file(const std::string& path) {
+  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
+                                                             &std::fclose);
+  if (!file) throw InputError(path + ": cannot open: " + system_message(errno));
+  std::string text;
+  char chunk[1 << 16];
+  std::size_t count;
+  while ((count = std::fread(chunk, 1, sizeof chunk, file.get())) > 0) text.append(chunk, count);
+  // fopen succeeds on a directory; the read is what fails.
+  if (std::ferror(file.get())) throw InputError(path + ": cannot read: " + system_message(errno));
+  return text;
+}
+
+std::string_view without_bom(std::string_view text) {
+  constexpr std::string_view bom = "\xEF\xBB\xBF";
+  if (text.starts_with(bom)) text.remove_prefix(bom.size());
+  return text;
+}
+
+bool is_space(char c) { return c == ' ' || c == '\t'; }
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+// Splits CSV text into records in one pass, tracking physical line numbers (a quoted field may
+// span lines) so that messages point at the line an editor shows.
+class CsvReader {
+ public:
+  CsvReader(std::string_view text, const std::string& path) : text_(text), path_(path) {}
+
+  // Reads the next record that is not a blank line into `fields`; false at the end of the text.
+  bool next(std::vector<std::string>& fields) {
+    skip_blank_lines();
+    if (pos_ == text_.size()) return false;
+    record_line_ = line_;
+    fields.clear();
+    while (true) {
+      fields.push_back(read_field(fields.size() + 1));
+      if (pos_ == text_.size()) return true;
+      if (text_[pos_++] == '\n') {
+        ++line_;
+        return true;
+      }
+    }
+  }
+
+  // The 1-based line on which the record last read starts.
+  std::size_t line() const { return record_line_; }
+
+ private:
+  void skip_blank_lines() {
+    while (pos_ < text_.size()) {
+      std::size_t end = pos_;
+      while (end < text_.size() && (is_space(text_[end]) || text_[end] == '\r')) ++end;
+      if (end == text_.size()) {
+        pos_ = end;
+        return;
+      }
+      if (text_[end] != '\n') return;
+      pos_ = end + 1;
+      ++line_;
+    }
+  }
+
+  // Reads one field and leaves pos_ on the ',' or '\n' after it, or at the end of the text.
+  std::string read_field(std::size_t field_number) {
+    std::size_t start = pos_;
+    while (start < text_.size() && is_space(text_[start])) ++start;
+    if (start < text_.size() && text_[start] == '"') {
+      pos_ = start;
+      return read_quoted(field_number);
+    }
+    return read_unquoted();
+  }
+
+  std::string read_unquoted() {
+    const std::size_t start = pos_;
+    pos_ = std::min(text_.find_first_of(",\n", pos_), text_.size());
+    std::string_view field = text_.substr(start, pos_ - start);
+    if (field.ends_with('\r') && (pos_ == text_.size() || text_[pos_] == '\n')) {
+      field.remove_suffix(1);
+    }
+    return std::string(trim(field));
+  }
+
+  std::string read_quoted(std::size_t field_number) {
+    const std::size_t opening_line = line_;
+    std::string field;
+    ++pos_;  // the opening quote
+    while (true) {
+      const std::size_t quote = text_.find('"', pos_);
+      if (quote == std::string_view::npos) {
+        throw InputError(at_line(path_, opening_line) + "field " + std::to_string(field_number) +
+                         ": quoted field is never closed");
+      }
+      const std::string_view chunk = text_.substr(pos_, quote - pos_);
+      line_ += static_cast<std::size_t>(std::count(chunk.begin(), chunk.end(), '\n'));
+      field.append(chunk);
+      pos_ = quote + 1;
+      if (pos_ < text_.size() && text_[pos_] == '"') {  // "" stands for one quote
+        field.push_back('"');
+        ++pos_;
+      } else {
+        break;
+      }
+    }
+    expect_field_end(field_number);
+    return field;
+  }
+
+  // After a closing quote only spaces may come before the next separator.
+  void expect_field_end(std::size_t field_number) {
+    while (pos_ < text_.size() && is_space(text_[pos_])) ++pos_;
+    const bool crlf = pos_ + 1 < text_.size() && text_[pos_] == '\r' && text_[pos_ + 1] == '\n';
+    const bool final_cr = pos_ + 1 == text_.size() && text_[pos_] == '\r';
+    if (crlf || final_cr) ++pos_;
+    if (pos_ == text_.size() || text_[pos_] == ',' || text_[pos_] == '\n') return;
+    throw InputError(at_line(path_, line_) + "field " + std::to_string(field_number) +
+                     ": unexpected character '" + text_[pos_] + "' after a closing quote");
+  }
+
+  std::string_view text_;
+  const std::string& path_;
+  std::size_t pos_ = 0;
+  std::size_t line_ = 1;  // the line pos_ is on
+  std::size_t record_line_ = 0;
+};
+
+// The position of each selected column in the header.
+struct ColumnLayout {
+  std::vector<std::size_t> inputs;
+  std::size_t target = 0;
+  std::optional<std::size_t> group;
+};
+
+std::string describe_column(const std::vector<std::string>& header, std::size_t index) {
+  return "column '" + header[index] + "' (" + std::to_string(index + 1) + ")";
+}
+
+void check_unique_names(const std::vector<std::string>& header, const std::string& path,
+                        std::size_t line) {
+  std::unordered_map<std::string_view, std::size_t> first_index;
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    const auto [it, inserted] = first_index.emplace(header[i], i);
+    if (!inserted) {
+      throw InputError(at_line(path, line) + "column name '" + header[i] +
+                       "' appears twice (columns " + std::to_string(it->second + 1) + " and " +
+                       std::to_string(i + 1) + ")");
+    }
+  }
+}
+
+std::size_t find_column(const std::vector<std::string>& header, const std::string& name,
+                        const std::string& path, std::size_t line) {
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    if (header[i] == name) return i;
+  }
+  std::string names;
+  for (const std::string& column : header) names += (names.empty() ? "" : ", ") + column;
+  throw InputError(at_line(path, line) + "no column named '" + name + "' (columns: " + names + ")");
+}
+
+ColumnLayout locate_columns(const std::vector<std::string>& header, const ColumnSelection& columns,
+                            const std::string& path, std::size_t line) {
+  ColumnLayout layout;
+  for (const std::string& name : columns.inputs) {
+    layout.inputs.push_back(find_column(header, name, path, line));
+  }
+  layout.target = find_column(header, columns.target, path, line);
+  if (!columns.group.empty()) layout.group = find_column(header, columns.group, path, line);
+  return layout;
+}
+
+// from_chars reports overflow and underflow alike as out of range. The two lie hundreds of
+// orders of magnitude apart, so the sign of the number's decimal order of magnitude tells them
+// apart. `number` is text from_chars accepted in full.
+bool underflows(std::string_view number) {
+  const std::size_t e = number.find_first_of("eE");
+  long long exponent = 0;
+  if (e != std::string_view::npos) {
+    std::string_view digits = number.substr(e + 1);
+    if (digits.starts_with('+')) digits.remove_prefix(1);
+    const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), exponent);
+    if (ec == std::errc::result_out_of_range) return digits.starts_with('-');
+  }
+  const std::string_view mantissa = number.substr(0, e);
+  const std::size_t first_digit = mantissa.find_first_of("123456789");
+  if (first_digit == std::string_view::npos) return true;
+  const std::size_t point = std::min(mantissa.find('.'), mantissa.size());
+  const long long order = first_digit < point ? static_cast<long long>(point - first_digit - 1)
+                                              : -static_cast<long long>(first_digit - point);
+  return exponent + order < 0;
+}
+
+enum class NumberStatus { Ok, Empty, NotANumber, NotFinite };
+
+// Locale-independent (from_chars), so "1.5" means the same under every LC_NUMERIC. Accepts
+// surrounding spaces and a leading '+'; tiny values that underflow become zero, as in Python.
+NumberStatus parse_number(std::string_view text, double& value) {
+  text = trim(text);
+  if (text.empty()) return NumberStatus::Empty;
+  std::string_view number = text;
+  if (number.starts_with('+') && !number.substr(1).starts_with('-')) number.remove_prefix(1);
+  const char* end = number.data() + number.size();
+  const auto [ptr, ec] = std::from_chars(number.data(), end, value);
+  if (ptr != end || ec == std::errc::invalid_argument) return NumberStatus::NotANumber;
+  if (ec == std::errc::result_out_of_range) {
+    if (!underflows(number)) return NumberStatus::NotFinite;
+    value = number.starts_with('-') ? -0.0 : 0.0;
+  }
+  return std::isfinite(value) ? NumberStatus::Ok : NumberStatus::NotFinite;
+}
+
+// Splits rows into groups as they are read, keeping groups in order of first appearance.
+class GroupCollector {
+ public:
+  GroupCollector(const std::vector<std::string>& header, const ColumnLayout& layout,
+                 const std::string& path)
+      : header_(header), layout_(layout), path_(path) {}
+
+  void add_row(const std::vector<std::string>& fields, std::size_t line) {
+    GroupData& group = group_for(fields, line);
+    for (std::size_t k = 0; k < layout_.inputs.size(); ++k) {
+      group.inputs[k].push_back(number_at(fields, layout_.inputs[k], line));
+    }
+    group.target.push_back(number_at(fields, layout_.target, line));
+    group.lines.push_back(line);
+  }
+
+  std::vector<GroupData> take_groups() { return std::move(groups_); }
+
+ private:
+  GroupData& group_for(const std::vector<std::string>& fields, std::size_t line) {
+    static const std::string whole_file = "all";
+    const std::string& label = layout_.group ? fields[*layout_.group] : whole_file;
+    if (label.empty()) {
+      throw InputError(at_line(path_, line) + describe_column(header_, *layout_.group) +
+                       ": empty group label");
+    }
+    auto it = index_.find(label);
+    if (it == index_.end()) {
+      it = index_.emplace(label, groups_.size()).first;
+      GroupData group;
+      group.name = label;
+      group.inputs.resize(layout_.inputs.size());
+      groups_.push_back(std::move(group));
+    }
+    return groups_[it->second];
+  }
+
+  double number_at(const std::vector<std::string>& fields, std::size_t column,
+                   std::size_t line) const {
+    double value = 0.0;
+    const NumberStatus status = parse_number(fields[column], value);
+    if (status != NumberStatus::Ok) throw_bad_number(status, fields[column], column, line);
+    return value;
+  }
+
+  [[noreturn]] void throw_bad_number(NumberStatus status, const std::string& text,
+                                     std::size_t column, std::size_t line) const {
+    const std::string where = at_line(path_, line) + describe_column(header_, column) + ": ";
+    const std::string value(trim(text));
+    switch (status) {
+      case NumberStatus::Empty:
+        throw InputError(where + "missing value (empty field)");
+      case NumberStatus::NotFinite:
+        throw InputError(where + value + " is not a finite number");
+      default:
+        throw InputError(where + "'" + value + "' is not a number");
+    }
+  }
+
+  const std::vector<std::string>& header_;
+  const ColumnLayout& layout_;
+  const std::string& path_;
+  std::vector<GroupData> groups_;
+  std::unordered_map<std::string, std::size_t> index_;
+};
+
+// "line 5", "lines 2-4" or "lines 2-4, 9": rows of a group need not be adjacent.
+std::string describe_lines(const std::vector<std::size_t>& lines) {
+  std::string text = lines.size() == 1 ? "line " : "lines ";
+  for (std::size_t i = 0; i < lines.size();) {
+    std::size_t j = i;
+    while (j + 1 < lines.size() && lines[j + 1] == lines[j] + 1) ++j;
+    if (i > 0) text += ", ";
+    text += std::to_string(lines[i]);
+    if (j > i) {
+      text += '-';
+      text += std::to_string(lines[j]);
+    }
+    i = j + 1;
+  }
+  return text;
+}
+
+void check_group_sizes(const Dataset& dataset, std::size_t min_rows_per_group) {
+  for (const GroupData& group : dataset.groups) {
+    if (group.size() >= min_rows_per_group) continue;
+    const std::string who =
+        dataset.columns.group.empty() ? "the file" : "group '" + group.name + "'";
+    const std::string rows = std::to_string(group.size()) + (group.size() == 1 ? " row" : " rows");
+    throw InputError(dataset.source + ": " + who + " has " + rows + " (" +
+                     describe_lines(group.lines) + "), fewer than the " +
+                     std::to_string(min_rows_per_group) + " the law's parameters need");
+  }
+}
+
+}  // namespace
+
+Dataset read_dataset(const std::string& path, const ColumnSelection& columns,
+                     std::size_t min_rows_per_group) {
+  const std::string text = read_file(path);
+  CsvReader reader(without_bom(text), path);
+
+  std::vector<std::string> header;
+  if (!reader.next(header)) throw InputError(path + ": file is empty (no header row)");
+  const std::size_t header_line = reader.line();
+  check_unique_names(header, path, header_line);
+  const ColumnLayout layout = locate_columns(header, columns, path, header_line);
+
+  GroupCollector collector(header, layout, path);
+  std::vector<std::string> fields;
+  while (reader.next(fields)) {
+    if (fields.size() != header.size()) {
+      throw InputError(at_line(path, reader.line()) + "row has " + std::to_string(fields.size()) +
+                       " fields, the header has " + std::to_string(header.size()));
+    }
+    collector.add_row(fields, reader.line());
+  }
+
+  Dataset dataset{path, columns, collector.take_groups()};
+  if (dataset.groups.empty()) throw InputError(path + ": no data rows after the header");
+  check_group_sizes(dataset, min_rows_per_group);
+  return dataset;
+}
+
+}  // namespace slfit

@@ -1,0 +1,21 @@
+#pragma once
+// Reading the data CSV into a Dataset: a header row, then one row per observation (RFC 4180
+// quoting, LF or CRLF, an optional UTF-8 BOM, blank lines ignored). Only the selected columns
+// are parsed. Every problem is an InputError starting "<path>:<line>:" (or "<path>:" where no
+// single line is at fault).
+
+#include <cstddef>
+#include <string>
+
+#include "slfit/dataset.hpp"
+
+namespace slfit {
+
+// Reads `path` and splits its rows into groups by the `columns.group` column (one group "all"
+// without one), keeping groups in order of first appearance. Throws InputError when the file
+// cannot be read, is malformed, lacks a selected column, holds a value in a selected numeric
+// column that is not a finite number, or has a group with fewer than `min_rows_per_group` rows.
+Dataset read_dataset(const std::string& path, const ColumnSelection& columns,
+                     std::size_t min_rows_per_group);
+
+}  // namespace slfit

@@ -1,0 +1,321 @@
+// JSON law files and built-in laws. The reader is strict (unknown keys, unused parameters and
+// duplicate keys are errors) because a typo in a law file otherwise fits the wrong model quietly.
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "law/builtin_laws.hpp"
+#include "law/parser.hpp"
+#include "slfit/error.hpp"
+#include "slfit/law_io.hpp"
+
+namespace slfit {
+namespace {
+
+// ordered_json keeps the `inputs` object in file order, which is the order of law.variables.
+using Json = nlohmann::ordered_json;
+
+constexpr const char* kBuiltinPrefix = "builtin:";
+
+std::string in_quotes(const std::string& text) { return "'" + text + "'"; }
+
+// nlohmann's messages start with "[json.exception.parse_error.101] "; the rest is the useful part.
+std::string without_exception_tag(const std::string& message) {
+  const auto end = message.find("] ");
+  return end == std::string::npos ? message : message.substr(end + 2);
+}
+
+// Parses JSON text, rejecting duplicate keys, which nlohmann would resolve silently.
+Json parse_json(std::string_view text, const std::string& source) {
+  std::vector<std::set<std::string>> keys_of_open_objects;
+  const auto reject_duplicate_keys = [&](int, Json::parse_event_t event, Json& parsed) {
+    if (event == Json::parse_event_t::object_start) keys_of_open_objects.emplace_back();
+    if (event == Json::parse_event_t::object_end) keys_of_open_objects.pop_back();
+    if (event == Json::parse_event_t::key) {
+      const auto key = parsed.get<std::string>();
+      if (!keys_of_open_objects.back().insert(key).second) {
+        throw InputError(source + ": duplicate key " + in_quotes(key));
+      }
+    }
+    return true;  // keep every value
+  };
+  try {
+    return Json::parse(text, reject_duplicate_keys);
+  } catch (const Json::parse_error& error) {
+    throw InputError(source + ": invalid JSON (byte " + std::to_string(error.byte) +
+                     "): " + without_exception_tag(error.what()));
+  } catch (const Json::exception& error) {
+    // Numbers beyond double's range, the only way a law file could hold a non-finite bound.
+    throw InputError(source + ": invalid JSON: " + without_exception_tag(error.what()));
+  }
+}
+
+// "builtin:chinchilla" is named chinchilla, "laws/mine.json" is named mine.
+std::string default_law_name(const std::string& source) {
+  if (source.starts_with(kBuiltinPrefix)) return source.substr(std::strlen(kBuiltinPrefix));
+  return std::filesystem::path(source).stem().string();
+}
+
+bool is_constant(const Expr& expr) {
+  return std::none_of(expr.nodes.begin(), expr.nodes.end(), [](const Node& node) { return node.op == Op::Var; });
+}
+
+template <typename Choice>
+using Choices = std::vector<std::pair<std::string, Choice>>;
+
+// Turns the JSON of one law into a Law. Every message names the source and the field.
+class LawReader {
+ public:
+  explicit LawReader(const std::string& source) : source_(source) {}
+
+  Law read(const Json& root) {
+    expect(root, root.is_object(), "", "a JSON object");
+    check_keys(root, "", {"name", "description", "formula", "inputs", "target", "params", "objective"});
+    Law law;
+    law.source = source_;
+    law.name = root.contains("name") ? read_string(root.at("name"), "name") : default_law_name(source_);
+    read_inputs(require(root, "inputs", ""), law);
+    law.target = root.contains("target") ? read_string(root.at("target"), "target") : "loss";
+    read_params(require(root, "params", ""), law);
+    law.formula = read_string(require(root, "formula", ""), "formula");
+    law.expr = parse_expression(law.formula, law.variables, law.param_names(), source_ + ": formula");
+    check_params_used(law);
+    if (root.contains("objective")) law.objective = read_objective(root.at("objective"));
+    return law;
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& where, const std::string& what) const {
+    throw InputError(source_ + ": " + (where.empty() ? "" : where + ": ") + what);
+  }
+
+  // `matches` says whether `value` has the kind `expected` describes.
+  void expect(const Json& value, bool matches, const std::string& where, const std::string& expected) const {
+    if (!matches) fail(where, "expected " + expected + ", found " + value.type_name());
+  }
+
+  // Unknown keys are rejected so that a misspelt optional field is not silently ignored.
+  void check_keys(const Json& object, const std::string& where, const std::vector<std::string>& allowed) const {
+    for (const auto& [key, value] : object.items()) {
+      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+        fail(where, "unknown key " + in_quotes(key) + " (expected one of: " + detail::join_names(allowed) + ")");
+      }
+    }
+  }
+
+  const Json& require(const Json& object, const std::string& key, const std::string& where) const {
+    if (!object.contains(key)) fail(where, "missing required field " + in_quotes(key));
+    return object.at(key);
+  }
+
+  std::string read_string(const Json& value, const std::string& where) const {
+    expect(value, value.is_string(), where, "a string");
+    const auto text = value.get<std::string>();
+    if (text.empty()) fail(where, "must not be empty");
+    return text;
+  }
+
+  // A name usable in formulas: an identifier that does not read as a function call.
+  void check_name(const std::string& name, const std::string& where) const {
+    if (!detail::is_identifier(name)) {
+      fail(where, in_quotes(name) + " is not a valid name (letters, digits and '_', not starting with a digit)");
+    }
+    if (detail::function_op(name)) fail(where, in_quotes(name) + " is a function name");
+  }
+
+  void read_inputs(const Json& inputs, Law& law) const {
+    expect(inputs, inputs.is_object(), "inputs", "an object mapping names to CSV columns");
+    for (const auto& [variable, column] : inputs.items()) {
+      check_name(variable, "inputs");
+      // Its statistics would be y_min and y_max, which already name the target's.
+      if (variable == "y") fail("inputs", "'y' is reserved for the target; use another name");
+      law.variables.push_back(variable);
+      law.columns.push_back(read_string(column, "inputs: " + in_quotes(variable)));
+    }
+  }
+
+  void read_params(const Json& params, Law& law) const {
+    expect(params, params.is_array(), "params", "an array");
+    if (params.empty()) fail("params", "a law needs at least one parameter");
+    const auto statistics = group_statistic_names(law.variables);
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      law.params.push_back(read_param(params[i], "params[" + std::to_string(i) + "]", law, statistics));
+    }
+  }
+
+  ParamSpec read_param(const Json& spec, const std::string& index, const Law& law,
+                       const std::vector<std::string>& statistics) const {
+    expect(spec, spec.is_object(), index, "an object");
+    check_keys(spec, index, {"name", "lower", "upper", "init"});
+    ParamSpec param;
+    param.name = read_string(require(spec, "name", index), index + ": name");
+    check_name(param.name, index + ": name");
+    const std::string where = index + " " + in_quotes(param.name);
+    const auto names = law.param_names();
+    if (std::find(names.begin(), names.end(), param.name) != names.end()) fail(where, "duplicate parameter name");
+    if (std::find(law.variables.begin(), law.variables.end(), param.name) != law.variables.end()) {
+      fail(where, "the name of an input cannot also name a parameter");
+    }
+    param.lower = read_bound(require(spec, "lower", where), where + ": lower", statistics);
+    param.upper = read_bound(require(spec, "upper", where), where + ": upper", statistics);
+    if (spec.contains("init")) param.init = read_bound(spec.at("init"), where + ": init", statistics);
+    check_constant_bounds(param, where);
+    return param;
+  }
+
+  // A number, or a formula over the group statistics that is evaluated per group.
+  Expr read_bound(const Json& value, const std::string& where, const std::vector<std::string>& statistics) const {
+    if (value.is_string()) return parse_expression(value.get<std::string>(), statistics, {}, source_ + ": " + where);
+    expect(value, value.is_number(), where, "a number or a formula string");
+    return Expr{{Node{Op::Const, value.get<double>(), -1, -1, -1, 0}}};
+  }
+
+  // Bounds that do not depend on the data can be checked now rather than once per group.
+  void check_constant_bounds(const ParamSpec& param, const std::string& where) const {
+    if (!is_constant(param.lower) || !is_constant(param.upper)) return;
+    const double lower = evaluate_scalar(param.lower, {});
+    const double upper = evaluate_scalar(param.upper, {});
+    if (lower > upper) {
+      fail(where, "lower bound " + detail::format_number(lower) + " > upper bound " + detail::format_number(upper));
+    }
+  }
+
+  // A parameter the formula ignores cannot be fitted: it is almost certainly a typo.
+  void check_params_used(const Law& law) const {
+    std::vector<bool> used(law.params.size(), false);
+    for (const Node& node : law.expr.nodes) {
+      if (node.op == Op::Param) used[node.index] = true;
+    }
+    for (std::size_t i = 0; i < used.size(); ++i) {
+      if (!used[i]) {
+        fail("params[" + std::to_string(i) + "] " + in_quotes(law.params[i].name), "not used in the formula");
+      }
+    }
+  }
+
+  ObjectiveSpec read_objective(const Json& spec) const {
+    expect(spec, spec.is_object(), "objective", "an object");
+    check_keys(spec, "objective", {"kind", "delta", "space", "reduce"});
+    ObjectiveSpec objective;
+    if (spec.contains("kind")) {
+      objective.kind = read_choice(spec.at("kind"), "objective: kind",
+                                   Choices<ObjectiveKind>{{"mse", ObjectiveKind::Mse},
+                                                          {"huber", ObjectiveKind::Huber}});
+    }
+    if (spec.contains("delta")) {
+      expect(spec.at("delta"), spec.at("delta").is_number(), "objective: delta", "a number");
+      objective.delta = spec.at("delta").get<double>();
+      if (objective.delta <= 0) fail("objective: delta", "must be positive");
+    }
+    if (spec.contains("space")) {
+      objective.space = read_choice(spec.at("space"), "objective: space",
+                                    Choices<ResidualSpace>{{"linear", ResidualSpace::Linear},
+                                                           {"log", ResidualSpace::Log}});
+    }
+    if (spec.contains("reduce")) {
+      objective.reduce = read_choice(spec.at("reduce"), "objective: reduce",
+                                     Choices<Reduction>{{"mean", Reduction::Mean}, {"sum", Reduction::Sum}});
+    }
+    return objective;
+  }
+
+  template <typename Choice>
+  Choice read_choice(const Json& value, const std::string& where, const Choices<Choice>& choices) const {
+    const std::string text = read_string(value, where);
+    std::vector<std::string> names;
+    for (const auto& [name, choice] : choices) {
+      if (name == text) return choice;
+      names.push_back(name);
+    }
+    fail(where, in_quotes(text) + " is not one of " + detail::join_names(names));
+  }
+
+  std::string source_;
+};
+
+// A bare word that is not a built-in was most likely meant as one, not as a file name.
+bool looks_like_builtin_name(const std::string& name) {
+  return name.find('/') == std::string::npos && !name.ends_with(".json");
+}
+
+std::string read_law_file(const std::string& path) {
+  // A directory opens like a file on Linux and only fails when read; say what it is instead.
+  std::error_code ignored;  // a path that cannot be inspected fails to open below
+  if (std::filesystem::is_directory(path, ignored)) throw InputError(path + ": cannot open: is a directory");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    const int error = errno;
+    if (error == ENOENT && looks_like_builtin_name(path)) {
+      throw InputError("unknown built-in law " + in_quotes(path) + " (built-in: " +
+                       detail::join_names(builtin_law_names()) + ") and no such file");
+    }
+    throw InputError(path + ": cannot open: " + std::strerror(error));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw InputError(path + ": cannot read: " + std::strerror(errno));
+  return text.str();
+}
+
+}  // namespace
+
+std::vector<std::string> Law::param_names() const {
+  std::vector<std::string> names;
+  for (const auto& param : params) names.push_back(param.name);
+  return names;
+}
+
+Law parse_law(std::string_view json_text, const std::string& source) {
+  return LawReader(source).read(parse_json(json_text, source));
+}
+
+Law load_law(const std::string& name_or_path) {
+  const auto& specs = detail::builtin_law_specs();
+  if (const auto it = specs.find(name_or_path); it != specs.end()) {
+    return parse_law(it->second, kBuiltinPrefix + name_or_path);
+  }
+  return parse_law(read_law_file(name_or_path), name_or_path);
+}
+
+std::vector<std::string> builtin_law_names() {
+  std::vector<std::string> names;
+  for (const auto& [name, spec] : detail::builtin_law_specs()) names.push_back(name);
+  return names;
+}
+
+const std::string& builtin_law_json(const std::string& name) {
+  const auto& specs = detail::builtin_law_specs();
+  const auto it = specs.find(name);
+  if (it == specs.end()) {
+    throw InputError("unknown built-in law " + in_quotes(name) + " (built-in: " +
+                     detail::join_names(builtin_law_names()) + ")");
+  }
+  return it->second;
+}
+
+void override_columns(Law& law, const std::vector<std::pair<std::string, std::string>>& var_to_column,
+                      const std::string& target_column) {
+  for (const auto& [variable, column] : var_to_column) {
+    const auto it = std::find(law.variables.begin(), law.variables.end(), variable);
+    if (it == law.variables.end()) {
+      throw InputError("--map: " + in_quotes(variable) + " is not an input of law " + in_quotes(law.name) +
+                       " (inputs: " + detail::join_names(law.variables) + ")");
+    }
+    if (column.empty()) throw InputError("--map: " + in_quotes(variable) + " is mapped to an empty column name");
+    law.columns[it - law.variables.begin()] = column;
+  }
+  if (!target_column.empty()) law.target = target_column;
+}
+
+}  // namespace slfit

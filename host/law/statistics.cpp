@@ -1,0 +1,115 @@
+// Group statistics and the resolution of bound and init expressions against them.
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "law/parser.hpp"
+#include "slfit/error.hpp"
+#include "slfit/law_io.hpp"
+
+namespace slfit {
+namespace {
+
+// Below this range the target is treated as flat, and scales derived from it use 1 instead.
+constexpr double kFlatRange = 1e-6;
+
+double minimum(const std::vector<double>& values) {
+  if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
+  return *std::min_element(values.begin(), values.end());
+}
+
+double maximum(const std::vector<double>& values) {
+  if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
+  return *std::max_element(values.begin(), values.end());
+}
+
+double mean(const std::vector<double>& values) {
+  if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
+  return std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
+}
+
+// NaN's sign is an accident of the arithmetic that produced it; messages just say "nan".
+std::string describe_value(double value) {
+  return std::isnan(value) ? "nan" : detail::format_number(value);
+}
+
+class BoundResolver {
+ public:
+  BoundResolver(const Law& law, const GroupData& group)
+      : law_(law), group_(group), statistics_(group_statistics(group)) {
+    // Bound expressions index the statistics by the law's variables; the group must match.
+    if (statistics_.size() != group_statistic_names(law.variables).size()) {
+      throw std::invalid_argument("resolve_bounds: group '" + group.name + "' has " +
+                                  std::to_string(group.inputs.size()) + " input columns, law '" + law.name +
+                                  "' has " + std::to_string(law.variables.size()) + " variables");
+    }
+  }
+
+  ResolvedBounds resolve() const {
+    ResolvedBounds bounds;
+    for (const ParamSpec& param : law_.params) {
+      const double lower = evaluate(param, param.lower, "lower bound");
+      const double upper = evaluate(param, param.upper, "upper bound");
+      if (lower > upper) {
+        fail(param, "lower bound " + detail::format_number(lower) + " > upper bound " +
+                        detail::format_number(upper));
+      }
+      bounds.lower.push_back(lower);
+      bounds.upper.push_back(upper);
+      bounds.init.push_back(param.init ? std::clamp(evaluate(param, *param.init, "initial value"), lower, upper)
+                                       : (lower + upper) / 2);
+    }
+    return bounds;
+  }
+
+ private:
+  double evaluate(const ParamSpec& param, const Expr& expr, const std::string& what) const {
+    const double value = evaluate_scalar(expr, statistics_);
+    if (!std::isfinite(value)) fail(param, what + " is not finite (" + describe_value(value) + ")");
+    return value;
+  }
+
+  [[noreturn]] void fail(const ParamSpec& param, const std::string& what) const {
+    throw InputError("law '" + law_.name + "', group '" + group_.name + "': parameter '" + param.name +
+                     "': " + what);
+  }
+
+  const Law& law_;
+  const GroupData& group_;
+  std::vector<double> statistics_;
+};
+
+}  // namespace
+
+std::vector<std::string> group_statistic_names(const std::vector<std::string>& variables) {
+  std::vector<std::string> names = {"y_min", "y_max", "y_mean", "y_range", "y_span"};
+  for (const auto& variable : variables) {
+    names.push_back(variable + "_min");
+    names.push_back(variable + "_max");
+  }
+  return names;
+}
+
+std::vector<double> group_statistics(const GroupData& group) {
+  const double y_min = minimum(group.target);
+  const double y_max = maximum(group.target);
+  const double y_range = y_max - y_min;
+  std::vector<double> statistics = {y_min, y_max, mean(group.target), y_range,
+                                    y_range > kFlatRange ? y_range : 1.0};
+  for (const auto& column : group.inputs) {
+    statistics.push_back(minimum(column));
+    statistics.push_back(maximum(column));
+  }
+  return statistics;
+}
+
+ResolvedBounds resolve_bounds(const Law& law, const GroupData& group) {
+  return BoundResolver(law, group).resolve();
+}
+
+}  // namespace slfit
