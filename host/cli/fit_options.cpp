@@ -18,8 +18,8 @@ po::options_description fitting_options(FitOptions& o, int& threads) {
     ("maxiter", po::value(&o.de.maxiter)->default_value(o.de.maxiter), "DE generations at most")
     ("tol", po::value(&o.de.tol)->default_value(o.de.tol, "1e-11"), "DE relative tolerance on the energies' spread")
     ("atol", po::value(&o.de.atol)->default_value(o.de.atol, "1e-11"), "DE absolute tolerance on the energies' spread")
-    ("ftol", po::value(&o.refine.ftol)->default_value(o.refine.ftol, "1e-12"), "L-BFGS-B relative reduction tolerance")
-    ("gtol", po::value(&o.refine.gtol)->default_value(o.refine.gtol, "1e-10"), "L-BFGS-B projected-gradient tolerance")
+    ("ftol", po::value(&o.refine.ftol)->default_value(o.refine.ftol, "0"), "L-BFGS-B relative reduction tolerance (0: refine until no step lowers the objective)")
+    ("gtol", po::value(&o.refine.gtol)->default_value(o.refine.gtol, "1e-12"), "L-BFGS-B projected-gradient tolerance")
     ("lbfgs-maxiter", po::value(&o.refine.maxiter)->default_value(o.refine.maxiter), "L-BFGS-B iterations at most")
     ("seed", po::value(&o.seed)->default_value(o.seed), "seed of the Philox random streams")
     ("threads", po::value(&threads)->default_value(0), "worker threads (0: all cores)");

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <exception>
 #include <limits>
+#include <utility>
 
 #include "slfit/error.hpp"
 
@@ -12,6 +13,20 @@ namespace slfit {
 namespace {
 
 using Vector = Eigen::VectorXd;
+
+// LBFGSpp reports no iteration count when a line search throws; its line search runs once per
+// iteration, so counting the calls counts the iterations. The solver calls the line search as a
+// static member, hence a per-thread counter (each fit runs on one thread).
+thread_local int line_searches = 0;
+
+template <typename Scalar>
+struct CountingLineSearch {
+  template <typename... Args>
+  static void LineSearch(Args&&... args) {
+    ++line_searches;
+    LBFGSpp::LineSearchMoreThuente<Scalar>::LineSearch(std::forward<Args>(args)...);
+  }
+};
 
 // The functor LBFGSpp calls. It remembers the best point evaluated, so that an exception thrown
 // from inside a line search still leaves the caller with the best point seen.
@@ -58,6 +73,8 @@ LBFGSpp::LBFGSBParam<double> solver_parameters(const LbfgsbOptions& o) {
   p.delta = o.ftol;
   p.max_iterations = o.maxiter;
   p.max_linesearch = o.max_linesearch;
+  p.ftol = 1e-3;        // scipy's line search (dcsrch) sufficient-decrease constant
+  p.wolfe = 0.9;        // and its curvature constant
   return p;
 }
 
@@ -93,23 +110,37 @@ LbfgsbOutcome minimize_lbfgsb(const GradientFunction& f, std::span<const double>
     return out;
   }
 
+  // As scipy's L-BFGS-B: a failed line search discards the curvature memory and restarts from
+  // the best point; only a failure that makes no progress on fresh memory ends the run.
   const LBFGSpp::LBFGSBParam<double> param = solver_parameters(options);
-  LBFGSpp::LBFGSBSolver<double> solver(param);
-  double fx = 0.0;
-  try {
-    out.iterations = solver.minimize(tracked, x, fx, lb, ub);
-    tracked(x, grad);
-    if (projected_gradient_norm(x, grad, lb, ub) <= options.gtol) {
-      out.status = "converged: gtol";
-      out.converged = true;
-    } else if (out.iterations >= options.maxiter) {
-      out.status = "max iterations";
-    } else {
-      out.status = "converged: ftol";
-      out.converged = true;
+  line_searches = 0;
+  for (;;) {
+    LBFGSpp::LBFGSBSolver<double, CountingLineSearch> solver(param);
+    const double start_value = tracked.best_value();
+    x = tracked.best_x();
+    double fx = 0.0;
+    try {
+      solver.minimize(tracked, x, fx, lb, ub);
+      out.iterations = line_searches;
+      tracked(x, grad);
+      if (projected_gradient_norm(x, grad, lb, ub) <= options.gtol) {
+        out.status = "converged: gtol";
+        out.converged = true;
+      } else if (out.iterations >= options.maxiter) {
+        out.status = "max iterations";
+      } else {
+        out.status = "converged: ftol";
+        out.converged = true;
+      }
+      break;
+    } catch (const std::exception& e) {
+      out.iterations = line_searches;
+      const bool progressed = tracked.best_value() < start_value;
+      // A failure on fresh memory that gains nothing means no step along the projected steepest
+      // descent lowers f in floating point: the end of the road with ftol = 0.
+      out.status = progressed ? std::string("line search failed: ") + e.what() : "no further decrease";
+      if (!progressed || out.iterations >= options.maxiter) break;
     }
-  } catch (const std::exception& e) {
-    out.status = std::string("line search failed: ") + e.what();
   }
   out.x.assign(tracked.best_x().data(), tracked.best_x().data() + n);
   out.f = tracked.best_value();

@@ -22,7 +22,9 @@ struct LbfgsbOutcome {
   long long evaluations = 0;
   bool converged = false;   // stopped on ftol or gtol (scipy's success)
   std::string status;       // "converged: gtol", "converged: ftol", "max iterations",
-                            // "line search failed: ...", "start point not finite"
+                            // "no further decrease" (a line search on fresh memory found no
+                            // lower point), "line search failed: ..." (at the iteration limit),
+                            // "start point not finite"
 };
 
 LbfgsbOutcome minimize_lbfgsb(const GradientFunction& f, std::span<const double> x0,

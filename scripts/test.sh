@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Installs the dependencies, builds slfit with its tests and runs the whole suite.
+# Tests that need a GPU skip themselves where none is present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+bash scripts/build.sh -DSLFIT_TESTS=ON
+ctest --test-dir build --output-on-failure --parallel "$(nproc)" --timeout 600

@@ -1,0 +1,106 @@
+// Bad input through the whole CLI: every case exits with code 2, names the problem and the
+// place on stderr, and leaves no output file behind.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <vector>
+
+#include "cli_runner.hpp"
+
+namespace slfit {
+namespace {
+
+const char* kHeader = "group,num_params,parallel_size,loss\n";
+const char* kGoodRows =
+    "g,535813376,1,2.1113\ng,693753856,1,2.0671\ng,1088376320,1,2.0027\n"
+    "g,1571472384,2,1.9539\ng,2774532096,2,1.8876\n";
+
+struct BadInput {
+  std::string name;
+  std::string data;                  // contents of data.csv
+  std::string law;                   // a built-in name, or the contents of law.json
+  std::vector<std::string> expected; // substrings of the message
+  std::string extra_args = "";
+};
+
+std::string data_file_case(const std::string& body) { return std::string(kHeader) + body; }
+
+const std::string kSeedLaw = "parallel_power";
+std::string law_json(const std::string& formula, const std::string& params) {
+  return R"({"name": "t", "formula": ")" + formula + R"(", "inputs": {"N": "num_params", "P": "parallel_size"},
+             "target": "loss", "params": [)" + params + "]}";
+}
+const std::string kParamsAB = R"({"name": "a", "lower": 0, "upper": 10}, {"name": "b", "lower": -1, "upper": 1})";
+
+std::vector<BadInput> cases() {
+  return {
+      {"missing_column", "group,num_params,loss\ng,1,2\ng,2,3\ng,3,4\ng,4,5\ng,5,6\n", kSeedLaw,
+       {"data.csv:1", "parallel_size"}},
+      {"non_numeric_cell", data_file_case(std::string(kGoodRows) + "g,abc,1,2.0\n"), kSeedLaw,
+       {"data.csv:7", "num_params", "abc"}},
+      {"nan_cell", data_file_case(std::string(kGoodRows) + "g,1e9,1,nan\n"), kSeedLaw, {"data.csv:7", "loss"}},
+      {"inf_cell", data_file_case(std::string(kGoodRows) + "g,inf,1,2\n"), kSeedLaw, {"data.csv:7", "num_params"}},
+      {"ragged_row", data_file_case(std::string(kGoodRows) + "g,1e9,1\n"), kSeedLaw, {"data.csv:7", "3"}},
+      {"empty_file", "", kSeedLaw, {"data.csv", "empty"}},
+      {"header_only", kHeader, kSeedLaw, {"data.csv", "no data rows"}},
+      {"small_group", data_file_case(std::string(kGoodRows) + "h,1e9,1,2.0\nh,2e9,1,1.9\n"), kSeedLaw,
+       {"data.csv", "group 'h'", "2 rows"}, "--group group"},
+      {"syntax_error", data_file_case(kGoodRows), law_json("a * (N^b", kParamsAB), {"law.json", "formula", "character"}},
+      {"unknown_identifier", data_file_case(kGoodRows), law_json("a * N^Q + b", kParamsAB), {"law.json", "'Q'"}},
+      {"lower_above_upper", data_file_case(kGoodRows),
+       law_json("a * N^b", R"({"name": "a", "lower": 5, "upper": 1}, {"name": "b", "lower": -1, "upper": 1})"),
+       {"law.json", "'a'", "lower"}},
+      {"expression_bounds_cross", data_file_case(kGoodRows),
+       law_json("a * N^b", R"({"name": "a", "lower": "y_max", "upper": "y_min"}, {"name": "b", "lower": -1, "upper": 1})"),
+       {"'a'", "lower", "upper"}},
+      {"missing_field", data_file_case(kGoodRows), R"({"name": "t", "inputs": {"N": "num_params"}, "params": [{"name": "a", "lower": 0, "upper": 1}]})",
+       {"law.json", "formula"}},
+      {"invalid_json", data_file_case(kGoodRows), R"({"name": "t", "formula": )", {"law.json"}},
+      {"unknown_builtin", data_file_case(kGoodRows), "no_such_law", {"no_such_law"}},
+  };
+}
+
+TEST(CliErrors, EveryBadInputExitsTwoWithAMessageAndNoOutputFile) {
+  for (const BadInput& c : cases()) {
+    SCOPED_TRACE(c.name);
+    test::ScratchDir dir("err_" + c.name);
+    const auto data = dir.file("data.csv", c.data);
+    const bool builtin = c.law.find('{') == std::string::npos;
+    const std::string law = builtin ? c.law : dir.file("law.json", c.law).string();
+    const auto out = dir.path() / "out.json";
+    const test::CommandResult r = test::run_slfit("fit --data '" + data.string() + "' --law '" + law + "' --out '" +
+                                                  out.string() + "' " + c.extra_args);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    for (const std::string& text : c.expected) EXPECT_NE(r.err.find(text), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(out));
+    // Nothing else (no temporary file) is left in the directory either.
+    std::size_t entries = 0;
+    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path())) ++entries;
+    EXPECT_EQ(entries, builtin ? 1u : 2u);
+  }
+}
+
+TEST(CliErrors, UsageErrorsExitTwo) {
+  EXPECT_EQ(test::run_slfit("fit --law parallel_power").exit_code, 2);  // --data missing
+  EXPECT_EQ(test::run_slfit("fit --data x.csv --law parallel_power --bogus 1").exit_code, 2);
+  EXPECT_EQ(test::run_slfit("fit --data examples/parscale/train.csv --law parallel_power --pipeline nope").exit_code, 2);
+  EXPECT_EQ(test::run_slfit("fit --data examples/parscale/train.csv --law parallel_power --popsize 0").exit_code, 2);
+  EXPECT_EQ(test::run_slfit("frobnicate").exit_code, 2);
+  const test::CommandResult missing = test::run_slfit("fit --data no/such/file.csv --law parallel_power");
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("no/such/file.csv"), std::string::npos);
+}
+
+TEST(CliErrors, TestGroupUnknownToTrainingIsAnError) {
+  test::ScratchDir dir("test_group");
+  const auto train = dir.file("train.csv", data_file_case(kGoodRows));
+  const auto test_split = dir.file("test.csv", data_file_case("other,1e9,8,2.0\n"));
+  const test::CommandResult r = test::run_slfit("fit --data '" + train.string() + "' --test '" + test_split.string() +
+                                                "' --group group --law parallel_power --maxiter 5");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("group 'other'"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace slfit

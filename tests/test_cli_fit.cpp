@@ -1,0 +1,118 @@
+// End-to-end tests of `slfit fit` on the bundled ParScale data: the acceptance figures of the
+// CPU fitter, determinism across thread counts, and the output formats.
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_runner.hpp"
+
+namespace slfit {
+namespace {
+
+using test::run_slfit;
+using json = nlohmann::json;
+
+const std::string kParscale = "--data examples/parscale/train.csv --test examples/parscale/test.csv --group group ";
+
+json fit_json(const std::string& args) {
+  const test::CommandResult r = run_slfit("fit " + args);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return json::parse(r.out);
+}
+
+const json& fit_of(const json& output, const std::string& group) {
+  for (const json& f : output["fits"])
+    if (f["group"] == group) return f;
+  throw std::runtime_error("no fit for group " + group);
+}
+
+// Timing fields differ between runs; everything else must not.
+json without_timing(json j) {
+  j.erase("seconds");
+  for (json& f : j["fits"]) f.erase("seconds");
+  return j;
+}
+
+TEST(CliFit, SeedLawReachesScipysOptimumAndTestScore) {
+  const json out = fit_json(kParscale + "--law parallel_power");
+  // scipy's DE optimum inside the seed's bounds (shared/data/README.md).
+  EXPECT_LE(fit_of(out, "pile")["objective"].get<double>(), 1.0674e-5);
+  EXPECT_LE(fit_of(out, "stack")["objective"].get<double>(), 7.788e-6);
+  EXPECT_GE(out["test"]["r2"].get<double>(), 0.99966);
+  EXPECT_EQ(out["test"]["n"], 12);
+  EXPECT_EQ(out["law"], "parallel_power");
+  EXPECT_EQ(out["param_names"], json({"a", "b", "c", "d"}));
+  EXPECT_EQ(fit_of(out, "pile")["n"], 18);
+}
+
+TEST(CliFit, SeedPipelineReproducesTheSeedProgramsScore) {
+  const json out = fit_json(kParscale + "--law parallel_power --pipeline seed");
+  EXPECT_NEAR(out["test"]["r2"].get<double>(), 0.999653, 2e-5);
+  EXPECT_EQ(out["pipeline"], "seed");
+}
+
+TEST(CliFit, ParscaleLawScoresAsThePaper) {
+  const json out = fit_json(kParscale + "--law parscale");
+  EXPECT_GE(out["test"]["r2"].get<double>(), 0.99989);
+}
+
+TEST(CliFit, SameSeedGivesIdenticalOutputOnOneAndTwoThreads) {
+  const json one = fit_json(kParscale + "--law parallel_power --seed 7 --threads 1");
+  const json two = fit_json(kParscale + "--law parallel_power --seed 7 --threads 2");
+  EXPECT_EQ(without_timing(one), without_timing(two));
+  const json other = fit_json(kParscale + "--law parallel_power --seed 8 --threads 2");
+  EXPECT_NE(fit_of(other, "pile")["de"], fit_of(one, "pile")["de"]);
+}
+
+TEST(CliFit, WithoutGroupThereIsOneGroupNamedAll) {
+  const json out = fit_json("--data examples/parscale/train.csv --law parallel_power --maxiter 50");
+  ASSERT_EQ(out["fits"].size(), 1u);
+  EXPECT_EQ(out["fits"][0]["group"], "all");
+  EXPECT_EQ(out["fits"][0]["n"], 36);
+  EXPECT_FALSE(out.contains("test"));
+}
+
+TEST(CliFit, CsvFormatHasOneRowPerGroup) {
+  test::ScratchDir dir("csv_format");
+  const auto out = dir.path() / "fits.csv";
+  const test::CommandResult r = run_slfit("fit " + kParscale + "--law parallel_power --maxiter 50 --out '" + out.string() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string text = test::read_text(out);
+  EXPECT_EQ(text.substr(0, text.find('\n')),
+            "group,n,a,b,c,d,objective,r2_train,status,de_generations,de_evaluations,lbfgsb_iterations,"
+            "lbfgsb_status,seconds,test_r2,test_nmse,test_nmae");
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 3);
+  EXPECT_NE(text.find("\npile,18,"), std::string::npos);
+}
+
+TEST(CliFit, MapAndTargetChooseOtherColumns) {
+  test::ScratchDir dir("map");
+  const auto data = dir.file("renamed.csv",
+                             "size,streams,value\n"
+                             "535813376,1,2.1113\n693753856,1,2.0671\n1088376320,1,2.0027\n"
+                             "1571472384,1,1.9539\n2774532096,1,1.8876\n4353298432,1,1.8398\n");
+  const json out = fit_json("--data '" + data.string() +
+                            "' --law parallel_power --map N=size --map P=streams --target value --maxiter 50");
+  EXPECT_EQ(out["fits"][0]["n"], 6);
+}
+
+TEST(CliLaws, ListsEveryBuiltInLaw) {
+  const test::CommandResult r = run_slfit("laws");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* name : {"parallel_power", "parscale", "chinchilla"}) EXPECT_NE(r.out.find(name), std::string::npos);
+  const test::CommandResult spec = run_slfit("laws --show parscale");
+  ASSERT_EQ(spec.exit_code, 0);
+  EXPECT_EQ(json::parse(spec.out)["name"], "parscale");
+}
+
+TEST(CliFit, HelpDescribesTheOptions) {
+  const test::CommandResult r = run_slfit("fit --help");
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* flag : {"--data", "--law", "--group", "--map", "--target", "--test", "--pipeline", "--popsize",
+                           "--maxiter", "--tol", "--atol", "--seed", "--threads", "--out", "--format"})
+    EXPECT_NE(r.out.find(flag), std::string::npos) << flag;
+}
+
+}  // namespace
+}  // namespace slfit
