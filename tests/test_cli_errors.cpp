@@ -57,6 +57,11 @@ std::vector<BadInput> cases() {
       {"missing_field", data_file_case(kGoodRows), R"({"name": "t", "inputs": {"N": "num_params"}, "params": [{"name": "a", "lower": 0, "upper": 1}]})",
        {"law.json", "formula"}},
       {"invalid_json", data_file_case(kGoodRows), R"({"name": "t", "formula": )", {"law.json"}},
+      {"log_space_nonpositive_target", data_file_case(std::string(kGoodRows) + "g,1e9,1,-0.5\n"),
+       R"({"name": "t", "formula": "a * N^b", "inputs": {"N": "num_params"}, "target": "loss",
+           "params": [{"name": "a", "lower": 0, "upper": 10}, {"name": "b", "lower": -1, "upper": 1}],
+           "objective": {"kind": "huber", "delta": 0.001, "space": "log"}})",
+       {"data.csv:7", "loss", "log"}},
       {"unknown_builtin", data_file_case(kGoodRows), "no_such_law", {"no_such_law"}},
   };
 }

@@ -1,8 +1,10 @@
 #include <omp.h>
 
 #include <exception>
+#include <sstream>
 #include <string>
 
+#include "slfit/error.hpp"
 #include "slfit/fit.hpp"
 
 namespace slfit {
@@ -16,12 +18,30 @@ const char* to_string(FitStatus status) {
   return "unknown";
 }
 
+namespace {
+
+// In log space every residual takes log(y): a non-positive target would make every candidate
+// +inf, so it is bad input, reported at its row.
+void require_positive_targets(const Law& law, const Dataset& data, const GroupData& group) {
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    if (group.target[i] > 0) continue;
+    std::ostringstream value;
+    value << group.target[i];
+    throw InputError(data.source + ":" + std::to_string(group.lines[i]) + ": column '" + data.columns.target +
+                     "' is " + value.str() + ", but law '" + law.name +
+                     "' compares logs (objective space \"log\"), which needs positive targets");
+  }
+}
+
+}  // namespace
+
 std::vector<Problem> make_group_problems(const Law& law, std::shared_ptr<const CompiledLaw> compiled,
                                          const Dataset& data, const FitOptions& options) {
   std::vector<Problem> problems;
   problems.reserve(data.groups.size());
   for (std::size_t g = 0; g < data.groups.size(); ++g) {
     const GroupData& group = data.groups[g];
+    if (law.objective.space == ResidualSpace::Log) require_positive_targets(law, data, group);
     problems.push_back(Problem{&law, compiled, &group, resolve_bounds(law, group), law.objective, options, g});
   }
   return problems;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "law/parser.hpp"
+#include "law/program.hpp"
 
 namespace slfit {
 
@@ -60,35 +61,6 @@ namespace {
 
 // min and max propagate NaN from either operand (as numpy's minimum and maximum do, unlike
 // std::fmin), and take the first operand on ties, like the evaluation program.
-double nan_min(double a, double b) { return a <= b || std::isnan(a) ? a : b; }
-double nan_max(double a, double b) { return a >= b || std::isnan(a) ? a : b; }
-
-double apply(const Node& node, double a, double b) {
-  switch (node.op) {
-    case Op::Neg: return -a;
-    case Op::Add: return a + b;
-    case Op::Sub: return a - b;
-    case Op::Mul: return a * b;
-    case Op::Div: return a / b;
-    case Op::Pow: return std::pow(a, b);
-    case Op::Exp: return std::exp(a);
-    case Op::Log: return std::log(a);
-    case Op::Log2: return std::log2(a);
-    case Op::Log10: return std::log10(a);
-    case Op::Log1p: return std::log1p(a);
-    case Op::Sqrt: return std::sqrt(a);
-    case Op::Abs: return std::abs(a);
-    case Op::Tanh: return std::tanh(a);
-    case Op::Min: return nan_min(a, b);
-    case Op::Max: return nan_max(a, b);
-    case Op::Const:
-    case Op::Var:
-    case Op::Param:
-      break;
-  }
-  return node.value;
-}
-
 // How tightly a printed node binds; an operand is parenthesised when it binds too loosely for
 // its place. Mirrors the parser's grammar levels.
 enum Precedence { kSum = 1, kProduct, kUnary, kPower, kAtom };
@@ -195,12 +167,14 @@ double evaluate_scalar(const Expr& expr, const std::vector<double>& vars, const 
   for (std::size_t i = 0; i < expr.nodes.size(); ++i) {
     const Node& node = expr.nodes[i];
     switch (node.op) {
+      case Op::Const: values[i] = node.value; break;
       case Op::Var: values[i] = vars.at(node.index); break;
       case Op::Param: values[i] = params.at(node.index); break;
       default: {
+        // The evaluator's definition of each operator, so both agree to the bit.
         const double a = node.lhs >= 0 ? values[node.lhs] : 0.0;
         const double b = node.rhs >= 0 ? values[node.rhs] : 0.0;
-        values[i] = apply(node, a, b);
+        values[i] = apply(node.op, a, b);
       }
     }
   }
