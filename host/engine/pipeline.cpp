@@ -5,6 +5,8 @@
 #include <cmath>
 #include <limits>
 #include <span>
+#include <utility>
+#include <vector>
 
 #include "optim/differential_evolution.hpp"
 #include "optim/lbfgsb.hpp"
@@ -37,13 +39,30 @@ class Stages {
     const GradientFunction f = [this](std::span<const double> x, std::span<double> g) {
       return objective_.value_and_gradient(x, g);
     };
-    LbfgsbOutcome local = minimize_lbfgsb(f, x0, p.bounds.lower, p.bounds.upper, options);
-    result_.lbfgsb.ran = true;
-    ++result_.lbfgsb.runs;
-    result_.lbfgsb.iterations += local.iterations;
-    result_.lbfgsb.evaluations += local.evaluations;
-    result_.lbfgsb.status = local.status;
-    return local;
+    return record(minimize_lbfgsb(f, x0, p.bounds.lower, p.bounds.upper, options));
+  }
+
+  // L-BFGS-B over the unit box that DE searches, x = lower + u (upper - lower): parameters of
+  // very different magnitudes (a ~ 40 beside c ~ 0.05) get comparable steps, which keeps the
+  // line search from stalling in the narrow valleys that scaling laws have near their optimum.
+  LbfgsbOutcome run_lbfgsb_unit_box(const Problem& p, std::span<const double> x0, const LbfgsbOptions& options) {
+    const std::vector<double>& lo = p.bounds.lower;
+    const std::vector<double>& hi = p.bounds.upper;
+    const std::size_t n = lo.size();
+    std::vector<double> x(n), u0(n);
+    for (std::size_t j = 0; j < n; ++j) u0[j] = hi[j] > lo[j] ? (x0[j] - lo[j]) / (hi[j] - lo[j]) : 0.0;
+    const GradientFunction f = [&](std::span<const double> u, std::span<double> g) {
+      for (std::size_t j = 0; j < n; ++j) x[j] = lo[j] + u[j] * (hi[j] - lo[j]);
+      const double value = objective_.value_and_gradient(x, g);
+      for (std::size_t j = 0; j < n; ++j) g[j] *= hi[j] - lo[j];
+      return value;
+    };
+    const std::vector<double> zeros(n, 0.0), ones(n, 1.0);
+    LbfgsbOutcome local = minimize_lbfgsb(f, u0, zeros, ones, options);
+    for (std::size_t j = 0; j < n; ++j) local.x[j] = lo[j] + local.x[j] * (hi[j] - lo[j]);
+    // Mapping back rounds: report the objective of the point actually returned.
+    local.f = objective_.value(local.x);
+    return record(std::move(local));
   }
 
   // Takes x when it is strictly better than the best so far.
@@ -58,6 +77,15 @@ class Stages {
   FitResult& result() { return result_; }
 
  private:
+  LbfgsbOutcome record(LbfgsbOutcome local) {
+    result_.lbfgsb.ran = true;
+    ++result_.lbfgsb.runs;
+    result_.lbfgsb.iterations += local.iterations;
+    result_.lbfgsb.evaluations += local.evaluations;
+    result_.lbfgsb.status = local.status;
+    return local;
+  }
+
   Objective& objective_;
   FitResult result_;
   double best_ = std::numeric_limits<double>::infinity();
@@ -67,7 +95,7 @@ FitResult run_de_pipeline(const Problem& p, Stages& stages) {
   const DEOutcome de = stages.run_de(p, p.options.de);
   stages.offer(de.best, de.best_energy);
   if (std::isfinite(de.best_energy)) {
-    const LbfgsbOutcome local = stages.run_lbfgsb(p, de.best, p.options.refine);
+    const LbfgsbOutcome local = stages.run_lbfgsb_unit_box(p, de.best, p.options.refine);
     stages.offer(local.x, local.f);
   }
   FitResult& r = stages.result();
