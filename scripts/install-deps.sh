@@ -11,6 +11,7 @@ packages=(
   nlohmann-json3-dev
   libomp-dev
   python3 python3-numpy python3-scipy
+  clang libclang-rt-14-dev   # the libFuzzer harnesses (scripts/fuzz.sh): clang and its fuzzer runtime
 )
 
 missing=()

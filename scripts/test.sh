@@ -6,3 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 bash scripts/build.sh -DSLFIT_TESTS=ON
 ctest --test-dir build --output-on-failure --parallel "$(nproc)" --timeout 600
+# The same suite under AddressSanitizer and UndefinedBehaviorSanitizer, then each libFuzzer
+# harness for a bounded time (SLFIT_FUZZ_SECONDS, default 60).
+bash scripts/test-sanitized.sh
+bash scripts/fuzz.sh

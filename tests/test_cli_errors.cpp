@@ -100,7 +100,7 @@ TEST(CliErrors, UsageErrorsExitTwo) {
 TEST(CliErrors, TestGroupUnknownToTrainingIsAnError) {
   test::ScratchDir dir("test_group");
   const auto train = dir.file("train.csv", data_file_case(kGoodRows));
-  const auto test_split = dir.file("test.csv", data_file_case("other,1e9,8,2.0\n"));
+  const auto test_split = dir.file("test.csv", data_file_case("other,1e9,8,2.0\nother,2e9,8,1.9\n"));
   const test::CommandResult r = test::run_slfit("fit --data '" + train.string() + "' --test '" + test_split.string() +
                                                 "' --group group --law parallel_power --maxiter 5");
   EXPECT_EQ(r.exit_code, 2);

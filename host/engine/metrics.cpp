@@ -1,5 +1,6 @@
 #include "engine/metrics.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -21,10 +22,13 @@ Scores score(std::span<const double> targets, std::span<const double> prediction
     absolute_error += std::abs(predictions[i] - targets[i]);
   }
   constexpr double kUndefined = std::numeric_limits<double>::quiet_NaN();
+  // Constant targets have no variance, but the rounded mean of, say, three 0.1s is not 0.1, which
+  // would leave a variance of a few ulps and a meaningless r2 of -1e30.
+  const bool constant = std::all_of(targets.begin(), targets.end(), [&](double y) { return y == targets[0]; });
   Scores s;
   s.n = targets.size();
-  s.nmse = variance > 0.0 ? squared_error / variance : kUndefined;
-  s.nmae = deviation > 0.0 ? absolute_error / deviation : kUndefined;
+  s.nmse = !constant && variance > 0.0 ? squared_error / variance : kUndefined;
+  s.nmae = !constant && deviation > 0.0 ? absolute_error / deviation : kUndefined;
   s.r2 = 1.0 - s.nmse;
   return s;
 }

@@ -338,7 +338,11 @@ void check_group_sizes(const Dataset& dataset, std::size_t min_rows_per_group) {
 
 Dataset read_dataset(const std::string& path, const ColumnSelection& columns,
                      std::size_t min_rows_per_group) {
-  const std::string text = read_file(path);
+  return parse_dataset(read_file(path), path, columns, min_rows_per_group);
+}
+
+Dataset parse_dataset(std::string_view text, const std::string& path, const ColumnSelection& columns,
+                      std::size_t min_rows_per_group) {
   CsvReader reader(without_bom(text), path);
 
   std::vector<std::string> header;

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "slfit/dataset.hpp"
 
@@ -17,5 +18,9 @@ namespace slfit {
 // column that is not a finite number, or has a group with fewer than `min_rows_per_group` rows.
 Dataset read_dataset(const std::string& path, const ColumnSelection& columns,
                      std::size_t min_rows_per_group);
+
+// The same for CSV text already in memory; `path` names it in messages.
+Dataset parse_dataset(std::string_view text, const std::string& path, const ColumnSelection& columns,
+                      std::size_t min_rows_per_group);
 
 }  // namespace slfit

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -66,6 +67,9 @@ std::string default_law_name(const std::string& source) {
   if (source.starts_with(kBuiltinPrefix)) return source.substr(std::strlen(kBuiltinPrefix));
   return std::filesystem::path(source).stem().string();
 }
+
+// How messages name a value that is not finite; NaN's sign is an accident of the arithmetic.
+std::string non_finite_name(double value) { return std::isnan(value) ? "nan" : value > 0 ? "inf" : "-inf"; }
 
 bool is_constant(const Expr& expr) {
   return std::none_of(expr.nodes.begin(), expr.nodes.end(), [](const Node& node) { return node.op == Op::Var; });
@@ -186,6 +190,9 @@ class LawReader {
     if (!is_constant(param.lower) || !is_constant(param.upper)) return;
     const double lower = evaluate_scalar(param.lower, {});
     const double upper = evaluate_scalar(param.upper, {});
+    // A bound such as "log(-1)" or "1e308 * 10" is non-finite for every group.
+    if (!std::isfinite(lower)) fail(where, "lower bound is not finite (" + non_finite_name(lower) + ")");
+    if (!std::isfinite(upper)) fail(where, "upper bound is not finite (" + non_finite_name(upper) + ")");
     if (lower > upper) {
       fail(where, "lower bound " + detail::format_number(lower) + " > upper bound " + detail::format_number(upper));
     }

@@ -75,7 +75,7 @@ class BoundResolver {
   }
 
   [[noreturn]] void fail(const ParamSpec& param, const std::string& what) const {
-    throw InputError("law '" + law_.name + "', group '" + group_.name + "': parameter '" + param.name +
+    throw InputError(law_.source + ": law '" + law_.name + "', group '" + group_.name + "': parameter '" + param.name +
                      "': " + what);
   }
 

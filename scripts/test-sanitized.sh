@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The whole test suite again, built with AddressSanitizer and UndefinedBehaviorSanitizer into
+# build-asan/ (CPU path: CUDA off). Any sanitizer report aborts the process that made it, so the
+# test that ran it fails. Expects the dependencies to be installed (scripts/install-deps.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+generator=()
+command -v ninja >/dev/null && generator=(-G Ninja)
+if [[ ! -f build-asan/CMakeCache.txt ]]; then
+  cmake -S . -B build-asan "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DSLFIT_SANITIZE=ON -DSLFIT_CUDA=OFF -DSLFIT_TESTS=ON
+fi
+cmake --build build-asan --parallel "$(nproc)"
+
+# abort_on_error: a report kills the process with SIGABRT rather than exiting with code 1, so a
+# CLI test cannot mistake it for one of slfit's exit codes.
+export ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:detect_leaks=1:detect_stack_use_after_return=1
+export UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1
+ctest --test-dir build-asan --output-on-failure --parallel "$(nproc)" --timeout 600
