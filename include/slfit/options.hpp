@@ -35,6 +35,8 @@ struct LbfgsbOptions {
 enum class Pipeline {
   De,    // DE, then L-BFGS-B from the DE best; the better point wins
   Seed,  // the seed program's fit_scaling_law, step by step
+  Local, // L-BFGS-B alone from the problem's initial point (bootstrap's --search local starts
+         // each resample at the full-data optimum)
 };
 
 struct FitOptions {

@@ -1,0 +1,119 @@
+#include "cli/bootstrap_output.hpp"
+
+#include <cstdio>
+#include <sstream>
+
+#include "cli/parse_util.hpp"
+#include "io/fit_json.hpp"
+
+namespace slfit::cli {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json statistic_json(const StatisticSummary& s) {
+  return {{"estimate", s.estimate}, {"mean", s.mean}, {"se", s.se}, {"low", s.low}, {"high", s.high}, {"used", s.used}};
+}
+
+Json group_json(const BootstrapReport& r, std::size_t g) {
+  const GroupSummary& s = r.summaries[g];
+  Json j;
+  j["group"] = r.data->groups[g].name;
+  j["fit"] = fit_to_json(*r.law, *r.compiled, r.data->groups[g], r.full_fits[g]);
+  j["params"] = Json::object();
+  for (std::size_t k = 0; k < r.law->params.size(); ++k) j["params"][r.law->params[k].name] = statistic_json(s.params[k]);
+  j["predictions"] = Json::array();
+  for (std::size_t p = 0; p < s.predictions.size(); ++p) {
+    Json entry = {{"point", r.points->labels[p]}};
+    entry.update(statistic_json(s.predictions[p]));
+    j["predictions"].push_back(std::move(entry));
+  }
+  j["failed"] = s.failed;
+  if (r.method == "bca") j["jackknife_failed"] = s.jackknife_failed;
+  j["covariance"] = s.covariance;  // NaN (undefined) entries are written as null
+  j["correlation"] = s.correlation;
+  return j;
+}
+
+std::string number(double v) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.6g", v);
+  return buffer;
+}
+
+void table_row(std::ostringstream& out, const std::string& name, const StatisticSummary& s) {
+  char line[256];
+  std::snprintf(line, sizeof line, "  %-14s %13s %13s %13s %13s %7zu\n", name.c_str(), number(s.estimate).c_str(),
+                number(s.se).c_str(), number(s.low).c_str(), number(s.high).c_str(), s.used);
+  out << line;
+}
+
+}  // namespace
+
+std::string bootstrap_json(const BootstrapReport& r) {
+  Json j;
+  j["law"] = r.law->name;
+  j["formula"] = r.law->formula;
+  j["param_names"] = r.law->param_names();
+  j["method"] = r.method;
+  j["level"] = r.level;
+  j["resamples"] = r.resamples;
+  j["search"] = r.search;
+  j["stratify"] = r.stratify.empty() ? Json() : Json(r.stratify);
+  j["pipeline"] = r.pipeline;
+  j["seed"] = r.seed;
+  j["backend"] = "cpu";
+  j["groups"] = Json::array();
+  for (std::size_t g = 0; g < r.summaries.size(); ++g) j["groups"].push_back(group_json(r, g));
+  j["seconds"] = r.seconds;
+  return j.dump(2) + "\n";
+}
+
+std::string bootstrap_table(const BootstrapReport& r) {
+  std::ostringstream out;
+  char level[16];
+  std::snprintf(level, sizeof level, "%g%%", 100 * r.level);
+  for (std::size_t g = 0; g < r.summaries.size(); ++g) {
+    const GroupSummary& s = r.summaries[g];
+    out << "group " << r.data->groups[g].name << ": n " << r.data->groups[g].size() << ", " << r.resamples
+        << " resamples (" << r.search << " search), " << s.failed << " failed";
+    if (r.method == "bca") out << ", " << s.jackknife_failed << " jackknife fits failed";
+    out << "; " << level << " " << r.method << " intervals\n";
+    char header[256];
+    std::snprintf(header, sizeof header, "  %-14s %13s %13s %13s %13s %7s\n", "", "estimate", "se", "low", "high", "used");
+    out << header;
+    for (std::size_t k = 0; k < r.law->params.size(); ++k) table_row(out, r.law->params[k].name, s.params[k]);
+    for (std::size_t p = 0; p < s.predictions.size(); ++p) {
+      out << "  prediction at " << r.points->texts[p] << "\n";
+      table_row(out, "", s.predictions[p]);
+    }
+  }
+  return out.str();
+}
+
+std::string replicates_csv(const BootstrapReport& r) {
+  std::ostringstream out;
+  out.precision(17);
+  out << "group,replicate,status,objective";
+  for (const std::string& name : r.law->param_names()) out << ',' << csv_field(name);
+  for (std::size_t p = 0; p < r.points->labels.size(); ++p) out << ",prediction_" << p + 1;
+  out << '\n';
+  for (std::size_t g = 0; g < r.replicates.size(); ++g) {
+    for (const TaskFit& fit : r.replicates[g]) {
+      out << csv_field(r.data->groups[g].name) << ',' << fit.task.index << ',' << to_string(fit.status) << ','
+          << fit.objective;
+      for (double v : fit.params) out << ',' << v;
+      if (r.points->data.size() > 0) {
+        if (fit.failed()) {
+          for (std::size_t p = 0; p < r.points->data.size(); ++p) out << ',';
+        } else {
+          for (double v : predict(*r.compiled, r.points->data, fit.params)) out << ',' << v;
+        }
+      }
+      out << '\n';
+    }
+  }
+  return out.str();
+}
+
+}  // namespace slfit::cli

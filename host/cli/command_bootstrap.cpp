@@ -1,0 +1,261 @@
+// slfit bootstrap: confidence intervals for a law's parameters and for extrapolated predictions,
+// from fits to case resamples of each group (README.md, "slfit bootstrap").
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <sstream>
+#include <tuple>
+#include <thread>
+
+#include <boost/program_options.hpp>
+#include <nlohmann/json.hpp>
+
+#include "cli/bootstrap_output.hpp"
+#include "cli/commands.hpp"
+#include "cli/fit_options.hpp"
+#include "cli/parse_util.hpp"
+#include "cli/predict_points.hpp"
+#include "cli/progress_line.hpp"
+#include "engine/bootstrap.hpp"
+#include "engine/bootstrap_summary.hpp"
+#include "io/atomic_file.hpp"
+#include "io/bootstrap_checkpoint.hpp"
+#include "io/csv.hpp"
+#include "slfit/error.hpp"
+#include "slfit/law_io.hpp"
+#include "slfit/resample_draw.hpp"
+
+namespace po = boost::program_options;
+
+namespace slfit::cli {
+namespace {
+
+BatchOptions batch_options(int threads) {
+  BatchOptions batch;
+  batch.threads = threads;
+  return batch;
+}
+
+struct BootstrapArgs {
+  std::string data, law, group, target, out, stratify, save_replicates, checkpoint;
+  std::string method = "bca", search = "global";
+  std::vector<std::string> maps, predict;
+  std::uint32_t resamples = 1000;
+  double level = 0.95;
+  bool quiet = false;
+  FitOptions options;
+  int threads = 0;
+};
+
+// 64-bit FNV-1a: a checkpoint records the hash of the data and law it was made from, so that a
+// file edited in between is noticed.
+std::string fnv1a_hex(const std::string& bytes) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : bytes) h = (h ^ c) * 0x100000001b3ull;
+  char buffer[17];
+  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(h));
+  return buffer;
+}
+
+std::string file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string law_text(const Law& law) {
+  const std::string builtin = "builtin:";
+  return law.source.starts_with(builtin) ? builtin_law_json(law.source.substr(builtin.size())) : file_bytes(law.source);
+}
+
+// Everything that decides the fits (and nothing that only shapes the summary, like --ci,
+// --method or --predict): a checkpoint made with other values is refused.
+nlohmann::ordered_json checkpoint_arguments(const BootstrapArgs& a, const Law& law) {
+  const FitOptions& o = a.options;
+  return {{"data", a.data},
+          {"data_fnv1a", fnv1a_hex(file_bytes(a.data))},
+          {"law", law.source},
+          {"law_fnv1a", fnv1a_hex(law_text(law))},
+          {"columns", law.columns},
+          {"target", law.target},
+          {"group", a.group},
+          {"stratify", a.stratify},
+          {"resamples", a.resamples},
+          {"search", a.search},
+          {"pipeline", o.pipeline == Pipeline::Seed ? "seed" : "de"},
+          {"popsize", o.de.popsize},
+          {"maxiter", o.de.maxiter},
+          {"tol", o.de.tol},
+          {"atol", o.de.atol},
+          {"ftol", o.refine.ftol},
+          {"gtol", o.refine.gtol},
+          {"lbfgs_maxiter", o.refine.maxiter},
+          {"seed", o.seed}};
+}
+
+IntervalMethod interval_method(const std::string& method) {
+  if (method == "percentile") return IntervalMethod::Percentile;
+  if (method == "basic") return IntervalMethod::Basic;
+  if (method == "bca") return IntervalMethod::Bca;
+  throw InputError("--method: '" + method + "' is not one of: percentile, basic, bca");
+}
+
+Search search_kind(const std::string& search) {
+  if (search == "global") return Search::Global;
+  if (search == "local") return Search::Local;
+  throw InputError("--search: '" + search + "' is not one of: global, local");
+}
+
+// Per group, its strata: by the --stratify column's label of each row, or the whole group.
+std::vector<Strata> group_strata(const Dataset& data, const std::string& stratify_column, const std::string& target) {
+  std::vector<Strata> strata;
+  if (stratify_column.empty()) {
+    for (const GroupData& group : data.groups) strata.push_back(single_stratum(group));
+    return strata;
+  }
+  const Dataset labels = read_dataset(data.source, ColumnSelection{{}, target, stratify_column}, 1);
+  std::vector<std::string> label_of_line;
+  for (const GroupData& stratum : labels.groups)
+    for (std::size_t line : stratum.lines) {
+      if (line >= label_of_line.size()) label_of_line.resize(line + 1);
+      label_of_line[line] = stratum.name;
+    }
+  for (const GroupData& group : data.groups) strata.push_back(strata_by_label(group, label_of_line));
+  return strata;
+}
+
+// Fits every task not already in the checkpoint, chunk by chunk, appending each chunk to the
+// checkpoint and reporting progress; returns all fits, resumed and new.
+std::vector<TaskFit> run_tasks(const BootstrapPlan& plan, const BootstrapArgs& a, const Law& law) {
+  const std::vector<BootstrapTask> all = bootstrap_tasks(plan);
+  std::vector<TaskFit> fits;
+  std::unique_ptr<BootstrapCheckpoint> checkpoint;
+  if (!a.checkpoint.empty()) {
+    const auto known = [&plan](const BootstrapTask& t) {
+      if (t.group >= plan.data->groups.size()) return false;
+      return t.kind == FitKind::Replicate ? t.index < plan.resamples : t.index < plan.data->groups[t.group].size();
+    };
+    checkpoint = std::make_unique<BootstrapCheckpoint>(a.checkpoint, checkpoint_arguments(a, law), law.params.size(), known);
+    fits = checkpoint->finished();
+  }
+  const auto key = [](const BootstrapTask& t) { return std::tuple(t.group, static_cast<char>(t.kind), t.index); };
+  std::set<std::tuple<std::uint32_t, char, std::uint32_t>> finished;
+  for (const TaskFit& fit : fits) finished.insert(key(fit.task));
+  std::vector<BootstrapTask> todo;
+  for (const BootstrapTask& task : all)
+    if (!finished.contains(key(task))) todo.push_back(task);
+
+  const std::size_t already = all.size() - todo.size();
+  ProgressLine progress("bootstrap fits", all.size(), already, a.quiet);
+  const std::size_t threads = a.threads > 0 ? a.threads : std::max(1u, std::thread::hardware_concurrency());
+  // About a hundred chunks: progress and checkpoints often enough, each chunk still wide enough
+  // to keep every thread busy.
+  const std::size_t chunk = std::clamp<std::size_t>(todo.size() / 100, 4 * threads, 1024);
+  std::size_t done = already;
+  run_bootstrap_tasks(plan, todo, batch_options(a.threads), chunk, [&](std::span<const TaskFit> finished) {
+    if (checkpoint) checkpoint->append(finished);
+    fits.insert(fits.end(), finished.begin(), finished.end());
+    done += finished.size();
+    progress.update(done);
+  });
+  return fits;
+}
+
+}  // namespace
+
+int run_bootstrap(const std::vector<std::string>& args) {
+  BootstrapArgs a;
+  po::options_description io(
+      "slfit bootstrap: confidence intervals for a law's parameters and predictions from resampled fits\n\n"
+      "Usage: slfit bootstrap --data FILE --law LAW [options]\n\nInput and output");
+  io.add_options()
+    ("help,h", "show this help")
+    ("data", po::value(&a.data)->required(), "data (CSV with a header row)")
+    ("law", po::value(&a.law)->required(), "a built-in law (see 'slfit laws') or a JSON law file")
+    ("group", po::value(&a.group), "column whose values split the data into groups bootstrapped separately")
+    ("map", po::value(&a.maps)->composing(), "VAR=COL: read the law's input VAR from column COL (repeatable)")
+    ("target", po::value(&a.target), "column holding the observed values (default: the law's target)")
+    ("resamples", po::value(&a.resamples)->default_value(a.resamples), "bootstrap resamples B per group")
+    ("ci", po::value(&a.level)->default_value(a.level, "0.95"), "confidence level of the intervals, in (0, 1)")
+    ("method", po::value(&a.method)->default_value(a.method), "interval: percentile, basic or bca (jackknife acceleration)")
+    ("predict", po::value(&a.predict)->composing(),
+     "\"COL=VALUE,COL=VALUE\": a point to predict at, one value per law input (repeatable)")
+    ("stratify", po::value(&a.stratify), "column whose values split each group into strata, resampled separately")
+    ("search", po::value(&a.search)->default_value(a.search),
+     "global: every resample gets the full fit; local: L-BFGS-B from the full-data optimum")
+    ("save-replicates", po::value(&a.save_replicates), "CSV file of every replicate's fit")
+    ("checkpoint", po::value(&a.checkpoint), "file of finished fits: appended as they finish, resumed from on rerun")
+    ("quiet,q", po::bool_switch(&a.quiet), "no progress line on stderr")
+    ("out", po::value(&a.out), "JSON output file, written atomically (- for stdout); without it, a table on stdout");
+  po::options_description all;
+  all.add(io).add(fitting_options(a.options, a.threads));
+
+  po::variables_map vm;
+  if (!parse_command_line(args, all, vm)) return 0;
+  finish_fitting_options(vm, a.options);
+  const IntervalMethod method = interval_method(a.method);
+  const Search search = search_kind(a.search);
+  if (a.resamples < 2 || a.resamples >= kJackknifeStreamFlag)
+    throw InputError("--resamples must be between 2 and " + std::to_string(kJackknifeStreamFlag - 1));
+  if (!(a.level > 0 && a.level < 1)) throw InputError("--ci must be strictly between 0 and 1");
+
+  const auto start = std::chrono::steady_clock::now();
+  Law law = load_law(a.law);
+  override_columns(law, parse_assignments(a.maps, "--map"), a.target);
+  const PredictPoints points = parse_predict_points(a.predict, law);
+  const Dataset data = read_dataset(a.data, ColumnSelection{law.columns, law.target, a.group}, law.params.size());
+
+  BootstrapPlan plan;
+  plan.law = &law;
+  plan.compiled = compile_law(law);
+  plan.data = &data;
+  plan.strata = group_strata(data, a.stratify, law.target);
+  plan.search = search;
+  plan.resamples = a.resamples;
+  plan.jackknife = method == IntervalMethod::Bca;
+  plan.full_problems = make_group_problems(law, plan.compiled, data, a.options);
+  plan.full_fits = fit_batch(plan.full_problems, batch_options(a.threads));
+  for (std::size_t g = 0; g < data.groups.size(); ++g)
+    if (plan.full_fits[g].status == FitStatus::NoFiniteValue)
+      throw std::runtime_error("group '" + data.groups[g].name +
+                               "': the full-data fit found no finite objective, so there is nothing to bootstrap");
+
+  const std::vector<TaskFit> fits = run_tasks(plan, a, law);
+
+  BootstrapReport report;
+  report.law = &law;
+  report.compiled = plan.compiled.get();
+  report.data = &data;
+  report.points = &points;
+  report.full_fits = plan.full_fits;
+  report.replicates.resize(data.groups.size(), std::vector<TaskFit>(a.resamples));
+  std::vector<std::vector<TaskFit>> jackknife(data.groups.size());
+  for (std::size_t g = 0; g < data.groups.size(); ++g) jackknife[g].resize(plan.jackknife ? data.groups[g].size() : 0);
+  for (const TaskFit& fit : fits) {
+    if (fit.task.kind == FitKind::Replicate) report.replicates[fit.task.group][fit.task.index] = fit;
+    else if (plan.jackknife) jackknife[fit.task.group][fit.task.index] = fit;
+  }
+  for (std::size_t g = 0; g < data.groups.size(); ++g)
+    report.summaries.push_back(summarize_group(*plan.compiled, plan.full_fits[g], report.replicates[g], jackknife[g],
+                                               points.data, method, a.level));
+  report.method = a.method;
+  report.level = a.level;
+  report.resamples = a.resamples;
+  report.search = a.search;
+  report.stratify = a.stratify;
+  report.pipeline = a.options.pipeline == Pipeline::Seed ? "seed" : "de";
+  report.seed = a.options.seed;
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  if (!a.save_replicates.empty()) write_output(a.save_replicates, replicates_csv(report));
+  if (!a.out.empty()) write_output(a.out, bootstrap_json(report));
+  if (a.out != "-") std::cout << bootstrap_table(report);
+  return 0;
+}
+
+}  // namespace slfit::cli

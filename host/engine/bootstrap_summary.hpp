@@ -1,0 +1,39 @@
+#pragma once
+// What a bootstrap reports per group: for every parameter and every prediction point the
+// full-data estimate, the replicates' mean and standard error (ddof = 1), the interval, and how
+// many replicates were used; the parameters' covariance and correlation; the failed fits.
+
+#include <cstddef>
+#include <vector>
+
+#include "engine/bootstrap.hpp"
+#include "engine/intervals.hpp"
+
+namespace slfit {
+
+struct StatisticSummary {
+  double estimate = 0.0;  // from the full-data fit
+  double mean = 0.0;
+  double se = 0.0;
+  double low = 0.0;
+  double high = 0.0;
+  std::size_t used = 0;   // replicates whose fit succeeded and whose value is finite
+};
+
+struct GroupSummary {
+  std::vector<StatisticSummary> params;
+  std::vector<StatisticSummary> predictions;   // one per row of the points data
+  std::size_t failed = 0;                      // replicate fits with a non-finite objective
+  std::size_t jackknife_failed = 0;            // the same among the leave-one-out fits (BCa)
+  std::vector<std::vector<double>> covariance; // over the successful replicates, ddof = 1
+  std::vector<std::vector<double>> correlation;
+};
+
+// `replicates` holds the group's B replicate fits, `jackknife` its leave-one-out fits (empty
+// unless the method is BCa); `points` holds one row per prediction point. Failed fits count in
+// `failed` and enter no statistic.
+GroupSummary summarize_group(const CompiledLaw& compiled, const FitResult& full, const std::vector<TaskFit>& replicates,
+                             const std::vector<TaskFit>& jackknife, const GroupData& points, IntervalMethod method,
+                             double level);
+
+}  // namespace slfit

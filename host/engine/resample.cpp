@@ -1,0 +1,71 @@
+#include "engine/resample.hpp"
+
+#include <map>
+#include <stdexcept>
+
+#include "slfit/resample_draw.hpp"
+
+namespace slfit {
+
+Strata single_stratum(const GroupData& group) {
+  Strata strata;
+  strata.labels.push_back("");
+  strata.rows.emplace_back(group.size());
+  for (std::uint32_t i = 0; i < group.size(); ++i) strata.rows[0][i] = i;
+  return strata;
+}
+
+Strata strata_by_label(const GroupData& group, const std::vector<std::string>& label_of_line) {
+  Strata strata;
+  std::map<std::string, std::size_t> index_of_label;
+  for (std::uint32_t i = 0; i < group.size(); ++i) {
+    const std::size_t line = group.lines[i];
+    if (line >= label_of_line.size()) throw std::logic_error("strata_by_label: no label for line " + std::to_string(line));
+    const std::string& label = label_of_line[line];
+    const auto [it, inserted] = index_of_label.emplace(label, strata.labels.size());
+    if (inserted) {
+      strata.labels.push_back(label);
+      strata.rows.emplace_back();
+    }
+    strata.rows[it->second].push_back(i);
+  }
+  return strata;
+}
+
+std::vector<std::uint32_t> resample_rows(std::uint64_t seed, std::uint32_t group, std::uint32_t replicate,
+                                         const Strata& strata) {
+  std::vector<std::uint32_t> rows;
+  for (std::uint32_t s = 0; s < strata.rows.size(); ++s) {
+    const std::vector<std::uint32_t>& members = strata.rows[s];
+    const auto size = static_cast<std::uint32_t>(members.size());
+    for (std::uint32_t k = 0; k < size; ++k) rows.push_back(members[resample_draw(seed, group, replicate, s, k, size)]);
+  }
+  return rows;
+}
+
+GroupData take_rows(const GroupData& group, const std::vector<std::uint32_t>& rows) {
+  GroupData out;
+  out.name = group.name;
+  out.inputs.resize(group.inputs.size());
+  for (std::size_t k = 0; k < group.inputs.size(); ++k) {
+    out.inputs[k].reserve(rows.size());
+    for (std::uint32_t i : rows) out.inputs[k].push_back(group.inputs[k][i]);
+  }
+  out.target.reserve(rows.size());
+  out.lines.reserve(rows.size());
+  for (std::uint32_t i : rows) {
+    out.target.push_back(group.target[i]);
+    out.lines.push_back(group.lines[i]);
+  }
+  return out;
+}
+
+GroupData leave_one_out(const GroupData& group, std::size_t left_out) {
+  std::vector<std::uint32_t> rows;
+  rows.reserve(group.size() - 1);
+  for (std::uint32_t i = 0; i < group.size(); ++i)
+    if (i != left_out) rows.push_back(i);
+  return take_rows(group, rows);
+}
+
+}  // namespace slfit
