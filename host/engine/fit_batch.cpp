@@ -50,7 +50,8 @@ std::vector<Problem> make_group_problems(const Law& law, std::shared_ptr<const C
 std::vector<FitResult> fit_batch(std::span<const Problem> problems, const BatchOptions& batch) {
   std::vector<FitResult> results(problems.size());
   const int threads = batch.threads > 0 ? batch.threads : omp_get_max_threads();
-  // Exceptions cannot cross an OpenMP region: keep the first, rethrow after the loop.
+  if (batch.failures) batch.failures->assign(problems.size(), nullptr);
+  // Exceptions cannot cross an OpenMP region: keep them, rethrow the first after the loop.
   std::exception_ptr failure;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
   for (std::size_t i = 0; i < problems.size(); ++i) {
@@ -58,7 +59,14 @@ std::vector<FitResult> fit_batch(std::span<const Problem> problems, const BatchO
       results[i] = fit_problem(problems[i]);
     } catch (...) {
 #pragma omp critical(slfit_fit_batch_failure)
-      if (!failure) failure = std::current_exception();
+      {
+        if (batch.failures) (*batch.failures)[i] = std::current_exception();
+        else if (!failure) failure = std::current_exception();
+      }
+    }
+    if (batch.on_problem_done) {
+#pragma omp critical(slfit_fit_batch_progress)
+      batch.on_problem_done(i);
     }
   }
   if (failure) std::rethrow_exception(failure);

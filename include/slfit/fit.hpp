@@ -5,6 +5,8 @@
 // so the result does not depend on the thread count.
 
 #include <cstdint>
+#include <exception>
+#include <functional>
 #include <memory>
 #include <span>
 #include <vector>
@@ -30,6 +32,12 @@ struct Problem {
 
 struct BatchOptions {
   int threads = 0;            // 0: all cores
+  // When set, a problem that throws has its exception stored at its index here (resized to the
+  // batch) and the batch returns normally, so one bad problem cannot discard the others' results
+  // (rescore fits many unrelated entries in one batch). Unset: the first exception is rethrown.
+  std::vector<std::exception_ptr>* failures = nullptr;
+  // Called after each problem finishes, with its index, one call at a time (for progress).
+  std::function<void(std::size_t)> on_problem_done = nullptr;
 };
 
 // One problem per group of `data` (the law's objective, bounds resolved per group), with

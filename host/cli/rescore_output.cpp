@@ -1,0 +1,137 @@
+#include "cli/rescore_output.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/parse_util.hpp"
+#include "io/fit_json.hpp"
+
+namespace slfit::cli {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// Full precision, so that a CSV value reads back as the double that was computed; empty where
+// the value is undefined (a failed entry's nmse, nmae and train objective).
+std::string exact(double value) {
+  if (std::isnan(value)) return "";
+  std::ostringstream s;
+  s.precision(17);
+  s << value;
+  return s.str();
+}
+
+std::string rounded(const char* format, double value) {
+  if (std::isnan(value)) return "";
+  char text[64];
+  std::snprintf(text, sizeof text, format, value);
+  return text;
+}
+
+Json number_or_null(double value) { return std::isfinite(value) ? Json(value) : Json(nullptr); }
+
+// Error messages may hold '|' and line breaks (a formula's caret line), which a table cell cannot.
+std::string markdown_cell(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') out += "\\|";
+    else if (c == '\n') out += "<br>";
+    else if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else if (c == '&') out += "&amp;";
+    else out += c;
+  }
+  return out;
+}
+
+Json entry_json(const EntryScore& s, std::size_t rank) {
+  Json j;
+  j["rank"] = rank;
+  j["id"] = s.entry->id;
+  j["task"] = s.entry->task;
+  j["law"] = s.law_name;
+  j["formula"] = s.law ? Json(s.law->formula) : Json(nullptr);
+  j["param_names"] = s.law ? Json(s.law->param_names()) : Json::array();
+  j["pipeline"] = pipeline_name(s.options.pipeline);
+  j["r2"] = s.test.r2;
+  j["nmse"] = number_or_null(s.test.nmse);
+  j["nmae"] = number_or_null(s.test.nmae);
+  j["n_test"] = s.test.n;
+  j["train_objective"] = number_or_null(s.train_objective);
+  j["status"] = to_string(s.status);
+  j["error"] = s.error.empty() ? Json(nullptr) : Json(s.error);
+  j["fits"] = Json::array();
+  for (const GroupFit& f : s.fits) {
+    Json fit = fit_to_json(*s.law, *s.compiled, *f.group, f.fit);
+    fit["restart"] = f.restart;
+    fit["restart_objectives"] = Json::array();
+    for (double objective : f.restart_objectives) fit["restart_objectives"].push_back(number_or_null(objective));
+    j["fits"].push_back(std::move(fit));
+  }
+  j["seconds"] = s.seconds;
+  return j;
+}
+
+}  // namespace
+
+const char* pipeline_name(Pipeline pipeline) {
+  switch (pipeline) {
+    case Pipeline::De: return "de";
+    case Pipeline::Seed: return "seed";
+    case Pipeline::Local: return "local";
+  }
+  return "unknown";
+}
+
+std::string scores_csv(const std::vector<EntryScore>& scores, const std::vector<std::size_t>& order) {
+  std::string out = "rank,id,task,law,r2,nmse,nmae,train_objective,status,error,seconds\n";
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    const EntryScore& s = scores[order[k]];
+    out += std::to_string(k + 1) + ',' + csv_field(s.entry->id) + ',' + csv_field(s.entry->task) + ',' +
+           csv_field(s.law_name) + ',' + exact(s.test.r2) + ',' + exact(s.test.nmse) + ',' + exact(s.test.nmae) +
+           ',' + exact(s.train_objective) + ',' + to_string(s.status) + ',' + csv_field(s.error) + ',' +
+           rounded("%.6f", s.seconds) + '\n';
+  }
+  return out;
+}
+
+std::string scores_markdown(const std::vector<EntryScore>& scores, const std::vector<std::size_t>& order,
+                            const RescoreRun& run) {
+  std::ostringstream out;
+  out << "# Leaderboard: " << markdown_cell(run.manifest) << "\n\n"
+      << "Each law fitted per group with pipeline `" << pipeline_name(run.pipeline)
+      << "` (unless the entry sets its own), seed " << run.seed << ", " << run.restarts
+      << (run.restarts == 1 ? " restart" : " restarts")
+      << " per group keeping the lowest training objective; scored on the task's test split with SLDBench's "
+         "metrics. An entry that could not be scored has r2 = -1.\n\n"
+      << "| rank | id | task | law | r2 | nmse | nmae | train objective | status | error |\n"
+      << "|---:|---|---|---|---:|---:|---:|---:|---|---|\n";
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    const EntryScore& s = scores[order[k]];
+    out << "| " << k + 1 << " | " << markdown_cell(s.entry->id) << " | " << markdown_cell(s.entry->task) << " | "
+        << markdown_cell(s.law_name) << " | " << rounded("%.6f", s.test.r2) << " | "
+        << rounded("%.4g", s.test.nmse) << " | " << rounded("%.4g", s.test.nmae) << " | "
+        << rounded("%.6g", s.train_objective) << " | " << to_string(s.status) << " | " << markdown_cell(s.error)
+        << " |\n";
+  }
+  return out.str();
+}
+
+std::string scores_json(const std::vector<EntryScore>& scores, const std::vector<std::size_t>& order,
+                        const RescoreRun& run) {
+  Json j;
+  j["manifest"] = run.manifest;
+  j["seed"] = run.seed;
+  j["restarts"] = run.restarts;
+  j["pipeline"] = pipeline_name(run.pipeline);
+  j["backend"] = run.backend;
+  j["entries"] = Json::array();
+  for (std::size_t k = 0; k < order.size(); ++k) j["entries"].push_back(entry_json(scores[order[k]], k + 1));
+  j["seconds"] = run.seconds;
+  return j.dump(2) + "\n";
+}
+
+}  // namespace slfit::cli

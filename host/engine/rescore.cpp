@@ -1,0 +1,269 @@
+#include "engine/rescore.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <numeric>
+#include <sstream>
+
+#include "io/csv.hpp"
+#include "slfit/error.hpp"
+#include "slfit/law_io.hpp"
+
+namespace slfit {
+
+const char* to_string(EntryStatus status) {
+  switch (status) {
+    case EntryStatus::Converged: return "converged";
+    case EntryStatus::MaxIter: return "maxiter";
+    case EntryStatus::InvalidEntry: return "invalid_entry";
+    case EntryStatus::FitFailed: return "fit_failed";
+    case EntryStatus::InvalidPrediction: return "invalid_prediction";
+  }
+  return "unknown";
+}
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+std::string join(const std::vector<std::string>& items, char separator) {
+  std::string out;
+  for (const std::string& item : items) out += item + separator;
+  return out;
+}
+
+// Data sets shared by the entries that read the same columns of the same file: a leaderboard
+// has many laws per task, and most read the same columns.
+class DatasetCache {
+ public:
+  std::shared_ptr<const Dataset> get(const std::string& path, const ColumnSelection& columns, std::size_t min_rows) {
+    const std::string key = path + '\n' + columns.group + '\n' + columns.target + '\n' + join(columns.inputs, '\n') +
+                            std::to_string(min_rows);
+    auto& slot = loaded_[key];
+    if (!slot) slot = std::make_shared<const Dataset>(read_dataset(path, columns, min_rows));
+    return slot;
+  }
+
+ private:
+  std::map<std::string, std::shared_ptr<const Dataset>> loaded_;
+};
+
+// Each distinct law compiled once. The program depends on the formula's tree and on the order of
+// its variables and parameters, which the canonical text plus both name lists pin down.
+class LawCompiler {
+ public:
+  std::shared_ptr<const CompiledLaw> get(const Law& law) {
+    const std::vector<std::string> params = law.param_names();
+    const std::string key =
+        to_string(law.expr, law.variables, params) + '\n' + join(law.variables, ',') + '\n' + join(params, ',');
+    auto& slot = compiled_[key];
+    if (!slot) slot = compile_law(law);
+    return slot;
+  }
+
+ private:
+  std::map<std::string, std::shared_ptr<const CompiledLaw>> compiled_;
+};
+
+// Every test group must have a training group of the same name to be predicted by.
+void require_test_groups_in_training(const Dataset& test, const Dataset& train) {
+  for (const GroupData& group : test.groups) {
+    const bool found = std::any_of(train.groups.begin(), train.groups.end(),
+                                   [&](const GroupData& g) { return g.name == group.name; });
+    if (!found)
+      throw InputError(test.source + ":" + std::to_string(group.lines.front()) + ": group '" + group.name +
+                       "' does not appear in the training data " + train.source);
+  }
+}
+
+// An entry made ready to fit: its law, data and problems (one per group and restart, restart
+// fastest), or its status and error when it cannot be fitted.
+struct PreparedEntry {
+  std::shared_ptr<const Dataset> test;
+  std::vector<Problem> problems;
+};
+
+PreparedEntry prepare(const Manifest& manifest, const ManifestEntry& entry, const RescoreOptions& options,
+                      DatasetCache& datasets, LawCompiler& compiler, EntryScore& score) {
+  score.law_name = entry.law;
+  if (!entry.error.empty()) throw InputError(entry.error);
+  const auto task = manifest.tasks.find(entry.task);
+  if (task == manifest.tasks.end()) {
+    std::vector<std::string> names;
+    for (const auto& [name, spec] : manifest.tasks) names.push_back(name);
+    throw InputError(manifest.path + ": entry '" + entry.id + "': no task '" + entry.task +
+                     "' (tasks: " + join(names, ' ') + ")");
+  }
+  auto law = std::make_shared<Law>(load_entry_law(manifest, entry, task->second));
+  score.law_name = law->name;
+  score.law = law;
+  score.options = entry_fit_options(entry, options.fit);
+
+  const ColumnSelection columns{law->columns, law->target, task->second.group};
+  score.train = datasets.get(task->second.train, columns, law->params.size());
+  PreparedEntry prepared;
+  prepared.test = datasets.get(task->second.test, columns, 1);
+  require_test_groups_in_training(*prepared.test, *score.train);
+  score.compiled = compiler.get(*law);
+
+  // Validates per group (bounds that cannot hold, log-space targets) before anything is batched.
+  const std::vector<Problem> per_group = make_group_problems(*law, score.compiled, *score.train, score.options);
+  for (std::size_t g = 0; g < per_group.size(); ++g) {
+    for (int r = 0; r < options.restarts; ++r) {
+      Problem problem = per_group[g];
+      problem.stream = (static_cast<std::uint64_t>(r) << 32) | g;  // see rescore.hpp, "Random streams"
+      prepared.problems.push_back(std::move(problem));
+    }
+  }
+  return prepared;
+}
+
+std::string message_of(const std::exception_ptr& failure) {
+  try {
+    std::rethrow_exception(failure);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "unknown error";
+  }
+}
+
+// Keeps the restart with the lowest objective per group (the first of equals), or records why
+// the entry has no usable fit.
+void keep_best_restarts(EntryScore& score, std::span<const FitResult> results,
+                        std::span<const std::exception_ptr> failures, int restarts) {
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    score.seconds += results[i].seconds;
+    if (failures[i] && score.error.empty()) {
+      const GroupData& group = score.train->groups[i / restarts];
+      score.status = EntryStatus::FitFailed;
+      score.error = "group '" + group.name + "', restart " + std::to_string(i % restarts) + ": " +
+                    message_of(failures[i]);
+    }
+  }
+  if (!score.error.empty()) return;
+  score.status = EntryStatus::Converged;
+  score.train_objective = 0.0;
+  for (std::size_t g = 0; g < score.train->groups.size(); ++g) {
+    GroupFit kept{&score.train->groups[g], {}, 0, {}};
+    for (int r = 0; r < restarts; ++r) {
+      const FitResult& fit = results[g * restarts + r];
+      kept.restart_objectives.push_back(fit.objective);
+      if (r == 0 || fit.objective < kept.fit.objective) {
+        kept.fit = fit;
+        kept.restart = r;
+      }
+    }
+    if (kept.fit.status == FitStatus::NoFiniteValue) {
+      score.status = EntryStatus::FitFailed;
+      score.error = "group '" + kept.group->name + "': no parameter values within the bounds give a finite objective";
+      return;
+    }
+    if (kept.fit.status == FitStatus::MaxIter) score.status = EntryStatus::MaxIter;
+    score.train_objective += kept.fit.objective;
+    score.fits.push_back(std::move(kept));
+  }
+}
+
+// SLDBench's metrics over all test groups' predictions concatenated, each test group predicted
+// by the fit of the training group of the same name.
+void score_test_split(EntryScore& score, const Dataset& test) {
+  std::vector<double> targets, predictions;
+  for (const GroupData& group : test.groups) {
+    const auto fit = std::find_if(score.fits.begin(), score.fits.end(),
+                                  [&](const GroupFit& f) { return f.group->name == group.name; });
+    const std::vector<double> p = predict(*score.compiled, group, fit->fit.params);
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      if (std::isfinite(p[i])) continue;
+      std::ostringstream value;
+      value << p[i];
+      score.status = EntryStatus::InvalidPrediction;
+      score.error = test.source + ":" + std::to_string(group.lines[i]) + ": the prediction for group '" +
+                    group.name + "' is " + value.str();
+      return;
+    }
+    predictions.insert(predictions.end(), p.begin(), p.end());
+    targets.insert(targets.end(), group.target.begin(), group.target.end());
+  }
+  const Scores scores = slfit::score(targets, predictions);
+  if (!std::isfinite(scores.r2) || !std::isfinite(scores.nmae)) {
+    score.status = EntryStatus::InvalidPrediction;
+    score.error = test.source + ": the test targets are constant, so r2, nmse and nmae are undefined";
+    return;
+  }
+  score.test = scores;
+}
+
+}  // namespace
+
+Rescored rescore(const Manifest& manifest, const RescoreOptions& options) {
+  const std::size_t n = manifest.entries.size();
+  Rescored rescored;
+  std::vector<EntryScore>& scores = rescored.entries;
+  scores.resize(n);
+  std::vector<PreparedEntry> prepared(n);
+  DatasetCache datasets;
+  LawCompiler compiler;
+  for (std::size_t e = 0; e < n; ++e) {
+    EntryScore& s = scores[e];
+    s.entry = &manifest.entries[e];
+    s.test = Scores{kFailedR2, kNaN, kNaN, 0};
+    s.train_objective = kNaN;
+    try {
+      prepared[e] = prepare(manifest, manifest.entries[e], options, datasets, compiler, s);
+    } catch (const std::exception& error) {  // anything one entry's input can cause stays its own
+      s.status = EntryStatus::InvalidEntry;
+      s.error = error.what();
+    }
+  }
+
+  // One batch of every entry's problems; first[e] is where entry e's problems start.
+  std::vector<Problem> problems;
+  std::vector<std::size_t> first(n + 1, 0), owner;
+  for (std::size_t e = 0; e < n; ++e) {
+    first[e] = problems.size();
+    problems.insert(problems.end(), prepared[e].problems.begin(), prepared[e].problems.end());
+    owner.insert(owner.end(), prepared[e].problems.size(), e);
+  }
+  first[n] = problems.size();
+
+  std::size_t done = 0;
+  std::vector<std::size_t> remaining(n);
+  for (std::size_t e = 0; e < n; ++e) {
+    remaining[e] = first[e + 1] - first[e];
+    if (remaining[e] == 0) ++done;
+  }
+  if (options.on_entries_done && done > 0) options.on_entries_done(done, n);
+
+  std::vector<std::exception_ptr> failures;
+  BatchOptions batch{options.threads, &failures, {}};
+  if (options.on_entries_done)
+    batch.on_problem_done = [&](std::size_t i) {
+      if (--remaining[owner[i]] == 0) options.on_entries_done(++done, n);
+    };
+  std::ostringstream unused_note;
+  const std::vector<FitResult> results = fit_batch_with_backend(
+      options.backend, problems, batch, rescored.backend, options.backend_note ? *options.backend_note : unused_note);
+
+  for (std::size_t e = 0; e < n; ++e) {
+    if (prepared[e].problems.empty()) continue;
+    const std::size_t count = first[e + 1] - first[e];
+    keep_best_restarts(scores[e], std::span(results).subspan(first[e], count),
+                       std::span(failures).subspan(first[e], count), options.restarts);
+    if (scores[e].error.empty()) score_test_split(scores[e], *prepared[e].test);
+    if (!scores[e].error.empty()) scores[e].test = Scores{kFailedR2, kNaN, kNaN, 0};
+  }
+  return rescored;
+}
+
+std::vector<std::size_t> ranking(const std::vector<EntryScore>& scores) {
+  std::vector<std::size_t> order(scores.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return scores[a].test.r2 > scores[b].test.r2; });
+  return order;
+}
+
+}  // namespace slfit
