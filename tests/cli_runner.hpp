@@ -43,13 +43,25 @@ class ScratchDir {
   std::filesystem::path path_;
 };
 
+// Where the binary and the source tree are: fixed at build time, overridable at run time by
+// SLFIT_BINARY and SLFIT_SOURCE_DIR, so that a build carried to another machine (the GPU
+// machine, see scripts/device-bundle.sh) runs its tests from wherever the tree landed there.
+inline std::string slfit_binary() {
+  const char* path = std::getenv("SLFIT_BINARY");
+  return path ? path : SLFIT_BINARY;
+}
+inline std::string source_dir() {
+  const char* path = std::getenv("SLFIT_SOURCE_DIR");
+  return path ? path : SLFIT_SOURCE_DIR;
+}
+
 // `args` is appended to the binary's path as shell text; run from the source directory so that
 // example paths are relative, as in the README.
 inline CommandResult run_slfit(const std::string& args) {
   const auto tmp = std::filesystem::temp_directory_path();
   const std::string tag = std::to_string(::getpid()) + "_" + std::to_string(std::rand());
   const auto out_path = tmp / ("slfit_cli_out_" + tag), err_path = tmp / ("slfit_cli_err_" + tag);
-  const std::string command = std::string("cd '") + SLFIT_SOURCE_DIR + "' && '" + SLFIT_BINARY + "' " + args + " >'" +
+  const std::string command = "cd '" + source_dir() + "' && '" + slfit_binary() + "' " + args + " >'" +
                               out_path.string() + "' 2>'" + err_path.string() + "' </dev/null";
   const int status = std::system(command.c_str());
   CommandResult r;

@@ -9,8 +9,10 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/fit_diagnostics.hpp"
 #include "cli/fit_options.hpp"
 #include "cli/parse_util.hpp"
+#include "engine/backend.hpp"
 #include "engine/metrics.hpp"
 #include "io/atomic_file.hpp"
 #include "io/csv.hpp"
@@ -28,6 +30,7 @@ struct FitArgs {
   std::vector<std::string> maps;
   FitOptions options;
   int threads = 0;
+  std::string backend = "cpu";  // the backend that ran the fits
 };
 
 // Predictions of every test group by the fit of the training group of the same name,
@@ -58,7 +61,7 @@ std::string format_json(const Law& law, const CompiledLaw& compiled, const Datas
   j["param_names"] = law.param_names();
   j["pipeline"] = a.options.pipeline == Pipeline::Seed ? "seed" : "de";
   j["seed"] = a.options.seed;
-  j["backend"] = "cpu";
+  j["backend"] = a.backend;
   j["fits"] = nlohmann::ordered_json::array();
   for (std::size_t g = 0; g < fits.size(); ++g) j["fits"].push_back(fit_to_json(law, compiled, train.groups[g], fits[g]));
   if (test) j["test"] = {{"r2", test->r2}, {"nmse", test->nmse}, {"nmae", test->nmae}, {"n", test->n}};
@@ -119,10 +122,13 @@ int run_fit(const std::vector<std::string>& args) {
   const Dataset train = read_dataset(a.data, columns, law.params.size());
   std::optional<Dataset> test;
   if (!a.test.empty()) test = read_dataset(a.test, columns, 1);
+  reject_constant_targets(train, test ? &*test : nullptr);
 
   const std::shared_ptr<const CompiledLaw> compiled = compile_law(law);
   const std::vector<Problem> problems = make_group_problems(law, compiled, train, a.options);
-  const std::vector<FitResult> fits = fit_batch(problems, BatchOptions{a.threads});
+  const std::vector<FitResult> fits = fit_batch_with_backend(parse_backend(vm["backend"].as<std::string>()), problems,
+                                                             BatchOptions{a.threads}, a.backend, std::cerr);
+  reject_fits_without_finite_value(law, train, fits);
 
   std::optional<Scores> scores;
   if (test) scores = score_test_split(*test, train, *compiled, fits);

@@ -1,5 +1,6 @@
 #include "cli/fit_options.hpp"
 
+#include "engine/backend.hpp"
 #include "optim/differential_evolution.hpp"
 #include "optim/lbfgsb.hpp"
 #include "slfit/error.hpp"
@@ -22,7 +23,9 @@ po::options_description fitting_options(FitOptions& o, int& threads) {
     ("gtol", po::value(&o.refine.gtol)->default_value(o.refine.gtol, "1e-12"), "L-BFGS-B projected-gradient tolerance")
     ("lbfgs-maxiter", po::value(&o.refine.maxiter)->default_value(o.refine.maxiter), "L-BFGS-B iterations at most")
     ("seed", po::value(&o.seed)->default_value(o.seed), "seed of the Philox random streams")
-    ("threads", po::value(&threads)->default_value(0), "worker threads (0: all cores)");
+    ("threads", po::value(&threads)->default_value(0), "worker threads (0: all cores)")
+    ("backend", po::value<std::string>()->default_value("auto"),
+     "auto: the GPU when one is usable, else the CPU; cpu; cuda (an error without a usable GPU)");
   return d;
 }
 
@@ -34,6 +37,7 @@ void finish_fitting_options(const po::variables_map& vm, FitOptions& o) {
   validate(o.de);
   validate(o.refine);
   if (vm["threads"].as<int>() < 0) throw InputError("--threads must be >= 0");
+  parse_backend(vm["backend"].as<std::string>());
 }
 
 }  // namespace slfit::cli

@@ -1,0 +1,473 @@
+#include "cuda/cuda_backend.hpp"
+
+#include <cuda_runtime.h>
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <exception>
+#include <map>
+#include <stdexcept>
+
+#include "../../kernels/de_params.h"
+#include "engine/pipeline.hpp"
+#include "slfit/philox.hpp"
+
+namespace slfit {
+namespace detail {
+const std::map<std::string, std::string>& embedded_kernel_sources();  // cmake/embed_kernels.cmake
+}
+
+namespace {
+
+constexpr int kBlockSizes[] = {32, 64, 128, 256};  // slfit_de_<n> in de_kernel.cuh
+// Above this much dynamic shared memory per block the population goes to global memory: fewer
+// resident blocks would cost more than the slower accesses.
+constexpr std::size_t kMaxSharedBytes = 96 * 1024;
+
+std::string describe(cudaError_t e) { return std::string(cudaGetErrorName(e)) + ": " + cudaGetErrorString(e); }
+
+void check(cudaError_t e, const std::string& what) {
+  if (e != cudaSuccess) throw std::runtime_error("CUDA: " + what + " failed: " + describe(e));
+}
+
+std::string embedded(const std::string& name) { return detail::embedded_kernel_sources().at(name); }
+
+// Problems one launch can share: the same compiled law, objective, DE options and seed.
+void require_uniform(std::span<const Problem> problems) {
+  const Problem& a = problems.front();
+  for (const Problem& b : problems) {
+    const bool same = b.compiled == a.compiled && b.objective.kind == a.objective.kind &&
+                      b.objective.delta == a.objective.delta && b.objective.space == a.objective.space &&
+                      b.objective.reduce == a.objective.reduce && b.options.seed == a.options.seed &&
+                      b.options.de.popsize == a.options.de.popsize && b.options.de.maxiter == a.options.de.maxiter &&
+                      b.options.de.tol == a.options.de.tol && b.options.de.atol == a.options.de.atol &&
+                      b.options.de.mutation_min == a.options.de.mutation_min &&
+                      b.options.de.mutation_max == a.options.de.mutation_max &&
+                      b.options.de.recombination == a.options.de.recombination;
+    if (!same)
+      throw std::invalid_argument("slfit: the CUDA backend runs batches whose problems share law, objective, "
+                                  "DE options and seed");
+  }
+}
+
+// Device memory that is freed with its owner; allocate() reports running out instead of throwing.
+class DeviceMemory {
+ public:
+  ~DeviceMemory() { release(); }
+  template <class T>
+  T* allocate(std::size_t count) {
+    void* p = nullptr;
+    const cudaError_t e = cudaMalloc(&p, std::max<std::size_t>(count, 1) * sizeof(T));
+    if (e == cudaErrorMemoryAllocation) {
+      cudaGetLastError();  // clear it: running out is an answer here, not a sticky failure
+      out_of_memory_ = true;
+      return nullptr;
+    }
+    check(e, "cudaMalloc");
+    blocks_.push_back(p);
+    return static_cast<T*>(p);
+  }
+  bool out_of_memory() const { return out_of_memory_; }
+  void release() {
+    for (void* p : blocks_) cudaFree(p);
+    blocks_.clear();
+    out_of_memory_ = false;
+  }
+
+ private:
+  std::vector<void*> blocks_;
+  bool out_of_memory_ = false;
+};
+
+// A chunk's inputs as the kernels read them (DeParams in de_params.h).
+struct HostChunk {
+  std::vector<double> data, lower, upper;
+  std::vector<long long> offset;
+  std::vector<int> points;
+  std::vector<unsigned long long> stream;
+  int max_points = 0;
+};
+
+template <class T>
+void upload(T* device, const std::vector<T>& host, cudaStream_t stream) {
+  check(cudaMemcpyAsync(device, host.data(), host.size() * sizeof(T), cudaMemcpyHostToDevice, stream),
+        "cudaMemcpyAsync (upload)");
+}
+
+}  // namespace
+
+CudaDevice probe_cuda_device() {
+  CudaDevice d;
+  int count = 0;
+  if (const cudaError_t e = cudaGetDeviceCount(&count); e != cudaSuccess) {
+    cudaGetLastError();
+    d.reason = e == cudaErrorNoDevice             ? "no CUDA device is visible"
+               : e == cudaErrorInsufficientDriver ? "no CUDA driver, or one too old for CUDA " +
+                                                        std::to_string(CUDART_VERSION / 1000) + " (" + describe(e) + ")"
+                                                  : describe(e);
+    return d;
+  }
+  if (count == 0) {
+    d.reason = "no CUDA device is visible";
+    return d;
+  }
+  cudaDeviceProp prop{};
+  if (const cudaError_t e = cudaGetDeviceProperties(&prop, 0); e != cudaSuccess) {
+    d.reason = describe(e);
+    return d;
+  }
+  d.name = prop.name;
+  d.arch = "sm_" + std::to_string(prop.major * 10 + prop.minor);
+  d.multiprocessors = prop.multiProcessorCount;
+  d.shared_per_block = prop.sharedMemPerBlockOptin;
+  try {
+    const std::vector<std::string> archs = nvrtc_supported_architectures();
+    if (std::find(archs.begin(), archs.end(), d.arch) == archs.end()) {
+      d.reason = d.name + " (" + d.arch + ") is not a target this NVRTC can compile for (too old or too new)";
+      return d;
+    }
+  } catch (const std::exception& e) {
+    d.reason = e.what();
+    return d;
+  }
+  d.usable = true;
+  return d;
+}
+
+NvrtcSource de_program_source(const GeneratedLaw& law) {
+  return NvrtcSource{"slfit_de.cu",
+                     "#include \"slfit/philox.hpp\"\n#include \"de_params.h\"\n#include \"slfit_law.cuh\"\n"
+                     "#include \"de_kernel.cuh\"\n",
+                     {{"slfit/philox.hpp", embedded("slfit/philox.hpp")},
+                      {"de_params.h", embedded("de_params.h")},
+                      {"slfit_law.cuh", law.source},
+                      {"de_kernel.cuh", embedded("de_kernel.cuh")}}};
+}
+
+struct CudaDifferentialEvolution::Impl {
+  GeneratedLaw law;
+  std::shared_ptr<const CompiledLaw> compiled;
+  ObjectiveSpec objective;
+  DEOptions options;
+  std::uint64_t seed = 0;
+  int members = 0;
+  CudaDevice device;
+  cudaLibrary_t library = nullptr;
+  cudaKernel_t de[std::size(kBlockSizes)] = {};
+  cudaKernel_t evaluate = nullptr;
+  cudaStream_t stream = nullptr;
+
+  // The chunk in flight.
+  DeviceMemory memory;
+  HostChunk host;
+  slfit_kernel::DeParams params{};
+  std::size_t count = 0;
+
+  int params_per_problem() const { return law.num_params; }
+  std::size_t population_doubles() const {
+    return static_cast<std::size_t>(members) * law.num_params + members;
+  }
+  std::size_t shared_bytes(int max_points) const {
+    return sizeof(double) * (2 * population_doubles() + (law.columns.size() + 1) * max_points);
+  }
+
+  HostChunk prepare(std::span<const Problem> chunk) const {
+    HostChunk h;
+    for (const Problem& p : chunk) {
+      const std::vector<double> cols = device_columns(*compiled, law.columns, *p.data);
+      const std::vector<double> observed = observed_values(objective, *p.data);
+      h.offset.push_back(static_cast<long long>(h.data.size()));
+      h.points.push_back(static_cast<int>(p.data->size()));
+      h.max_points = std::max(h.max_points, static_cast<int>(p.data->size()));
+      h.data.insert(h.data.end(), cols.begin(), cols.end());
+      h.data.insert(h.data.end(), observed.begin(), observed.end());
+      h.lower.insert(h.lower.end(), p.bounds.lower.begin(), p.bounds.lower.end());
+      h.upper.insert(h.upper.end(), p.bounds.upper.begin(), p.bounds.upper.end());
+      h.stream.push_back(p.stream);
+    }
+    return h;
+  }
+};
+
+CudaDifferentialEvolution::CudaDifferentialEvolution(const Problem& prototype, const CudaDevice& device,
+                                                     const NvrtcCompiler& compiler)
+    : impl_(std::make_unique<Impl>()) {
+  if (!device.usable) throw std::runtime_error("CUDA: " + device.reason);
+  validate(prototype.options.de);
+  Impl& m = *impl_;
+  m.compiled = prototype.compiled;
+  m.objective = prototype.objective;
+  m.options = prototype.options.de;
+  m.seed = prototype.options.seed;
+  m.device = device;
+  m.law = generate_cuda_law(*prototype.compiled, prototype.objective);
+  if (m.law.num_params < 1 || m.law.num_params > 512)
+    throw std::invalid_argument("differential evolution: needs 1 to 512 parameters");
+  const long long members = std::max(5LL, static_cast<long long>(m.options.popsize) * m.law.num_params);
+  if (members > (1 << 20))
+    throw std::invalid_argument("differential evolution: population exceeds the limit of 2^20 members");
+  m.members = static_cast<int>(members);
+
+  cubin_ = compiler.compile(de_program_source(m.law), device.arch);
+  check(cudaSetDevice(0), "cudaSetDevice");
+  check(cudaLibraryLoadData(&m.library, cubin_.image.data(), nullptr, nullptr, 0, nullptr, nullptr, 0),
+        "cudaLibraryLoadData (the DE kernel's CUBIN)");
+  for (std::size_t k = 0; k < std::size(kBlockSizes); ++k) {
+    const std::string name = "slfit_de_" + std::to_string(kBlockSizes[k]);
+    check(cudaLibraryGetKernel(&m.de[k], m.library, name.c_str()), "cudaLibraryGetKernel " + name);
+  }
+  check(cudaLibraryGetKernel(&m.evaluate, m.library, "slfit_evaluate"), "cudaLibraryGetKernel slfit_evaluate");
+  check(cudaStreamCreateWithFlags(&m.stream, cudaStreamNonBlocking), "cudaStreamCreate");
+}
+
+CudaDifferentialEvolution::~CudaDifferentialEvolution() {
+  impl_->memory.release();
+  if (impl_->stream) cudaStreamDestroy(impl_->stream);
+  if (impl_->library) cudaLibraryUnload(impl_->library);
+}
+
+std::size_t CudaDifferentialEvolution::chunk_capacity(std::span<const Problem> problems) const {
+  const Impl& m = *impl_;
+  std::size_t free = 0, total = 0;
+  check(cudaMemGetInfo(&free, &total), "cudaMemGetInfo");
+  std::size_t max_points = 1;
+  for (const Problem& p : problems) max_points = std::max(max_points, p.data->size());
+  const std::size_t d = m.law.num_params;
+  std::size_t bytes = sizeof(double) * ((m.law.columns.size() + 1) * max_points + 3 * d + 1) +
+                      sizeof(long long) * 2 + sizeof(int) * 3 + sizeof(unsigned long long);
+  if (m.shared_bytes(static_cast<int>(max_points)) > std::min(kMaxSharedBytes, m.device.shared_per_block))
+    bytes += sizeof(double) * 2 * m.population_doubles();
+  // Half the free memory, and at least four chunks for large batches, so that the host's
+  // refinement of one chunk overlaps the device's DE of the next.
+  const std::size_t by_memory = std::max<std::size_t>(1, free / 2 / bytes);
+  const std::size_t for_overlap = std::max<std::size_t>(2048, (problems.size() + 3) / 4);
+  return std::min({by_memory, for_overlap, std::size_t{1} << 20});
+}
+
+bool CudaDifferentialEvolution::launch(std::span<const Problem> chunk) {
+  Impl& m = *impl_;
+  if (m.count != 0) throw std::logic_error("slfit: a DE chunk is already in flight");
+  require_uniform(chunk);
+  m.host = m.prepare(chunk);
+  const std::size_t n = chunk.size(), d = m.law.num_params;
+  const std::size_t shared = m.shared_bytes(m.host.max_points);
+  const bool in_shared = shared <= std::min(kMaxSharedBytes, m.device.shared_per_block);
+
+  DeviceMemory& mem = m.memory;
+  slfit_kernel::DeParams& P = m.params;
+  double* data = mem.allocate<double>(m.host.data.size());
+  long long* offset = mem.allocate<long long>(n);
+  int* points = mem.allocate<int>(n);
+  double* lower = mem.allocate<double>(n * d);
+  double* upper = mem.allocate<double>(n * d);
+  unsigned long long* stream = mem.allocate<unsigned long long>(n);
+  P.scratch = in_shared ? nullptr : mem.allocate<double>(2 * m.population_doubles() * n);
+  P.best = mem.allocate<double>(n * d);
+  P.best_energy = mem.allocate<double>(n);
+  P.generations = mem.allocate<int>(n);
+  P.evaluations = mem.allocate<long long>(n);
+  P.converged = mem.allocate<int>(n);
+  if (mem.out_of_memory()) {
+    mem.release();
+    return false;
+  }
+  upload(data, m.host.data, m.stream);
+  upload(offset, m.host.offset, m.stream);
+  upload(points, m.host.points, m.stream);
+  upload(lower, m.host.lower, m.stream);
+  upload(upper, m.host.upper, m.stream);
+  upload(stream, m.host.stream, m.stream);
+  P.data = data;
+  P.data_offset = offset;
+  P.points = points;
+  P.lower = lower;
+  P.upper = upper;
+  P.stream = stream;
+  P.problems = static_cast<int>(n);
+  P.members = m.members;
+  P.maxiter = m.options.maxiter;
+  P.in_shared = in_shared ? 1 : 0;
+  P.seed = m.seed;
+  P.tol = m.options.tol;
+  P.atol = m.options.atol;
+  P.mutation_min = m.options.mutation_min;
+  P.mutation_max = m.options.mutation_max;
+  P.recombination = m.options.recombination;
+
+  // The smallest block that gives every member a thread, up to 256 (then members are strided).
+  std::size_t k = 0;
+  while (k + 1 < std::size(kBlockSizes) && kBlockSizes[k] < m.members) ++k;
+  const void* kernel = reinterpret_cast<const void*>(m.de[k]);
+  const std::size_t dynamic = in_shared ? shared : 0;
+  if (dynamic > 48 * 1024)
+    check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(dynamic)),
+          "cudaFuncSetAttribute (dynamic shared memory)");
+  void* args[] = {&P};
+  check(cudaLaunchKernel(kernel, dim3(static_cast<unsigned>(n)), dim3(kBlockSizes[k]), args, dynamic, m.stream),
+        "launching the DE kernel");
+  check(cudaGetLastError(), "launching the DE kernel");
+  m.count = n;
+  return true;
+}
+
+std::vector<DEOutcome> CudaDifferentialEvolution::collect() {
+  Impl& m = *impl_;
+  if (m.count == 0) throw std::logic_error("slfit: no DE chunk in flight");
+  const std::size_t n = m.count, d = m.law.num_params;
+  m.count = 0;
+  check(cudaStreamSynchronize(m.stream), "running the DE kernel");
+  std::vector<double> best(n * d), best_energy(n);
+  std::vector<int> generations(n), converged(n);
+  std::vector<long long> evaluations(n);
+  auto download = [](auto& host, const auto* device) {
+    check(cudaMemcpy(host.data(), device, host.size() * sizeof(host[0]), cudaMemcpyDeviceToHost),
+          "cudaMemcpy (DE results)");
+  };
+  download(best, m.params.best);
+  download(best_energy, m.params.best_energy);
+  download(generations, m.params.generations);
+  download(evaluations, m.params.evaluations);
+  download(converged, m.params.converged);
+  m.memory.release();
+  std::vector<DEOutcome> out(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    out[i].best.assign(best.begin() + i * d, best.begin() + (i + 1) * d);
+    out[i].best_energy = best_energy[i];
+    out[i].generations = generations[i];
+    out[i].evaluations = evaluations[i];
+    out[i].converged = converged[i] != 0;
+  }
+  return out;
+}
+
+double CudaDifferentialEvolution::evaluate_only_rate(std::span<const Problem> problems, int rounds) {
+  Impl& m = *impl_;
+  const HostChunk h = m.prepare(problems);
+  const std::size_t n = problems.size(), d = m.law.num_params, members = m.members;
+  std::vector<double> units(members * d);
+  for (std::size_t i = 0; i < members; ++i)
+    for (std::size_t j = 0; j < d; ++j)
+      units[i * d + j] = uniform01({m.seed, 0, 0, static_cast<std::uint32_t>(i), DrawPurpose::InitOffset},
+                                   static_cast<std::uint32_t>(j));
+  DeviceMemory mem;
+  slfit_kernel::EvalParams P{};
+  double* data = mem.allocate<double>(h.data.size());
+  long long* offset = mem.allocate<long long>(n);
+  int* points = mem.allocate<int>(n);
+  double* lower = mem.allocate<double>(n * d);
+  double* upper = mem.allocate<double>(n * d);
+  double* unit = mem.allocate<double>(units.size());
+  P.energy_sum = mem.allocate<double>(n * members);
+  if (mem.out_of_memory()) throw std::runtime_error("CUDA: out of memory for the evaluation benchmark");
+  upload(data, h.data, m.stream);
+  upload(offset, h.offset, m.stream);
+  upload(points, h.points, m.stream);
+  upload(lower, h.lower, m.stream);
+  upload(upper, h.upper, m.stream);
+  upload(unit, units, m.stream);
+  P = {data, offset, points, lower, upper, unit, P.energy_sum, static_cast<int>(n), static_cast<int>(members), rounds};
+  const long long threads = static_cast<long long>(n) * members;
+  void* args[] = {&P};
+  const void* kernel = reinterpret_cast<const void*>(m.evaluate);
+  auto run = [&] {
+    check(cudaLaunchKernel(kernel, dim3(static_cast<unsigned>((threads + 127) / 128)), dim3(128), args, 0, m.stream),
+          "launching the evaluation kernel");
+    check(cudaGetLastError(), "launching the evaluation kernel");
+  };
+  run();  // warm-up
+  cudaEvent_t start, stop;
+  check(cudaEventCreate(&start), "cudaEventCreate");
+  check(cudaEventCreate(&stop), "cudaEventCreate");
+  check(cudaEventRecord(start, m.stream), "cudaEventRecord");
+  run();
+  check(cudaEventRecord(stop, m.stream), "cudaEventRecord");
+  check(cudaEventSynchronize(stop), "running the evaluation kernel");
+  float ms = 0;
+  check(cudaEventElapsedTime(&ms, start, stop), "cudaEventElapsedTime");
+  cudaEventDestroy(start);
+  cudaEventDestroy(stop);
+  return static_cast<double>(threads) * rounds / (ms * 1e-3);
+}
+
+namespace {
+
+// Runs the DE of every problem chunk by chunk; after each launch, `between(range)` runs on the
+// host with the previous chunk's outcomes while the device works.
+template <class Between>
+void run_chunks(CudaDifferentialEvolution& de, std::span<const Problem> problems, Between between) {
+  std::size_t chunk = de.chunk_capacity(problems);
+  std::size_t next = 0, previous_begin = 0;
+  std::vector<DEOutcome> previous;
+  while (next < problems.size() || !previous.empty()) {
+    bool launched = false;
+    std::size_t begin = next;
+    while (next < problems.size()) {
+      const std::size_t count = std::min(chunk, problems.size() - next);
+      if (de.launch(problems.subspan(next, count))) {
+        next += count;
+        launched = true;
+        break;
+      }
+      if (chunk == 1) throw std::runtime_error("CUDA: out of device memory for a single problem");
+      chunk = std::max<std::size_t>(1, chunk / 2);  // an allocation failure halves the chunk
+    }
+    if (!previous.empty()) between(previous_begin, previous);
+    previous.clear();
+    if (launched) {
+      previous = de.collect();
+      previous_begin = begin;
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<DEOutcome> cuda_differential_evolution(std::span<const Problem> problems, const CudaDevice& device) {
+  std::vector<DEOutcome> out(problems.size());
+  if (problems.empty()) return out;
+  require_uniform(problems);
+  CudaDifferentialEvolution de(problems.front(), device);
+  run_chunks(de, problems, [&](std::size_t begin, std::vector<DEOutcome>& outcomes) {
+    std::move(outcomes.begin(), outcomes.end(), out.begin() + static_cast<std::ptrdiff_t>(begin));
+  });
+  return out;
+}
+
+std::vector<FitResult> fit_batch_cuda(std::span<const Problem> problems, const BatchOptions& batch,
+                                      const CudaDevice& device) {
+  std::vector<FitResult> results(problems.size());
+  if (batch.failures) batch.failures->assign(problems.size(), nullptr);
+  if (problems.empty()) return results;
+  for (const Problem& p : problems)
+    if (p.options.pipeline != Pipeline::De)
+      throw std::invalid_argument("slfit: the CUDA backend runs the de pipeline only");
+  require_uniform(problems);
+  CudaDifferentialEvolution de(problems.front(), device);
+  const int threads = batch.threads > 0 ? batch.threads : omp_get_max_threads();
+  std::exception_ptr failure;
+  run_chunks(de, problems, [&](std::size_t begin, const std::vector<DEOutcome>& outcomes) {
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (std::size_t k = 0; k < outcomes.size(); ++k) {
+      const std::size_t i = begin + k;
+      try {
+        results[i] = fit_problem_from_de(problems[i], outcomes[k]);
+      } catch (...) {
+#pragma omp critical(slfit_fit_batch_cuda_failure)
+        {
+          if (batch.failures) (*batch.failures)[i] = std::current_exception();
+          else if (!failure) failure = std::current_exception();
+        }
+      }
+      if (batch.on_problem_done) {
+#pragma omp critical(slfit_fit_batch_cuda_progress)
+        batch.on_problem_done(i);
+      }
+    }
+  });
+  if (failure) std::rethrow_exception(failure);
+  return results;
+}
+
+}  // namespace slfit

@@ -1,0 +1,53 @@
+#pragma once
+// Run-time compilation of generated CUDA code with NVRTC, to CUBIN for one architecture, with an
+// on-disk cache. NVRTC needs no GPU and no driver, so everything here works (and is tested)
+// on machines without either.
+
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace slfit {
+
+// A translation unit: the main source and the headers it includes by name, held in memory.
+struct NvrtcSource {
+  std::string name;                                         // e.g. "slfit_de.cu"
+  std::string text;
+  std::vector<std::pair<std::string, std::string>> headers;  // include name, text
+};
+
+struct Cubin {
+  std::string image;      // the CUBIN, for cudaLibraryLoadData
+  bool from_cache = false;
+  double seconds = 0.0;   // time spent compiling (or reading the cache)
+  std::string key;        // the cache key (hex)
+};
+
+// $XDG_CACHE_HOME/slfit, else $HOME/.cache/slfit; empty when neither variable is set.
+std::filesystem::path default_cache_directory();
+
+// The cache key of a source for an architecture ("sm_90"): a 128-bit FNV-1a hash of the slfit
+// version, the architecture, the compiler options, NVRTC's version and every source text, in hex.
+std::string nvrtc_cache_key(const NvrtcSource& source, const std::string& arch);
+
+class NvrtcCompiler {
+ public:
+  // An empty cache directory disables the cache.
+  explicit NvrtcCompiler(std::filesystem::path cache_directory = default_cache_directory());
+
+  // Compiles `source` for `arch` ("sm_80", "sm_90", ...), or reads it from the cache. Throws
+  // std::runtime_error on failure with NVRTC's log and the source lines the log points at.
+  // A cache that cannot be written is skipped; a cache entry that does not verify is recompiled.
+  Cubin compile(const NvrtcSource& source, const std::string& arch) const;
+
+  const std::filesystem::path& cache_directory() const { return cache_; }
+
+ private:
+  std::filesystem::path cache_;
+};
+
+// The architectures this NVRTC can emit CUBIN for, as "sm_NN".
+std::vector<std::string> nvrtc_supported_architectures();
+
+}  // namespace slfit

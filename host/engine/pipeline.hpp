@@ -1,0 +1,14 @@
+#pragma once
+// The de pipeline's refinement stage on its own, for a DE that ran elsewhere (the CUDA backend
+// runs the DE of a chunk of problems on the GPU, then refines each here).
+
+#include "optim/differential_evolution.hpp"
+#include "slfit/fit.hpp"
+
+namespace slfit {
+
+// As fit_problem with Pipeline::De, from the given DE outcome instead of running DE. The outcome's
+// best point is re-evaluated on the host, so every reported objective comes from one evaluator.
+FitResult fit_problem_from_de(const Problem& problem, const DEOutcome& de);
+
+}  // namespace slfit

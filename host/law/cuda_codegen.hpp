@@ -1,0 +1,49 @@
+#pragma once
+// CUDA C++ for a compiled law: the same three stages as the CPU program (law/program.hpp),
+// emitted as device code that NVRTC compiles at run time.
+//
+//   data stage    computed on the host, once per group (device_columns below), and uploaded:
+//                 the CompiledLaw's derived columns (data-only values and log(base) columns),
+//                 plus the raw base of every x^e computed from a log column, which the device
+//                 needs at the points where the base is not positive and finite (pow fallback);
+//   param stage   slfit_law::param_stage(p): the parameter-only scalars, once per candidate;
+//   point stage   slfit_law::predict(s, cols, n, i): one point's prediction, straight-line code
+//                 in the tape's order; slfit_law::term(prediction, observed): its objective term.
+//
+// The source is injection-proof by construction: every token comes from the AST's structure.
+// Variables, parameters, columns and scalars get generated names (p0, c0, s0, t0), numbers are
+// re-printed as hex-float literals (exact) or, when not finite, as bit patterns; no name, formula
+// text or other user string reaches the source.
+
+#include <string>
+#include <vector>
+
+#include "law/program.hpp"
+#include "slfit/dataset.hpp"
+#include "slfit/law.hpp"
+
+namespace slfit {
+
+struct GeneratedLaw {
+  std::string source;               // CUDA C++, namespace slfit_law; needs nothing but CUDA's math
+  std::vector<ColumnSpec> columns;  // per-point columns the device reads: the law's, then pow bases
+  int num_params = 0;
+};
+
+// Emits the device code of a compiled law with its objective. The result depends only on the
+// law's structure, its constants and the objective spec.
+GeneratedLaw generate_cuda_law(const CompiledLaw& law, const ObjectiveSpec& objective);
+
+// The data stage on the host: `columns` of one group, column-major (column c at c * n), with the
+// values the CPU program computes (the same operators in the same order).
+std::vector<double> device_columns(const CompiledLaw& law, const std::vector<ColumnSpec>& columns,
+                                   const GroupData& data);
+
+// What each point's term compares the prediction with: y, or log(y) in log space (as Objective).
+std::vector<double> observed_values(const ObjectiveSpec& objective, const GroupData& data);
+
+// A double as a C++ expression of exactly that value: a hex-float literal, or a bit pattern for
+// infinities and NaN.
+std::string exact_literal(double value);
+
+}  // namespace slfit

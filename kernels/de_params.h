@@ -1,0 +1,52 @@
+#pragma once
+// The DE kernel's arguments, shared by the host (host/cuda/cuda_backend.cpp) and the device code
+// (kernels/de_kernel.cuh, compiled by NVRTC): plain fixed-size fields, so both compilers lay the
+// struct out the same way. One struct per launch, passed by value.
+
+namespace slfit_kernel {
+
+struct DeParams {
+  // Per problem p: data + data_offset[p] holds the law's kNumColumns columns (column-major, n
+  // points each, n = points[p]) followed by the n observed values (y, or log y).
+  const double* data;
+  const long long* data_offset;
+  const int* points;
+  const double* lower;                 // problem * kNumParams
+  const double* upper;
+  const unsigned long long* stream;    // Philox stream of each problem
+  // Population, energies, trials and trial energies of each problem in global memory, used when
+  // they do not fit in shared memory: 2 * (members * kNumParams + members) doubles per problem.
+  double* scratch;
+  double* best;                        // out: problem * kNumParams, scaled to the bounds
+  double* best_energy;                 // out
+  int* generations;                    // out
+  long long* evaluations;              // out
+  int* converged;                      // out: 0 or 1
+  int problems;
+  int members;
+  int maxiter;
+  int in_shared;                       // 1: population and points in dynamic shared memory
+  unsigned long long seed;
+  double tol;
+  double atol;
+  double mutation_min;
+  double mutation_max;
+  double recombination;
+};
+
+// The plain evaluation kernel of the speed benchmark: every (problem, member) thread evaluates
+// `rounds` candidates of the DE kernel's layout, with no DE around them.
+struct EvalParams {
+  const double* data;
+  const long long* data_offset;
+  const int* points;
+  const double* lower;
+  const double* upper;
+  const double* units;                 // members * kNumParams unit-cube candidates, shared by all problems
+  double* energy_sum;                  // out: per (problem, member), the sum over rounds
+  int problems;
+  int members;
+  int rounds;
+};
+
+}  // namespace slfit_kernel

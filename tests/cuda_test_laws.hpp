@@ -1,0 +1,93 @@
+#pragma once
+// Laws for the CUDA tests: every built-in law, and custom laws that together use every operator
+// and function, data-only, parameter-only and mixed subexpressions, folded constants, x^e from a
+// log column (with non-positive bases in the data), and every objective.
+
+#include <regex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "slfit/law_io.hpp"
+
+namespace slfit::test {
+
+// A law file over parameters a, b, c, d and inputs N, D, declaring only those the formula uses.
+inline std::string custom_law_json(const std::string& formula, const std::string& objective) {
+  auto uses = [&](const std::string& name) { return std::regex_search(formula, std::regex("\\b" + name + "\\b")); };
+  const std::vector<std::pair<std::string, std::string>> params = {
+      {"a", R"("lower": 0.1, "upper": 3)"}, {"b", R"("lower": -0.9, "upper": 0.9)"},
+      {"c", R"("lower": 0.05, "upper": 2)"}, {"d", R"("lower": -1, "upper": 1)"}};
+  std::string inputs, declared;
+  for (const char* input : {"N", "D"})
+    if (uses(input)) inputs += std::string(inputs.empty() ? "" : ", ") + "\"" + input + "\": \"" + input + "\"";
+  for (const auto& [name, bounds] : params)
+    if (uses(name)) declared += std::string(declared.empty() ? "" : ", ") + "{\"name\": \"" + name + "\", " + bounds + "}";
+  return R"({"name": "custom", "formula": ")" + formula + R"(", "inputs": {)" + inputs +
+         R"(}, "target": "loss", "params": [)" + declared + R"(], "objective": )" + objective + "}";
+}
+
+// The custom formulas (parameters a, b, c, d; inputs N, D).
+inline const std::vector<std::string>& custom_formulas() {
+  static const std::vector<std::string> formulas = {
+      "a * N^b + d",
+      "a / N^c + c / D^b + d",
+      "-a * (N - D) / (D + 1) + d * c",
+      "exp(-c * N) * a + b",
+      "a * log(N) + b * log2(D) + c * log10(N + D) + d",
+      "log1p(c * N) * a - d",
+      "sqrt(a * N + c) + b",
+      "abs(b * N - D) * c + a",
+      "tanh(b * (N - 2)) * a + d",
+      "pow(N, b) * a + pow(c, 2) + d",
+      "min(a * N, c * D) + d",
+      "max(a * N, c * D) + min(b, d)",
+      "max(min(N, 3), 1)^b * a + d",
+      "a * (N * D)^b + d",
+      "a * N^(b * c) + d * 2^-3",
+      "a * (N - 2)^b + d",
+      "a * (log(D) + 1)^c + b^2 + d",
+      "a * exp(b) * N^c + d - -1e-300",
+      "(a + b) * (c + d) * N / (D + 0.5)",
+      "a * N^-0.5 + b * D^0.25 + c * (1 + 2 * 3)^d",
+      "a * 1e308 * 1e10 / N + d",
+      "a",
+      "max(N, 1e-10)^b * a / (max(D, 1e-10)^c + 1e-10) + d",
+  };
+  return formulas;
+}
+
+inline const std::vector<std::string>& custom_objectives() {
+  static const std::vector<std::string> objectives = {
+      R"({"kind": "mse"})", R"({"kind": "huber", "delta": 0.1})", R"({"kind": "mse", "space": "log"})",
+      R"({"kind": "huber", "delta": 1e-3, "space": "log", "reduce": "sum"})"};
+  return objectives;
+}
+
+// Every custom law, each formula paired with one objective in turn.
+inline std::vector<Law> custom_laws() {
+  std::vector<Law> laws;
+  const auto& formulas = custom_formulas();
+  const auto& objectives = custom_objectives();
+  for (std::size_t k = 0; k < formulas.size(); ++k)
+    laws.push_back(parse_law(custom_law_json(formulas[k], objectives[k % objectives.size()]),
+                             "custom" + std::to_string(k)));
+  return laws;
+}
+
+// Data for the custom laws: N on a grid with repeats, including 0 and negative values (the
+// pow fallback); D positive; targets positive (log objectives).
+inline GroupData custom_group(int points) {
+  GroupData g;
+  g.name = "g";
+  g.inputs.resize(2);
+  for (int i = 0; i < points; ++i) {
+    g.inputs[0].push_back(i % 7 - 1.0);           // -1 .. 5
+    g.inputs[1].push_back(0.5 + 0.37 * (i % 11)); // 0.5 .. 4.2
+    g.target.push_back(1.0 + 0.1 * (i % 5));
+    g.lines.push_back(i + 2);
+  }
+  return g;
+}
+
+}  // namespace slfit::test

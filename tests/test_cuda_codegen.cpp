@@ -1,0 +1,218 @@
+// The CUDA code generator and NVRTC, without a device: every law's generated code compiles for
+// sm_90 and sm_80, the cache works, and no user text reaches the generated source.
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <random>
+
+#include "cuda/cuda_backend.hpp"
+#include "cuda/nvrtc_compiler.hpp"
+#include "cuda_test_laws.hpp"
+#include "law/cuda_codegen.hpp"
+#include "slfit/objective.hpp"
+
+namespace slfit {
+namespace {
+
+// A fresh cache directory per test, removed afterwards.
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device rd;
+    path_ = std::filesystem::temp_directory_path() / ("slfit-cuda-test-" + std::to_string(rd()));
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// A small kernel over the law alone (the DE program adds CUB, which is slow to compile): one
+// point's prediction and term per thread. test_cuda_device.cpp runs the same probe on a GPU.
+NvrtcSource law_probe_source(const GeneratedLaw& law) {
+  return {"slfit_probe.cu",
+          "#include \"slfit_law.cuh\"\n"
+          "extern \"C\" __global__ void slfit_probe(const double* p, const double* cols, const double* obs, int n,\n"
+          "                                        double* prediction, double* term) {\n"
+          "  const int i = blockIdx.x * blockDim.x + threadIdx.x;\n"
+          "  if (i >= n) return;\n"
+          "  const slfit_law::Scalars s = slfit_law::param_stage(p);\n"
+          "  prediction[i] = slfit_law::predict(s, cols, n, i);\n"
+          "  term[i] = slfit_law::term(prediction[i], obs[i]);\n"
+          "}\n",
+          {{"slfit_law.cuh", law.source}}};
+}
+
+TEST(CudaCodegen, ExactLiteralsRoundTrip) {
+  for (double v : {0.0, -0.0, 1.0, 0.1, -2.5e-300, 1e308, 4.9406564584124654e-324, 1e-10, 123456789.125}) {
+    const std::string text = exact_literal(v);
+    std::string digits = text;
+    if (digits.front() == '(') digits = digits.substr(1, digits.size() - 2);
+    const double back = std::strtod(digits.c_str(), nullptr);
+    EXPECT_EQ(std::bit_cast<std::uint64_t>(back), std::bit_cast<std::uint64_t>(v)) << text;
+  }
+  EXPECT_EQ(exact_literal(std::numeric_limits<double>::infinity()), "from_bits(0x7ff0000000000000ull)");
+  EXPECT_EQ(exact_literal(-std::numeric_limits<double>::infinity()), "from_bits(0xfff0000000000000ull)");
+}
+
+TEST(CudaCodegen, DeviceColumnsMatchTheCpuProgram) {
+  // The law's own columns are what BoundProgram computes: predict() through them on the CPU and
+  // a recomputation from device_columns must agree (the pow-base columns are the raw bases).
+  for (const Law& law : test::custom_laws()) {
+    const auto compiled = compile_law(law);
+    const GeneratedLaw gen = generate_cuda_law(*compiled, law.objective);
+    const GroupData group = test::custom_group(23);
+    const std::vector<double> cols = device_columns(*compiled, gen.columns, group);
+    ASSERT_EQ(cols.size(), gen.columns.size() * group.size());
+    for (std::size_t c = compiled->columns.size(); c < gen.columns.size(); ++c) EXPECT_FALSE(gen.columns[c].log);
+    for (std::size_t c = 0; c < gen.columns.size(); ++c) {
+      const Node& node = compiled->expr.nodes[gen.columns[c].node];
+      if (node.op != Op::Var) continue;
+      for (std::size_t i = 0; i < group.size(); ++i) {
+        const double x = group.inputs[node.index][i];
+        const double want = gen.columns[c].log ? std::log(x) : x;
+        const double got = cols[c * group.size() + i];
+        EXPECT_TRUE(got == want || (std::isnan(got) && std::isnan(want))) << law.formula;
+      }
+    }
+  }
+}
+
+TEST(CudaCodegen, EveryLawCompilesForSm90AndSm80) {
+  NvrtcCompiler compiler{std::filesystem::path()};  // no cache: compile every time
+  std::vector<Law> laws = test::custom_laws();
+  for (const std::string& name : builtin_law_names()) laws.push_back(load_law(name));
+  ASSERT_GE(laws.size(), 23u);
+  for (const Law& law : laws) {
+    const auto compiled = compile_law(law);
+    for (const std::string& objective : test::custom_objectives()) {
+      Law variant = law;
+      variant.objective = parse_law(test::custom_law_json("a", objective), "objective").objective;
+      const GeneratedLaw gen = generate_cuda_law(*compiled, variant.objective);
+      for (const char* arch : {"sm_90", "sm_80"}) {
+        Cubin cubin;
+        ASSERT_NO_THROW(cubin = compiler.compile(law_probe_source(gen), arch)) << law.formula << "\n" << gen.source;
+        EXPECT_GT(cubin.image.size(), 0u);
+        EXPECT_FALSE(cubin.from_cache);
+      }
+    }
+  }
+}
+
+TEST(CudaCodegen, DeKernelCompilesForEveryBuiltinLaw) {
+  NvrtcCompiler compiler{std::filesystem::path()};
+  std::vector<Law> laws;
+  for (const std::string& name : builtin_law_names()) laws.push_back(load_law(name));
+  for (const Law& law : laws) {
+    const GeneratedLaw gen = generate_cuda_law(*compile_law(law), law.objective);
+    for (const char* arch : {"sm_90", "sm_80"}) {
+      Cubin cubin;
+      try {
+        cubin = compiler.compile(de_program_source(gen), arch);
+      } catch (const std::exception& e) {
+        FAIL() << law.name << " " << arch << ": " << e.what();
+      }
+      // Every entry point the backend looks up is in the image.
+      for (const char* kernel : {"slfit_de_32", "slfit_de_64", "slfit_de_128", "slfit_de_256", "slfit_evaluate"})
+        EXPECT_NE(cubin.image.find(kernel), std::string::npos) << kernel;
+    }
+  }
+}
+
+TEST(CudaCodegen, CacheHitsAndKeys) {
+  TempDir dir;
+  NvrtcCompiler compiler(dir.path());
+  const Law law = load_law("parallel_power");
+  const GeneratedLaw gen = generate_cuda_law(*compile_law(law), law.objective);
+  const NvrtcSource source = law_probe_source(gen);
+
+  const Cubin first = compiler.compile(source, "sm_90");
+  EXPECT_FALSE(first.from_cache);
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / (first.key + ".cubin")));
+  const Cubin second = compiler.compile(source, "sm_90");
+  EXPECT_TRUE(second.from_cache);
+  EXPECT_EQ(second.image, first.image);
+
+  // The key changes with the architecture and with any source text.
+  EXPECT_NE(nvrtc_cache_key(source, "sm_80"), first.key);
+  NvrtcSource changed = source;
+  changed.headers[0].second += "\n";
+  EXPECT_NE(nvrtc_cache_key(changed, "sm_90"), first.key);
+  const Cubin other = compiler.compile(source, "sm_80");
+  EXPECT_FALSE(other.from_cache);
+  EXPECT_NE(other.image, first.image);
+
+  // A damaged entry is recompiled, and rewritten.
+  {
+    std::ofstream damage(dir.path() / (first.key + ".cubin"), std::ios::binary | std::ios::trunc);
+    damage << "slfit-cubin\n" << first.key << "\n999\nshort";
+  }
+  const Cubin again = compiler.compile(source, "sm_90");
+  EXPECT_FALSE(again.from_cache);
+  EXPECT_EQ(again.image, first.image);
+  EXPECT_TRUE(compiler.compile(source, "sm_90").from_cache);
+}
+
+TEST(CudaCodegen, CacheDirectoryFollowsXdg) {
+  const char* old = std::getenv("XDG_CACHE_HOME");
+  const std::string saved = old ? old : "";
+  setenv("XDG_CACHE_HOME", "/tmp/slfit-xdg", 1);
+  EXPECT_EQ(default_cache_directory(), std::filesystem::path("/tmp/slfit-xdg/slfit"));
+  unsetenv("XDG_CACHE_HOME");
+  if (const char* home = std::getenv("HOME"))
+    EXPECT_EQ(default_cache_directory(), std::filesystem::path(home) / ".cache" / "slfit");
+  if (old) setenv("XDG_CACHE_HOME", saved.c_str(), 1);
+}
+
+TEST(CudaCodegen, CompileErrorQuotesTheOffendingLine) {
+  NvrtcCompiler compiler{std::filesystem::path()};
+  const NvrtcSource bad{"slfit_bad.cu", "#include \"slfit_law.cuh\"\n",
+                        {{"slfit_law.cuh", "__device__ int ok() { return 1; }\nthis line is not C++;\n"}}};
+  try {
+    compiler.compile(bad, "sm_90");
+    FAIL() << "compiled";
+  } catch (const std::runtime_error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("slfit_law.cuh:2: this line is not C++;"), std::string::npos) << what;
+    EXPECT_NE(what.find("log:"), std::string::npos) << what;
+  }
+}
+
+TEST(CudaCodegen, GeneratedSourceHoldsNoUserText) {
+  // Identifiers, the law's name and its formula text never reach the source, whatever they hold.
+  const std::vector<std::string> hostile = {"evil\"); asm(\"trap;\"); //", "*/ #include </etc/passwd> /*",
+                                            "zz_secret_variable", "__global__ void pwn()"};
+  Law law = parse_law(test::custom_law_json("a * N^b / (D^c + 1e-10) + d", R"({"kind": "mse"})"), "hostile");
+  law.name = hostile[0];
+  law.formula = hostile[1];
+  law.variables = {hostile[2], hostile[3]};
+  law.columns = law.variables;
+  for (std::size_t k = 0; k < law.params.size(); ++k) law.params[k].name = hostile[k % hostile.size()] + "_p";
+  const GeneratedLaw gen = generate_cuda_law(*compile_law(law), law.objective);
+  for (const std::string& text : hostile) EXPECT_EQ(gen.source.find(text), std::string::npos) << text;
+  for (const char* piece : {"evil", "passwd", "zz_secret", "pwn", "asm", "#include"})
+    EXPECT_EQ(gen.source.find(piece), std::string::npos) << piece;
+  // Only generated tokens: identifiers are the prelude's, CUDA's math functions and p/s/c/t names.
+  EXPECT_EQ(gen.source.find('"'), std::string::npos);
+  EXPECT_NO_THROW(NvrtcCompiler{std::filesystem::path()}.compile(law_probe_source(gen), "sm_90"));
+}
+
+TEST(CudaCodegen, PowFromLogKeepsTheFallbackBase) {
+  // x^e with data-only x reads log x and, for the fallback, x itself: both columns are uploaded.
+  const Law law = parse_law(test::custom_law_json("a * N^b + d", R"({"kind": "mse"})"), "pow");
+  const auto compiled = compile_law(law);
+  const GeneratedLaw gen = generate_cuda_law(*compiled, law.objective);
+  ASSERT_EQ(gen.columns.size(), 2u);
+  EXPECT_TRUE(gen.columns[0].log);
+  EXPECT_FALSE(gen.columns[1].log);
+  EXPECT_NE(gen.source.find("pow_from_log(c0, c1, s.s"), std::string::npos) << gen.source;
+}
+
+}  // namespace
+}  // namespace slfit

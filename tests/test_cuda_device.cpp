@@ -1,0 +1,271 @@
+// The CUDA backend on a GPU (each test skips without a usable device): device draws, the law's
+// device code, and the DE against the CPU backend, problem by problem.
+
+#include <gtest/gtest.h>
+
+#include <cuda_runtime.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <iostream>
+#include <fstream>
+#include <sstream>
+
+#include "cuda/cuda_backend.hpp"
+#include "cli_runner.hpp"
+#include "cuda_test_laws.hpp"
+#include "io/csv.hpp"
+#include "law/cuda_codegen.hpp"
+#include "optim/differential_evolution.hpp"
+#include "slfit/philox.hpp"
+
+namespace slfit {
+namespace {
+
+#define SLFIT_REQUIRE_DEVICE(device)                                       \
+  const CudaDevice device = probe_cuda_device();                           \
+  if (!device.usable) GTEST_SKIP() << "no usable CUDA device: " << device.reason
+
+void cuda_ok(cudaError_t e) { ASSERT_EQ(e, cudaSuccess) << cudaGetErrorString(e); }
+
+// Loads a CUBIN and launches one extern "C" kernel with the given arguments, then waits.
+void launch(const Cubin& cubin, const char* name, unsigned blocks, unsigned threads, std::vector<void*> args) {
+  cudaLibrary_t library = nullptr;
+  cudaKernel_t kernel = nullptr;
+  cuda_ok(cudaLibraryLoadData(&library, cubin.image.data(), nullptr, nullptr, 0, nullptr, nullptr, 0));
+  cuda_ok(cudaLibraryGetKernel(&kernel, library, name));
+  cuda_ok(cudaLaunchKernel(reinterpret_cast<const void*>(kernel), dim3(blocks), dim3(threads), args.data(), 0, nullptr));
+  cuda_ok(cudaGetLastError());
+  cuda_ok(cudaDeviceSynchronize());
+  cuda_ok(cudaLibraryUnload(library));
+}
+
+template <class T>
+T* to_device(const std::vector<T>& host) {
+  T* p = nullptr;
+  EXPECT_EQ(cudaMalloc(&p, std::max<std::size_t>(1, host.size()) * sizeof(T)), cudaSuccess);
+  EXPECT_EQ(cudaMemcpy(p, host.data(), host.size() * sizeof(T), cudaMemcpyHostToDevice), cudaSuccess);
+  return p;
+}
+template <class T>
+std::vector<T> to_host(const T* device, std::size_t n) {
+  std::vector<T> host(n);
+  EXPECT_EQ(cudaMemcpy(host.data(), device, n * sizeof(T), cudaMemcpyDeviceToHost), cudaSuccess);
+  return host;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+bool close(double a, double b, double rel) {
+  if (!std::isfinite(a) || !std::isfinite(b)) return a == b || (std::isnan(a) && std::isnan(b));
+  return std::fabs(a - b) <= rel * std::max(std::fabs(a), std::fabs(b)) || a == b;
+}
+
+TEST(CudaDevice, PhiloxDrawsEqualHostDraws) {
+  SLFIT_REQUIRE_DEVICE(device);
+  const NvrtcSource source{
+      "slfit_philox_test.cu",
+      "#include \"slfit/philox.hpp\"\n"
+      "extern \"C\" __global__ void draws(unsigned long long seed, double* out, unsigned* below) {\n"
+      "  const unsigned t = blockIdx.x * blockDim.x + threadIdx.x;  // member t % 1024, purpose t / 1024\n"
+      "  const slfit::DrawSite site{seed, 0x123456789abcull + t % 7, t % 501, t % 1024,\n"
+      "                             static_cast<slfit::DrawPurpose>(t / 1024 % 7)};\n"
+      "  for (unsigned k = 0; k < 8; ++k) out[t * 8 + k] = slfit::uniform01(site, k * 63);\n"
+      "  below[t] = slfit::uniform_below(site, 511, 1 + t % 97);\n"
+      "}\n",
+      {{"slfit/philox.hpp", read_file(slfit::test::source_dir() + "/include/slfit/philox.hpp")}}};
+  const Cubin cubin = NvrtcCompiler().compile(source, device.arch);
+  const unsigned threads = 7 * 1024;
+  double* out = to_device(std::vector<double>(threads * 8, -1.0));
+  unsigned* below = to_device(std::vector<unsigned>(threads, ~0u));
+  unsigned long long seed = 0xfeedface12345678ull;
+  launch(cubin, "draws", threads / 256, 256, {&seed, &out, &below});
+  const std::vector<double> got = to_host(out, threads * 8);
+  const std::vector<unsigned> got_below = to_host(below, threads);
+  for (unsigned t = 0; t < threads; ++t) {
+    const DrawSite site{seed, 0x123456789abcull + t % 7, t % 501, t % 1024, static_cast<DrawPurpose>(t / 1024 % 7)};
+    for (unsigned k = 0; k < 8; ++k) ASSERT_EQ(got[t * 8 + k], uniform01(site, k * 63)) << t << " " << k;
+    ASSERT_EQ(got_below[t], uniform_below(site, 511, 1 + t % 97)) << t;
+  }
+  cudaFree(out);
+  cudaFree(below);
+}
+
+TEST(CudaDevice, LawPredictionsAndTermsMatchTheCpu) {
+  SLFIT_REQUIRE_DEVICE(device);
+  for (const Law& law : test::custom_laws()) {
+    const auto compiled = compile_law(law);
+    const GeneratedLaw gen = generate_cuda_law(*compiled, law.objective);
+    const NvrtcSource source{
+        "slfit_probe.cu",
+        "#include \"slfit_law.cuh\"\n"
+        "extern \"C\" __global__ void probe(const double* p, const double* cols, const double* obs, int n,\n"
+        "                                  double* prediction, double* term) {\n"
+        "  const int i = blockIdx.x * blockDim.x + threadIdx.x;\n"
+        "  if (i >= n) return;\n"
+        "  const slfit_law::Scalars s = slfit_law::param_stage(p);\n"
+        "  prediction[i] = slfit_law::predict(s, cols, n, i);\n"
+        "  term[i] = slfit_law::term(prediction[i], obs[i]);\n"
+        "}\n",
+        {{"slfit_law.cuh", gen.source}}};
+    const Cubin cubin = NvrtcCompiler().compile(source, device.arch);
+    const GroupData group = test::custom_group(77);
+    const std::vector<double> params = {0.7, -0.3, 0.4, 0.2};
+    const std::span<const double> x(params.data(), law.params.size());
+    const std::vector<double> want = predict(*compiled, group, x);
+    double* p = to_device(std::vector<double>(x.begin(), x.end()));
+    double* cols = to_device(device_columns(*compiled, gen.columns, group));
+    double* obs = to_device(observed_values(law.objective, group));
+    double* prediction = to_device(std::vector<double>(group.size(), -7.0));
+    double* term = to_device(std::vector<double>(group.size(), -7.0));
+    int n = static_cast<int>(group.size());
+    launch(cubin, "probe", 1, 128, {&p, &cols, &obs, &n, &prediction, &term});
+    const std::vector<double> got = to_host(prediction, group.size());
+    for (std::size_t i = 0; i < group.size(); ++i)
+      EXPECT_TRUE(close(got[i], want[i], 1e-13)) << law.formula << " point " << i << ": " << got[i] << " vs " << want[i];
+    for (double* q : {p, cols, obs, prediction, term}) cudaFree(q);
+  }
+}
+
+// The ParScale pile group, resampled with replacement (one Philox stream per resample), and
+// problems of every built-in law over the resamples.
+struct Batch {
+  std::vector<Law> laws;
+  std::vector<std::shared_ptr<const CompiledLaw>> compiled;
+  std::vector<GroupData> groups;
+  std::vector<std::vector<Problem>> problems;  // per law
+};
+
+Batch parscale_batch(int resamples, const FitOptions& options) {
+  Batch b;
+  for (const std::string& name : builtin_law_names()) b.laws.push_back(load_law(name));
+  const Law& first = b.laws.front();
+  const Dataset data = read_dataset(slfit::test::source_dir() + "/examples/parscale/train.csv",
+                                    {first.columns, first.target, "group"}, first.params.size());
+  const GroupData* pile = nullptr;
+  for (const GroupData& g : data.groups)
+    if (g.name == "pile") pile = &g;
+  EXPECT_NE(pile, nullptr);
+  for (int r = 0; r < resamples; ++r) {
+    GroupData g = *pile;
+    const DrawSite site{options.seed, static_cast<std::uint64_t>(r), 0, 0, DrawPurpose::Resample};
+    for (std::size_t i = 0; i < g.size(); ++i) {
+      const std::uint32_t k = uniform_below(site, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(g.size()));
+      for (std::size_t v = 0; v < g.inputs.size(); ++v) g.inputs[v][i] = pile->inputs[v][k];
+      g.target[i] = pile->target[k];
+    }
+    b.groups.push_back(std::move(g));
+  }
+  for (const Law& law : b.laws) {
+    b.compiled.push_back(compile_law(law));
+    auto& problems = b.problems.emplace_back();
+    for (int r = 0; r < resamples; ++r)
+      problems.push_back(Problem{&law, b.compiled.back(), &b.groups[r], resolve_bounds(law, b.groups[r]),
+                                 law.objective, options, static_cast<std::uint64_t>(r)});
+  }
+  return b;
+}
+
+TEST(CudaDevice, DeEnergiesMatchTheCpuAndRefinementIsNoWorse) {
+  SLFIT_REQUIRE_DEVICE(device);
+  const FitOptions options;  // the seed's DE settings
+  const Batch batch = parscale_batch(400, options);  // 3 built-in laws x 400 = 1,200 problems
+  std::size_t total = 0, matched = 0;
+  for (const auto& problems : batch.problems) {
+    const std::vector<DEOutcome> gpu = cuda_differential_evolution(problems, device);
+    ASSERT_EQ(gpu.size(), problems.size());
+    std::vector<DEOutcome> cpu(problems.size());
+#pragma omp parallel for schedule(dynamic, 1)
+    for (std::size_t i = 0; i < problems.size(); ++i) {
+      Objective objective(problems[i].compiled, *problems[i].data, problems[i].objective);
+      const EnergyFunction energy = [&](std::span<const double> x) { return objective.value(x); };
+      cpu[i] = differential_evolution(energy, problems[i].bounds.lower, problems[i].bounds.upper, options.de,
+                                      options.seed, problems[i].stream);
+    }
+    for (std::size_t i = 0; i < problems.size(); ++i) {
+      ++total;
+      const bool same = close(gpu[i].best_energy, cpu[i].best_energy, 1e-9);
+      matched += same;
+      if (!same)
+        ADD_FAILURE() << problems[i].law->name << " resample " << i << ": gpu " << gpu[i].best_energy << " ("
+                      << gpu[i].generations << " gens) cpu " << cpu[i].best_energy << " (" << cpu[i].generations
+                      << " gens)";  // reported; the acceptance threshold is 99%
+    }
+
+    const std::vector<FitResult> gpu_fit = fit_batch_cuda(problems, BatchOptions{}, device);
+    const std::vector<FitResult> cpu_fit = fit_batch(problems, BatchOptions{});
+    for (std::size_t i = 0; i < problems.size(); ++i)
+      EXPECT_LE(gpu_fit[i].objective, cpu_fit[i].objective + 1e-9 * std::fabs(cpu_fit[i].objective))
+          << problems[i].law->name << " resample " << i;
+  }
+  std::cout << "DE energies matching the CPU to 1e-9: " << matched << " / " << total << "\n";
+  EXPECT_GE(total, 1000u);
+  EXPECT_GE(static_cast<double>(matched), 0.99 * total);
+}
+
+TEST(CudaDevice, MillionProblemsRunThroughChunking) {
+  SLFIT_REQUIRE_DEVICE(device);
+  FitOptions options;
+  options.de.maxiter = 3;  // the point is the batch size, not the search
+  const Law law = load_law("parscale");
+  const auto compiled = compile_law(law);
+  const Batch small = parscale_batch(1, options);
+  const GroupData& group = small.groups.front();
+  const ResolvedBounds bounds = resolve_bounds(law, group);
+  std::vector<Problem> problems;
+  problems.reserve(1000000);
+  for (std::uint64_t k = 0; k < 1000000; ++k)
+    problems.push_back(Problem{&law, compiled, &group, bounds, law.objective, options, k});
+  const std::vector<DEOutcome> out = cuda_differential_evolution(problems, device);
+  ASSERT_EQ(out.size(), problems.size());
+  const long long members = de_population_size(options.de, static_cast<int>(law.params.size()));
+  for (std::size_t k = 0; k < out.size(); k += 997) {
+    EXPECT_TRUE(std::isfinite(out[k].best_energy)) << k;
+    EXPECT_EQ(out[k].evaluations, members * (out[k].generations + 1)) << k;
+  }
+  // Stream k on the GPU is stream k on the CPU, wherever it fell in the chunks.
+  for (std::size_t k : {std::size_t{0}, std::size_t{524287}, std::size_t{999999}}) {
+    Objective objective(compiled, group, law.objective);
+    const EnergyFunction energy = [&](std::span<const double> x) { return objective.value(x); };
+    const DEOutcome cpu = differential_evolution(energy, bounds.lower, bounds.upper, options.de, options.seed, k);
+    EXPECT_TRUE(close(out[k].best_energy, cpu.best_energy, 1e-9)) << k;
+  }
+}
+
+// The speed benchmark (not a timed test; run by bench/gpu_check.sh with
+// --gtest_also_run_disabled_tests): 10,000 resamples of the pile group with the seed's law and
+// DE settings plus refinement, end to end; the one-off NVRTC compile reported separately; the DE
+// kernel's evaluation rate against the plain evaluation kernel's.
+TEST(CudaDevice, DISABLED_SpeedParscale10k) {
+  SLFIT_REQUIRE_DEVICE(device);
+  const FitOptions options;
+  const Batch batch = parscale_batch(10000, options);
+  const std::vector<Problem>& problems = batch.problems[0];  // builtin_law_names() order
+  std::cout << "law: " << problems[0].law->name << ", problems: " << problems.size() << "\n";
+  CudaDifferentialEvolution fresh(problems[0], device, NvrtcCompiler(std::filesystem::path()));
+  std::cout << "NVRTC compile (no cache): " << fresh.cubin().seconds << " s\n";
+  CudaDifferentialEvolution cached(problems[0], device);  // fills the default cache
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::vector<FitResult> fits = fit_batch_cuda(problems, BatchOptions{}, device);
+  const double end_to_end = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::cout << "end to end (DE on GPU + L-BFGS-B on host, cached kernel): " << end_to_end << " s\n";
+  const auto t1 = std::chrono::steady_clock::now();
+  const std::vector<DEOutcome> de = cuda_differential_evolution(problems, device);
+  const double de_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+  long long evaluations = 0;
+  for (const DEOutcome& o : de) evaluations += o.evaluations;
+  const double de_rate = evaluations / de_seconds;
+  const double plain_rate = cached.evaluate_only_rate(problems, 200);
+  std::cout << "DE only: " << de_seconds << " s, " << evaluations << " evaluations, " << de_rate << " /s\n";
+  std::cout << "plain evaluation kernel: " << plain_rate << " /s; DE / plain = " << de_rate / plain_rate << "\n";
+  EXPECT_EQ(fits.size(), problems.size());
+}
+
+}  // namespace
+}  // namespace slfit
