@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/interrupts.hpp"
 #include "slfit/error.hpp"
 
 namespace {
@@ -15,12 +16,15 @@ constexpr const char* kUsage =
     "Usage: slfit <command> [options]\n\n"
     "Commands:\n"
     "  fit    fit a law to every group of a CSV file (and score it on a test split)\n"
-    "  laws   list the built-in laws\n\n"
+    "  laws   list the built-in laws\n"
+    "  rescore re-score a leaderboard manifest: every law fitted to its task, ranked by test r2\n"
+    "  bootstrap confidence intervals for parameters and predictions from resampled fits\n\n"
     "'slfit <command> --help' describes a command's options.\n";
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  slfit::cli::install_interrupt_handlers();
   const std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     std::cout << kUsage;
@@ -35,6 +39,8 @@ int main(int argc, char** argv) {
   try {
     if (command == "fit") return slfit::cli::run_fit(rest);
     if (command == "laws") return slfit::cli::run_laws(rest);
+    if (command == "rescore") return slfit::cli::run_rescore(rest);
+    if (command == "bootstrap") return slfit::cli::run_bootstrap(rest);
     std::cerr << "slfit: unknown command '" << command << "'\n\n" << kUsage;
     return 2;
   } catch (const slfit::InputError& e) {
