@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "../../kernels/de_params.h"
+#include "engine/batch_guard.hpp"
 #include "engine/pipeline.hpp"
 #include "slfit/philox.hpp"
 
@@ -35,21 +36,34 @@ void check(cudaError_t e, const std::string& what) {
 std::string embedded(const std::string& name) { return detail::embedded_kernel_sources().at(name); }
 
 // Problems one launch can share: the same compiled law, objective, DE options and seed.
+bool share_a_launch(const Problem& a, const Problem& b) {
+  return b.compiled == a.compiled && b.objective.kind == a.objective.kind && b.objective.delta == a.objective.delta &&
+         b.objective.space == a.objective.space && b.objective.reduce == a.objective.reduce &&
+         b.options.seed == a.options.seed && b.options.de.popsize == a.options.de.popsize &&
+         b.options.de.maxiter == a.options.de.maxiter && b.options.de.tol == a.options.de.tol &&
+         b.options.de.atol == a.options.de.atol && b.options.de.mutation_min == a.options.de.mutation_min &&
+         b.options.de.mutation_max == a.options.de.mutation_max &&
+         b.options.de.recombination == a.options.de.recombination;
+}
+
 void require_uniform(std::span<const Problem> problems) {
-  const Problem& a = problems.front();
-  for (const Problem& b : problems) {
-    const bool same = b.compiled == a.compiled && b.objective.kind == a.objective.kind &&
-                      b.objective.delta == a.objective.delta && b.objective.space == a.objective.space &&
-                      b.objective.reduce == a.objective.reduce && b.options.seed == a.options.seed &&
-                      b.options.de.popsize == a.options.de.popsize && b.options.de.maxiter == a.options.de.maxiter &&
-                      b.options.de.tol == a.options.de.tol && b.options.de.atol == a.options.de.atol &&
-                      b.options.de.mutation_min == a.options.de.mutation_min &&
-                      b.options.de.mutation_max == a.options.de.mutation_max &&
-                      b.options.de.recombination == a.options.de.recombination;
-    if (!same)
+  for (const Problem& b : problems)
+    if (!share_a_launch(problems.front(), b))
       throw std::invalid_argument("slfit: the CUDA backend runs batches whose problems share law, objective, "
                                   "DE options and seed");
+}
+
+// The batch's problems split into runs that can share a launch (a leaderboard mixes laws), each
+// run listing problem indices in batch order.
+std::vector<std::vector<std::size_t>> launch_runs(std::span<const Problem> problems) {
+  std::vector<std::vector<std::size_t>> runs;
+  for (std::size_t i = 0; i < problems.size(); ++i) {
+    auto run = std::find_if(runs.begin(), runs.end(),
+                            [&](const auto& r) { return share_a_launch(problems[r.front()], problems[i]); });
+    if (run == runs.end()) runs.push_back({i});
+    else run->push_back(i);
   }
+  return runs;
 }
 
 // Device memory that is freed with its owner; allocate() reports running out instead of throwing.
@@ -435,14 +449,14 @@ std::vector<DEOutcome> cuda_differential_evolution(std::span<const Problem> prob
   return out;
 }
 
-std::vector<FitResult> fit_batch_cuda(std::span<const Problem> problems, const BatchOptions& batch,
-                                      const CudaDevice& device) {
+namespace {
+
+// One run of problems that share a launch: DE on the GPU chunk by chunk, each chunk refined on
+// the host's cores while the GPU works on the next.
+std::vector<FitResult> fit_uniform_run_cuda(std::span<const Problem> problems, const BatchOptions& batch,
+                                            const CudaDevice& device) {
   std::vector<FitResult> results(problems.size());
   if (batch.failures) batch.failures->assign(problems.size(), nullptr);
-  if (problems.empty()) return results;
-  for (const Problem& p : problems)
-    if (p.options.pipeline != Pipeline::De)
-      throw std::invalid_argument("slfit: the CUDA backend runs the de pipeline only");
   require_uniform(problems);
   CudaDifferentialEvolution de(problems.front(), device);
   const int threads = batch.threads > 0 ? batch.threads : omp_get_max_threads();
@@ -451,22 +465,37 @@ std::vector<FitResult> fit_batch_cuda(std::span<const Problem> problems, const B
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
     for (std::size_t k = 0; k < outcomes.size(); ++k) {
       const std::size_t i = begin + k;
-      try {
-        results[i] = fit_problem_from_de(problems[i], outcomes[k]);
-      } catch (...) {
-#pragma omp critical(slfit_fit_batch_cuda_failure)
-        {
-          if (batch.failures) (*batch.failures)[i] = std::current_exception();
-          else if (!failure) failure = std::current_exception();
-        }
-      }
-      if (batch.on_problem_done) {
-#pragma omp critical(slfit_fit_batch_cuda_progress)
-        batch.on_problem_done(i);
-      }
+      fit_guarded(i, batch, failure, [&] { results[i] = fit_problem_from_de(problems[i], outcomes[k]); });
     }
   });
   if (failure) std::rethrow_exception(failure);
+  return results;
+}
+
+}  // namespace
+
+std::vector<FitResult> fit_batch_cuda(std::span<const Problem> problems, const BatchOptions& batch,
+                                      const CudaDevice& device) {
+  std::vector<FitResult> results(problems.size());
+  if (batch.failures) batch.failures->assign(problems.size(), nullptr);
+  for (const Problem& p : problems)
+    if (p.options.pipeline != Pipeline::De)
+      throw std::invalid_argument("slfit: the CUDA backend runs the de pipeline only");
+  for (const std::vector<std::size_t>& run : launch_runs(problems)) {
+    std::vector<Problem> subset;
+    subset.reserve(run.size());
+    for (std::size_t i : run) subset.push_back(problems[i]);
+    // The run's failures and progress, reported under the batch's own problem indices.
+    std::vector<std::exception_ptr> failures;
+    BatchOptions sub = batch;
+    sub.failures = batch.failures ? &failures : nullptr;
+    if (batch.on_problem_done) sub.on_problem_done = [&](std::size_t j) { batch.on_problem_done(run[j]); };
+    std::vector<FitResult> fits = fit_uniform_run_cuda(subset, sub, device);
+    for (std::size_t j = 0; j < run.size(); ++j) {
+      results[run[j]] = std::move(fits[j]);
+      if (batch.failures) (*batch.failures)[run[j]] = failures[j];
+    }
+  }
   return results;
 }
 

@@ -70,8 +70,9 @@ class CudaDifferentialEvolution {
 std::vector<DEOutcome> cuda_differential_evolution(std::span<const Problem> problems, const CudaDevice& device);
 
 // fit_batch on the GPU: DE per chunk on the device, refinement (fit_problem_from_de) on
-// `batch.threads` cores overlapping the next chunk. Pipeline::De only; problems must share law,
-// objective, DE options and seed (std::invalid_argument otherwise).
+// `batch.threads` cores overlapping the next chunk. Pipeline::De only (std::invalid_argument
+// otherwise). A batch may mix laws and options (a leaderboard does): its problems run as
+// consecutive launches, each over the problems that share law, objective, DE options and seed.
 std::vector<FitResult> fit_batch_cuda(std::span<const Problem> problems, const BatchOptions& batch,
                                       const CudaDevice& device);
 

@@ -4,6 +4,7 @@
 #include <sstream>
 #include <string>
 
+#include "engine/batch_guard.hpp"
 #include "slfit/error.hpp"
 #include "slfit/fit.hpp"
 
@@ -51,24 +52,10 @@ std::vector<FitResult> fit_batch(std::span<const Problem> problems, const BatchO
   std::vector<FitResult> results(problems.size());
   const int threads = batch.threads > 0 ? batch.threads : omp_get_max_threads();
   if (batch.failures) batch.failures->assign(problems.size(), nullptr);
-  // Exceptions cannot cross an OpenMP region: keep them, rethrow the first after the loop.
   std::exception_ptr failure;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-  for (std::size_t i = 0; i < problems.size(); ++i) {
-    try {
-      results[i] = fit_problem(problems[i]);
-    } catch (...) {
-#pragma omp critical(slfit_fit_batch_failure)
-      {
-        if (batch.failures) (*batch.failures)[i] = std::current_exception();
-        else if (!failure) failure = std::current_exception();
-      }
-    }
-    if (batch.on_problem_done) {
-#pragma omp critical(slfit_fit_batch_progress)
-      batch.on_problem_done(i);
-    }
-  }
+  for (std::size_t i = 0; i < problems.size(); ++i)
+    fit_guarded(i, batch, failure, [&] { results[i] = fit_problem(problems[i]); });
   if (failure) std::rethrow_exception(failure);
   return results;
 }
