@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "cuda/nvrtc_compiler.hpp"
+#include "law/cuda_codegen.hpp"
 #include "slfit/law_io.hpp"
 
 namespace slfit::test {
@@ -88,6 +90,23 @@ inline GroupData custom_group(int points) {
     g.lines.push_back(i + 2);
   }
   return g;
+}
+
+// A small kernel over the law alone (the DE program adds CUB, which is slow to compile): one
+// point's prediction and term per thread, entry point "slfit_probe". The codegen tests compile it;
+// the device tests run it on a GPU.
+inline NvrtcSource law_probe_source(const GeneratedLaw& law) {
+  return {"slfit_probe.cu",
+          "#include \"slfit_law.cuh\"\n"
+          "extern \"C\" __global__ void slfit_probe(const double* p, const double* cols, const double* obs, int n,\n"
+          "                                        double* prediction, double* term) {\n"
+          "  const int i = blockIdx.x * blockDim.x + threadIdx.x;\n"
+          "  if (i >= n) return;\n"
+          "  const slfit_law::Scalars s = slfit_law::param_stage(p);\n"
+          "  prediction[i] = slfit_law::predict(s, cols, n, i);\n"
+          "  term[i] = slfit_law::term(prediction[i], obs[i]);\n"
+          "}\n",
+          {{"slfit_law.cuh", law.source}}};
 }
 
 }  // namespace slfit::test

@@ -33,22 +33,6 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-// A small kernel over the law alone (the DE program adds CUB, which is slow to compile): one
-// point's prediction and term per thread. test_cuda_device.cpp runs the same probe on a GPU.
-NvrtcSource law_probe_source(const GeneratedLaw& law) {
-  return {"slfit_probe.cu",
-          "#include \"slfit_law.cuh\"\n"
-          "extern \"C\" __global__ void slfit_probe(const double* p, const double* cols, const double* obs, int n,\n"
-          "                                        double* prediction, double* term) {\n"
-          "  const int i = blockIdx.x * blockDim.x + threadIdx.x;\n"
-          "  if (i >= n) return;\n"
-          "  const slfit_law::Scalars s = slfit_law::param_stage(p);\n"
-          "  prediction[i] = slfit_law::predict(s, cols, n, i);\n"
-          "  term[i] = slfit_law::term(prediction[i], obs[i]);\n"
-          "}\n",
-          {{"slfit_law.cuh", law.source}}};
-}
-
 TEST(CudaCodegen, ExactLiteralsRoundTrip) {
   for (double v : {0.0, -0.0, 1.0, 0.1, -2.5e-300, 1e308, 4.9406564584124654e-324, 1e-10, 123456789.125}) {
     const std::string text = exact_literal(v);
@@ -97,7 +81,7 @@ TEST(CudaCodegen, EveryLawCompilesForSm90AndSm80) {
       const GeneratedLaw gen = generate_cuda_law(*compiled, variant.objective);
       for (const char* arch : {"sm_90", "sm_80"}) {
         Cubin cubin;
-        ASSERT_NO_THROW(cubin = compiler.compile(law_probe_source(gen), arch)) << law.formula << "\n" << gen.source;
+        ASSERT_NO_THROW(cubin = compiler.compile(test::law_probe_source(gen), arch)) << law.formula << "\n" << gen.source;
         EXPECT_GT(cubin.image.size(), 0u);
         EXPECT_FALSE(cubin.from_cache);
       }
@@ -130,7 +114,7 @@ TEST(CudaCodegen, CacheHitsAndKeys) {
   NvrtcCompiler compiler(dir.path());
   const Law law = load_law("parallel_power");
   const GeneratedLaw gen = generate_cuda_law(*compile_law(law), law.objective);
-  const NvrtcSource source = law_probe_source(gen);
+  const NvrtcSource source = test::law_probe_source(gen);
 
   const Cubin first = compiler.compile(source, "sm_90");
   EXPECT_FALSE(first.from_cache);
@@ -200,7 +184,7 @@ TEST(CudaCodegen, GeneratedSourceHoldsNoUserText) {
     EXPECT_EQ(gen.source.find(piece), std::string::npos) << piece;
   // Only generated tokens: identifiers are the prelude's, CUDA's math functions and p/s/c/t names.
   EXPECT_EQ(gen.source.find('"'), std::string::npos);
-  EXPECT_NO_THROW(NvrtcCompiler{std::filesystem::path()}.compile(law_probe_source(gen), "sm_90"));
+  EXPECT_NO_THROW(NvrtcCompiler{std::filesystem::path()}.compile(test::law_probe_source(gen), "sm_90"));
 }
 
 TEST(CudaCodegen, PowFromLogKeepsTheFallbackBase) {

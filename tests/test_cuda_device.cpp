@@ -102,18 +102,7 @@ TEST(CudaDevice, LawPredictionsAndTermsMatchTheCpu) {
   for (const Law& law : test::custom_laws()) {
     const auto compiled = compile_law(law);
     const GeneratedLaw gen = generate_cuda_law(*compiled, law.objective);
-    const NvrtcSource source{
-        "slfit_probe.cu",
-        "#include \"slfit_law.cuh\"\n"
-        "extern \"C\" __global__ void probe(const double* p, const double* cols, const double* obs, int n,\n"
-        "                                  double* prediction, double* term) {\n"
-        "  const int i = blockIdx.x * blockDim.x + threadIdx.x;\n"
-        "  if (i >= n) return;\n"
-        "  const slfit_law::Scalars s = slfit_law::param_stage(p);\n"
-        "  prediction[i] = slfit_law::predict(s, cols, n, i);\n"
-        "  term[i] = slfit_law::term(prediction[i], obs[i]);\n"
-        "}\n",
-        {{"slfit_law.cuh", gen.source}}};
+    const NvrtcSource source = test::law_probe_source(gen);
     const Cubin cubin = NvrtcCompiler().compile(source, device.arch);
     const GroupData group = test::custom_group(77);
     const std::vector<double> params = {0.7, -0.3, 0.4, 0.2};
@@ -125,7 +114,7 @@ TEST(CudaDevice, LawPredictionsAndTermsMatchTheCpu) {
     double* prediction = to_device(std::vector<double>(group.size(), -7.0));
     double* term = to_device(std::vector<double>(group.size(), -7.0));
     int n = static_cast<int>(group.size());
-    launch(cubin, "probe", 1, 128, {&p, &cols, &obs, &n, &prediction, &term});
+    launch(cubin, "slfit_probe", 1, 128, {&p, &cols, &obs, &n, &prediction, &term});
     const std::vector<double> got = to_host(prediction, group.size());
     for (std::size_t i = 0; i < group.size(); ++i)
       EXPECT_TRUE(close(got[i], want[i], 1e-13)) << law.formula << " point " << i << ": " << got[i] << " vs " << want[i];
@@ -207,6 +196,33 @@ TEST(CudaDevice, DeEnergiesMatchTheCpuAndRefinementIsNoWorse) {
   std::cout << "DE energies matching the CPU to 1e-9: " << matched << " / " << total << "\n";
   EXPECT_GE(total, 1000u);
   EXPECT_GE(static_cast<double>(matched), 0.99 * total);
+}
+
+TEST(CudaDevice, MixedLawBatchRunsAsSeparateLaunchesInBatchOrder) {
+  // A leaderboard's batch interleaves laws; fit_batch_cuda splits it into launches per law and
+  // must put every result, failure slot and progress report back under its batch index.
+  SLFIT_REQUIRE_DEVICE(device);
+  FitOptions options;
+  options.de.maxiter = 40;
+  const Batch batch = parscale_batch(20, options);
+  std::vector<Problem> mixed;
+  for (std::size_t r = 0; r < 20; ++r)
+    for (const auto& problems : batch.problems) mixed.push_back(problems[r]);
+  std::vector<std::exception_ptr> failures;
+  std::vector<int> reported(mixed.size(), 0);
+  BatchOptions with_reports;
+  with_reports.failures = &failures;
+  with_reports.on_problem_done = [&](std::size_t i) { ++reported[i]; };
+  const std::vector<FitResult> gpu = fit_batch_cuda(mixed, with_reports, device);
+  const std::vector<FitResult> cpu = fit_batch(mixed, BatchOptions{});
+  ASSERT_EQ(gpu.size(), mixed.size());
+  ASSERT_EQ(failures.size(), mixed.size());
+  for (std::size_t i = 0; i < mixed.size(); ++i) {
+    EXPECT_EQ(reported[i], 1) << "problem " << i;
+    EXPECT_FALSE(failures[i]) << "problem " << i;
+    EXPECT_LE(gpu[i].objective, cpu[i].objective + 1e-9 * std::fabs(cpu[i].objective))
+        << mixed[i].law->name << " problem " << i;
+  }
 }
 
 TEST(CudaDevice, MillionProblemsRunThroughChunking) {
