@@ -123,7 +123,10 @@ def main(argv):
     p.add_argument("--seed", type=int, default=0, help="numpy seed of scipy's resamples")
     p.add_argument("--gtol", type=float, default=1e-9, help="scipy BFGS gtol (on the scaled gradient)")
     p.add_argument("--results", help="append a dated section to this Markdown file")
+    p.add_argument("--quick", action="store_true", help="200 resamples (for bench/run_all.py --quick)")
     args = p.parse_args(argv)
+    if args.quick:
+        args.resamples = 200
 
     n, d, y = load(DATA)
     load_start = os.getloadavg()[0]

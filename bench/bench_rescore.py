@@ -126,7 +126,10 @@ def main(argv: list[str]) -> int:
     p.add_argument("--train", type=Path, default=REPO / "examples/parscale/train.csv")
     p.add_argument("--test", type=Path, default=REPO / "examples/parscale/test.csv")
     p.add_argument("--results", type=Path, help="append a dated section to this markdown file")
+    p.add_argument("--quick", action="store_true", help="40 entries, 2 restarts, scipy on 4 (for run_all.py --quick)")
     args = p.parse_args(argv)
+    if args.quick:
+        args.entries, args.restarts, args.scipy_entries = 40, 2, 4
     load_at_start = bench_fit.load_average()
 
     specs = law_variants(args.entries)

@@ -27,6 +27,8 @@ BENCHMARKS = [
     ("bench_fit.py", "ParScale: slfit against scipy, fit by fit"),
     ("bench_synthetic.py", "Synthetic problems for every built-in law"),
     ("bench_growth.py", "Throughput growth"),
+    ("bench_bootstrap.py", "Bootstrap, --search local, against scipy's BFGS"),
+    ("bench_rescore.py", "Leaderboard rescoring against the seed program's fitter"),
 ]
 
 
