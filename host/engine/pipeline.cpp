@@ -52,21 +52,9 @@ class Stages {
   LbfgsbOutcome run_lbfgsb_unit_box(const Problem& p, std::span<const double> x0, const LbfgsbOptions& options) {
     const std::vector<double>& lo = p.bounds.lower;
     const std::vector<double>& hi = p.bounds.upper;
-    const std::size_t n = lo.size();
-    std::vector<double> x(n), u0(n);
-    for (std::size_t j = 0; j < n; ++j) u0[j] = hi[j] > lo[j] ? (x0[j] - lo[j]) / (hi[j] - lo[j]) : 0.0;
-    const GradientFunction f = [&](std::span<const double> u, std::span<double> g) {
-      for (std::size_t j = 0; j < n; ++j) x[j] = lo[j] + u[j] * (hi[j] - lo[j]);
-      const double value = objective_.value_and_gradient(x, g);
-      for (std::size_t j = 0; j < n; ++j) g[j] *= hi[j] - lo[j];
-      return value;
-    };
-    const std::vector<double> zeros(n, 0.0), ones(n, 1.0);
-    LbfgsbOutcome local = minimize_lbfgsb(f, u0, zeros, ones, options);
-    for (std::size_t j = 0; j < n; ++j) local.x[j] = lo[j] + local.x[j] * (hi[j] - lo[j]);
-    // Mapping back rounds: report the objective of the point actually returned.
-    local.f = objective_.value(local.x);
-    return record(std::move(local));
+    std::vector<double> width(lo.size());
+    for (std::size_t j = 0; j < lo.size(); ++j) width[j] = hi[j] > lo[j] ? hi[j] - lo[j] : 1.0;
+    return run_lbfgsb_affine(p, x0, lo, width, options);
   }
 
   // L-BFGS-B in coordinates scaled by the start point, x = x0 + |x0| v (the bound width where
@@ -76,28 +64,10 @@ class Stages {
   LbfgsbOutcome run_lbfgsb_start_scaled(const Problem& p, std::span<const double> x0, const LbfgsbOptions& options) {
     const std::vector<double>& lo = p.bounds.lower;
     const std::vector<double>& hi = p.bounds.upper;
-    const std::size_t n = lo.size();
-    std::vector<double> x(n), scale(n), v_lo(n), v_hi(n);
-    for (std::size_t j = 0; j < n; ++j) {
+    std::vector<double> scale(lo.size());
+    for (std::size_t j = 0; j < lo.size(); ++j)
       scale[j] = x0[j] != 0 ? std::fabs(x0[j]) : hi[j] > lo[j] ? hi[j] - lo[j] : 1.0;
-      v_lo[j] = (lo[j] - x0[j]) / scale[j];
-      v_hi[j] = (hi[j] - x0[j]) / scale[j];
-    }
-    const auto to_x = [&](std::span<const double> v) {
-      for (std::size_t j = 0; j < n; ++j) x[j] = std::clamp(x0[j] + scale[j] * v[j], lo[j], hi[j]);
-    };
-    const GradientFunction f = [&](std::span<const double> v, std::span<double> g) {
-      to_x(v);
-      const double value = objective_.value_and_gradient(x, g);
-      for (std::size_t j = 0; j < n; ++j) g[j] *= scale[j];
-      return value;
-    };
-    const std::vector<double> v0(n, 0.0);
-    LbfgsbOutcome local = minimize_lbfgsb(f, v0, v_lo, v_hi, options);
-    to_x(local.x);
-    local.x = x;
-    local.f = objective_.value(local.x);
-    return record(std::move(local));
+    return run_lbfgsb_affine(p, x0, std::vector<double>(x0.begin(), x0.end()), scale, options);
   }
 
   // Takes x when it is strictly better than the best so far.
@@ -112,6 +82,36 @@ class Stages {
   FitResult& result() { return result_; }
 
  private:
+  // L-BFGS-B over v with x = offset + scale v (scale > 0), the bounds mapped to v and x clamped
+  // to them against rounding; returns x-space results.
+  LbfgsbOutcome run_lbfgsb_affine(const Problem& p, std::span<const double> x0, const std::vector<double>& offset,
+                                  const std::vector<double>& scale, const LbfgsbOptions& options) {
+    const std::vector<double>& lo = p.bounds.lower;
+    const std::vector<double>& hi = p.bounds.upper;
+    const std::size_t n = lo.size();
+    std::vector<double> x(n), v0(n), v_lo(n), v_hi(n);
+    for (std::size_t j = 0; j < n; ++j) {
+      v0[j] = (x0[j] - offset[j]) / scale[j];
+      v_lo[j] = (lo[j] - offset[j]) / scale[j];
+      v_hi[j] = (hi[j] - offset[j]) / scale[j];
+    }
+    const auto to_x = [&](std::span<const double> v) {
+      for (std::size_t j = 0; j < n; ++j) x[j] = std::clamp(offset[j] + scale[j] * v[j], lo[j], hi[j]);
+    };
+    const GradientFunction f = [&](std::span<const double> v, std::span<double> g) {
+      to_x(v);
+      const double value = objective_.value_and_gradient(x, g);
+      for (std::size_t j = 0; j < n; ++j) g[j] *= scale[j];
+      return value;
+    };
+    LbfgsbOutcome local = minimize_lbfgsb(f, v0, v_lo, v_hi, options);
+    to_x(local.x);
+    local.x = x;
+    // Mapping back rounds: report the objective of the point actually returned.
+    local.f = objective_.value(local.x);
+    return record(std::move(local));
+  }
+
   LbfgsbOutcome record(LbfgsbOutcome local) {
     result_.lbfgsb.ran = true;
     ++result_.lbfgsb.runs;
