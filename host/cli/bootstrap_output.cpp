@@ -62,7 +62,7 @@ std::string bootstrap_json(const BootstrapReport& r) {
   j["stratify"] = r.stratify.empty() ? Json() : Json(r.stratify);
   j["pipeline"] = r.pipeline;
   j["seed"] = r.seed;
-  j["backend"] = "cpu";
+  j["backend"] = r.backend;
   j["groups"] = Json::array();
   for (std::size_t g = 0; g < r.summaries.size(); ++g) j["groups"].push_back(group_json(r, g));
   j["seconds"] = r.seconds;

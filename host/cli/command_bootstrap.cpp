@@ -20,6 +20,7 @@
 #include "cli/parse_util.hpp"
 #include "cli/predict_points.hpp"
 #include "cli/progress_line.hpp"
+#include "engine/backend.hpp"
 #include "engine/bootstrap.hpp"
 #include "engine/bootstrap_summary.hpp"
 #include "io/atomic_file.hpp"
@@ -131,7 +132,7 @@ std::vector<Strata> group_strata(const Dataset& data, const std::string& stratif
 
 // Fits every task not already in the checkpoint, chunk by chunk, appending each chunk to the
 // checkpoint and reporting progress; returns all fits, resumed and new.
-std::vector<TaskFit> run_tasks(const BootstrapPlan& plan, const BootstrapArgs& a, const Law& law) {
+std::vector<TaskFit> run_tasks(const BootstrapPlan& plan, Backend backend, const BootstrapArgs& a, const Law& law) {
   const std::vector<BootstrapTask> all = bootstrap_tasks(plan);
   std::vector<TaskFit> fits;
   std::unique_ptr<BootstrapCheckpoint> checkpoint;
@@ -153,11 +154,14 @@ std::vector<TaskFit> run_tasks(const BootstrapPlan& plan, const BootstrapArgs& a
   const std::size_t already = all.size() - todo.size();
   ProgressLine progress("bootstrap fits", all.size(), already, a.quiet);
   const std::size_t threads = a.threads > 0 ? a.threads : std::max(1u, std::thread::hardware_concurrency());
-  // About a hundred chunks: progress and checkpoints often enough, each chunk still wide enough
-  // to keep every thread busy.
-  const std::size_t chunk = std::clamp<std::size_t>(todo.size() / 100, 4 * threads, 1024);
+  // On the CPU about a hundred chunks: progress and checkpoints often enough, each chunk still
+  // wide enough to keep every thread busy. On the GPU about ten, each large enough to fill the
+  // device and to overlap its DE with the host's refinement (fit_batch_cuda splits it further).
+  const bool gpu = backend == Backend::Cuda && plan.search == Search::Global;
+  const std::size_t chunk = gpu ? std::clamp<std::size_t>(todo.size() / 10, 8192, 1 << 20)
+                                : std::clamp<std::size_t>(todo.size() / 100, 4 * threads, 1024);
   std::size_t done = already;
-  run_bootstrap_tasks(plan, todo, batch_options(a.threads), chunk, [&](std::span<const TaskFit> finished) {
+  run_bootstrap_tasks(plan, todo, backend, batch_options(a.threads), chunk, [&](std::span<const TaskFit> finished) {
     if (checkpoint) checkpoint->append(finished);
     fits.insert(fits.end(), finished.begin(), finished.end());
     done += finished.size();
@@ -219,13 +223,14 @@ int run_bootstrap(const std::vector<std::string>& args) {
   plan.resamples = a.resamples;
   plan.jackknife = method == IntervalMethod::Bca;
   plan.full_problems = make_group_problems(law, plan.compiled, data, a.options);
-  plan.full_fits = fit_batch(plan.full_problems, batch_options(a.threads));
+  const Backend backend = choose_backend(parse_backend(vm["backend"].as<std::string>()), a.options.pipeline, std::cerr);
+  plan.full_fits = fit_batch_on(backend, plan.full_problems, batch_options(a.threads));
   for (std::size_t g = 0; g < data.groups.size(); ++g)
     if (plan.full_fits[g].status == FitStatus::NoFiniteValue)
       throw std::runtime_error("group '" + data.groups[g].name +
                                "': the full-data fit found no finite objective, so there is nothing to bootstrap");
 
-  const std::vector<TaskFit> fits = run_tasks(plan, a, law);
+  const std::vector<TaskFit> fits = run_tasks(plan, backend, a, law);
 
   BootstrapReport report;
   report.law = &law;
@@ -250,6 +255,7 @@ int run_bootstrap(const std::vector<std::string>& args) {
   report.stratify = a.stratify;
   report.pipeline = a.options.pipeline == Pipeline::Seed ? "seed" : "de";
   report.seed = a.options.seed;
+  report.backend = backend_name(backend);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   if (!a.save_replicates.empty()) write_output(a.save_replicates, replicates_csv(report));

@@ -481,21 +481,10 @@ std::vector<FitResult> fit_batch_cuda(std::span<const Problem> problems, const B
   for (const Problem& p : problems)
     if (p.options.pipeline != Pipeline::De)
       throw std::invalid_argument("slfit: the CUDA backend runs the de pipeline only");
-  for (const std::vector<std::size_t>& run : launch_runs(problems)) {
-    std::vector<Problem> subset;
-    subset.reserve(run.size());
-    for (std::size_t i : run) subset.push_back(problems[i]);
-    // The run's failures and progress, reported under the batch's own problem indices.
-    std::vector<std::exception_ptr> failures;
-    BatchOptions sub = batch;
-    sub.failures = batch.failures ? &failures : nullptr;
-    if (batch.on_problem_done) sub.on_problem_done = [&](std::size_t j) { batch.on_problem_done(run[j]); };
-    std::vector<FitResult> fits = fit_uniform_run_cuda(subset, sub, device);
-    for (std::size_t j = 0; j < run.size(); ++j) {
-      results[run[j]] = std::move(fits[j]);
-      if (batch.failures) (*batch.failures)[run[j]] = failures[j];
-    }
-  }
+  for (const std::vector<std::size_t>& run : launch_runs(problems))
+    fit_subset(problems, run, batch, results, [&](std::span<const Problem> subset, const BatchOptions& sub) {
+      return fit_uniform_run_cuda(subset, sub, device);
+    });
   return results;
 }
 

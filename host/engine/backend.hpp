@@ -1,6 +1,8 @@
 #pragma once
 // Which backend fits a batch: the CPU (fit_batch), or the GPU (host/cuda/cuda_backend.hpp) when
-// slfit was built with CUDA and a usable device is visible.
+// slfit was built with CUDA and a usable device is visible. A command chooses once
+// (choose_backend, which tells the user which and why) and then fits any number of batches on
+// the choice (fit_batch_on), so that a command that fits in chunks says it once.
 
 #include <ostream>
 #include <span>
@@ -16,15 +18,27 @@ enum class Backend { Auto, Cpu, Cuda };
 // "auto", "cpu" or "cuda"; anything else is an InputError naming --backend.
 Backend parse_backend(const std::string& text);
 
+// "auto", "cpu" or "cuda".
+const char* backend_name(Backend backend);
+
 // Whether this binary holds the CUDA backend (SLFIT_CUDA at build time).
 bool cuda_backend_built();
 
-// Fits the batch on the chosen backend and returns the name of the one used ("cpu", "cuda") in
-// `used`. Auto takes the GPU when one is usable and the pipeline is de, else the CPU, and writes
-// one line to `note` saying which and why. Cuda when the GPU cannot be used throws
-// std::runtime_error saying why (not built in, no driver, no device, too old); with a pipeline
-// other than de it is an InputError.
-std::vector<FitResult> fit_batch_with_backend(Backend backend, std::span<const Problem> problems,
+// Resolves a requested backend to Cpu or Cuda for batches of the given pipeline. Auto takes the
+// GPU when one is usable and the pipeline is de, else the CPU, and writes one line to `note`
+// saying which and why. Cuda when the GPU cannot be used throws std::runtime_error saying why
+// (not built in, no driver, no device, too old); with a pipeline other than de it is an
+// InputError. Cpu writes nothing.
+Backend choose_backend(Backend requested, Pipeline pipeline, std::ostream& note);
+
+// Fits the batch on a chosen backend (Cpu or Cuda, from choose_backend). On Cuda the problems
+// whose pipeline is de run their DE on the GPU; the others (a leaderboard entry that asks for
+// the seed pipeline, bootstrap's local refits) have no DE stage and run on the host, as on Cpu.
+std::vector<FitResult> fit_batch_on(Backend chosen, std::span<const Problem> problems, const BatchOptions& batch);
+
+// choose_backend for the batch (de when any problem runs de), then fit_batch_on; `used` gets
+// the chosen backend's name.
+std::vector<FitResult> fit_batch_with_backend(Backend requested, std::span<const Problem> problems,
                                               const BatchOptions& batch, std::string& used, std::ostream& note);
 
 }  // namespace slfit

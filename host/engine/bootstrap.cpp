@@ -39,8 +39,9 @@ Problem task_problem(const BootstrapPlan& plan, const BootstrapTask& task, const
   return p;
 }
 
-void run_bootstrap_tasks(const BootstrapPlan& plan, std::span<const BootstrapTask> tasks, const BatchOptions& batch,
-                         std::size_t chunk, const std::function<void(std::span<const TaskFit>)>& on_chunk) {
+void run_bootstrap_tasks(const BootstrapPlan& plan, std::span<const BootstrapTask> tasks, Backend backend,
+                         const BatchOptions& batch, std::size_t chunk,
+                         const std::function<void(std::span<const TaskFit>)>& on_chunk) {
   chunk = std::max<std::size_t>(chunk, 1);
   for (std::size_t begin = 0; begin < tasks.size(); begin += chunk) {
     const std::span<const BootstrapTask> part = tasks.subspan(begin, std::min(chunk, tasks.size() - begin));
@@ -52,7 +53,7 @@ void run_bootstrap_tasks(const BootstrapPlan& plan, std::span<const BootstrapTas
       data.push_back(task_data(plan, task));
       problems.push_back(task_problem(plan, task, data.back()));
     }
-    const std::vector<FitResult> results = fit_batch(problems, batch);
+    const std::vector<FitResult> results = fit_batch_on(backend, problems, batch);
     std::vector<TaskFit> fits;
     fits.reserve(part.size());
     for (std::size_t i = 0; i < part.size(); ++i)

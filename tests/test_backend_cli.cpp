@@ -1,0 +1,130 @@
+// --backend on every fitting command: auto says once on stderr which backend it took and the JSON
+// names the same one; cuda without a usable GPU is an error that says why and writes nothing;
+// an unknown name is a usage error.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_runner.hpp"
+#include "engine/backend.hpp"
+#ifdef SLFIT_HAVE_CUDA
+#include "cuda/cuda_backend.hpp"
+#endif
+
+namespace slfit {
+namespace {
+
+using json = nlohmann::json;
+using test::run_slfit;
+
+bool gpu_usable() {
+#ifdef SLFIT_HAVE_CUDA
+  return probe_cuda_device().usable;
+#else
+  return false;
+#endif
+}
+
+// One quick run of each command that fits, writing JSON to `out`.
+struct Command {
+  std::string name, args;
+};
+std::vector<Command> commands(const std::filesystem::path& out) {
+  const std::string o = " --out '" + out.string() + "'";
+  return {
+      {"fit", "fit --data examples/parscale/train.csv --group group --law parallel_power --maxiter 20" + o},
+      {"bootstrap", "bootstrap --data examples/parscale/train.csv --group group --law parallel_power "
+                    "--resamples 300 --method percentile --maxiter 20 --quiet" + o},
+      {"rescore", "rescore --manifest examples/leaderboards/parallel.json --maxiter 20 --out '" +
+                      (out.parent_path() / "scores.csv").string() + "' --json '" + out.string() + "'"},
+  };
+}
+
+std::size_t count_lines_starting(const std::string& text, const std::string& prefix) {
+  std::size_t n = 0, at = 0;
+  while ((at = text.find(prefix, at)) != std::string::npos) {
+    if (at == 0 || text[at - 1] == '\n') ++n;
+    at += prefix.size();
+  }
+  return n;
+}
+
+TEST(CliBackend, AutoSaysOnceWhichBackendRanAndTheJsonNamesIt) {
+  test::ScratchDir dir("backend_auto");
+  const auto out = dir.path() / "out.json";
+  for (const Command& c : commands(out)) {
+    SCOPED_TRACE(c.name);
+    const test::CommandResult r = run_slfit(c.args + " --backend auto");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    // Bootstrap fits in chunks; the choice is still announced once.
+    EXPECT_EQ(count_lines_starting(r.err, "slfit: backend "), 1u) << r.err;
+    const std::string expected = gpu_usable() ? "cuda" : "cpu";
+    EXPECT_NE(r.err.find("slfit: backend " + expected + " ("), std::string::npos) << r.err;
+    EXPECT_EQ(json::parse(test::read_text(out))["backend"], expected);
+    std::filesystem::remove(out);
+  }
+}
+
+TEST(CliBackend, CpuIsSilentAndNamedInTheJson) {
+  test::ScratchDir dir("backend_cpu");
+  const auto out = dir.path() / "out.json";
+  for (const Command& c : commands(out)) {
+    SCOPED_TRACE(c.name);
+    const test::CommandResult r = run_slfit(c.args + " --backend cpu");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.err.find("slfit: backend"), std::string::npos) << r.err;
+    EXPECT_EQ(json::parse(test::read_text(out))["backend"], "cpu");
+    std::filesystem::remove(out);
+  }
+}
+
+TEST(CliBackend, CudaWithoutAUsableGpuFailsWithTheReasonAndWritesNothing) {
+  if (gpu_usable()) GTEST_SKIP() << "a usable GPU is visible";
+  test::ScratchDir dir("backend_cuda");
+  const auto out = dir.path() / "out.json";
+  for (const Command& c : commands(out)) {
+    SCOPED_TRACE(c.name);
+    const test::CommandResult r = run_slfit(c.args + " --backend cuda");
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("--backend cuda: "), std::string::npos) << r.err;
+    // The reason: not built in, no driver, no device, or an architecture NVRTC cannot target.
+    const bool reason = cuda_backend_built() ? (r.err.find("driver") != std::string::npos ||
+                                                r.err.find("device") != std::string::npos ||
+                                                r.err.find("NVRTC") != std::string::npos)
+                                             : r.err.find("built without the CUDA backend") != std::string::npos;
+    EXPECT_TRUE(reason) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(out));
+  }
+}
+
+TEST(CliBackend, UnknownBackendIsAUsageError) {
+  test::ScratchDir dir("backend_unknown");
+  const auto out = dir.path() / "out.json";
+  for (const Command& c : commands(out)) {
+    SCOPED_TRACE(c.name);
+    const test::CommandResult r = run_slfit(c.args + " --backend gpu");
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("--backend: 'gpu' is not one of: auto, cpu, cuda"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(out));
+  }
+}
+
+TEST(CliBackend, CudaWithTheSeedPipelineIsAUsageError) {
+  test::ScratchDir dir("backend_seed");
+  const auto out = dir.path() / "out.json";
+  for (const Command& c : commands(out)) {
+    SCOPED_TRACE(c.name);
+    const test::CommandResult r = run_slfit(c.args + " --backend cuda --pipeline seed");
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("--backend cuda runs --pipeline de only"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(out));
+  }
+}
+
+}  // namespace
+}  // namespace slfit
