@@ -11,6 +11,7 @@
 
 #include "optim/differential_evolution.hpp"
 #include "optim/lbfgsb.hpp"
+#include "optim/newton_polish.hpp"
 #include "engine/pipeline.hpp"
 #include "slfit/fit.hpp"
 
@@ -46,28 +47,28 @@ class Stages {
     return record(minimize_lbfgsb(f, x0, p.bounds.lower, p.bounds.upper, options));
   }
 
-  // L-BFGS-B over the unit box that DE searches, x = lower + u (upper - lower): parameters of
+  // Refinement over the unit box that DE searches, x = lower + u (upper - lower): parameters of
   // very different magnitudes (a ~ 40 beside c ~ 0.05) get comparable steps, which keeps the
   // line search from stalling in the narrow valleys that scaling laws have near their optimum.
-  LbfgsbOutcome run_lbfgsb_unit_box(const Problem& p, std::span<const double> x0, const LbfgsbOptions& options) {
+  LbfgsbOutcome refine_unit_box(const Problem& p, std::span<const double> x0, const LbfgsbOptions& options) {
     const std::vector<double>& lo = p.bounds.lower;
     const std::vector<double>& hi = p.bounds.upper;
     std::vector<double> width(lo.size());
     for (std::size_t j = 0; j < lo.size(); ++j) width[j] = hi[j] > lo[j] ? hi[j] - lo[j] : 1.0;
-    return run_lbfgsb_affine(p, x0, lo, width, options);
+    return refine_affine(p, x0, lo, width, options);
   }
 
-  // L-BFGS-B in coordinates scaled by the start point, x = x0 + |x0| v (the bound width where
+  // Refinement in coordinates scaled by the start point, x = x0 + |x0| v (the bound width where
   // x0 is 0): starting near an optimum, every parameter then takes steps relative to its own
   // size, where the unit box would give a ~500 beside bounds of width 1e6 a millionth of the
   // step it needs (bootstrap's local search: ~2x fewer iterations on Chinchilla's law).
-  LbfgsbOutcome run_lbfgsb_start_scaled(const Problem& p, std::span<const double> x0, const LbfgsbOptions& options) {
+  LbfgsbOutcome refine_start_scaled(const Problem& p, std::span<const double> x0, const LbfgsbOptions& options) {
     const std::vector<double>& lo = p.bounds.lower;
     const std::vector<double>& hi = p.bounds.upper;
     std::vector<double> scale(lo.size());
     for (std::size_t j = 0; j < lo.size(); ++j)
       scale[j] = x0[j] != 0 ? std::fabs(x0[j]) : hi[j] > lo[j] ? hi[j] - lo[j] : 1.0;
-    return run_lbfgsb_affine(p, x0, std::vector<double>(x0.begin(), x0.end()), scale, options);
+    return refine_affine(p, x0, std::vector<double>(x0.begin(), x0.end()), scale, options);
   }
 
   // Takes x when it is strictly better than the best so far.
@@ -83,8 +84,9 @@ class Stages {
 
  private:
   // L-BFGS-B over v with x = offset + scale v (scale > 0), the bounds mapped to v and x clamped
-  // to them against rounding; returns x-space results.
-  LbfgsbOutcome run_lbfgsb_affine(const Problem& p, std::span<const double> x0, const std::vector<double>& offset,
+  // to them against rounding, then, when it stopped short of gtol, the Newton polish
+  // (optim/newton_polish.hpp) from its point in the same coordinates; returns x-space results.
+  LbfgsbOutcome refine_affine(const Problem& p, std::span<const double> x0, const std::vector<double>& offset,
                                   const std::vector<double>& scale, const LbfgsbOptions& options) {
     const std::vector<double>& lo = p.bounds.lower;
     const std::vector<double>& hi = p.bounds.upper;
@@ -105,6 +107,16 @@ class Stages {
       return value;
     };
     LbfgsbOutcome local = minimize_lbfgsb(f, v0, v_lo, v_hi, options);
+    if (local.status != "converged: gtol" && std::isfinite(local.f)) {
+      const NewtonOutcome newton = newton_polish(f, local.x, v_lo, v_hi, NewtonOptions{.gtol = options.gtol});
+      NewtonReport& report = result_.newton;
+      report.ran = true;
+      report.iterations += newton.iterations;
+      report.evaluations += newton.evaluations;
+      report.status = newton.status;
+      report.gain = local.f - newton.f;
+      if (newton.f < local.f) local.x = newton.x;
+    }
     to_x(local.x);
     local.x = x;
     // Mapping back rounds: report the objective of the point actually returned.
@@ -130,7 +142,7 @@ class Stages {
 FitResult refine_de(const Problem& p, Stages& stages, const DEOutcome& de) {
   stages.offer(de.best, de.best_energy);
   if (std::isfinite(de.best_energy)) {
-    const LbfgsbOutcome local = stages.run_lbfgsb_unit_box(p, de.best, p.options.refine);
+    const LbfgsbOutcome local = stages.refine_unit_box(p, de.best, p.options.refine);
     stages.offer(local.x, local.f);
   }
   FitResult& r = stages.result();
@@ -183,7 +195,7 @@ FitResult run_local_pipeline(const Problem& p, Stages& stages, Objective& object
   stages.offer(p.bounds.init, objective.value(p.bounds.init));
   bool converged = false;
   if (std::isfinite(stages.best())) {
-    const LbfgsbOutcome local = stages.run_lbfgsb_start_scaled(p, p.bounds.init, p.options.refine);
+    const LbfgsbOutcome local = stages.refine_start_scaled(p, p.bounds.init, p.options.refine);
     stages.offer(local.x, local.f);
     converged = local.iterations < p.options.refine.maxiter;
   }

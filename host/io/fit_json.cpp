@@ -26,6 +26,11 @@ nlohmann::ordered_json fit_to_json(const Law& law, const CompiledLaw& compiled, 
                  {"iterations", fit.lbfgsb.iterations},
                  {"evaluations", fit.lbfgsb.evaluations},
                  {"status", fit.lbfgsb.status}};
+  j["newton"] = {{"ran", fit.newton.ran},
+                 {"iterations", fit.newton.iterations},
+                 {"evaluations", fit.newton.evaluations},
+                 {"status", fit.newton.status},
+                 {"gain", fit.newton.gain}};
   j["seconds"] = fit.seconds;
   return j;
 }

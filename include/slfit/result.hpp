@@ -29,12 +29,21 @@ struct LbfgsbReport {
   std::string status;            // of the last run: "converged: ftol", "max iterations", ...
 };
 
+struct NewtonReport {
+  bool ran = false;              // after an L-BFGS-B run that stopped short of gtol
+  int iterations = 0;            // accepted Newton steps
+  long long evaluations = 0;     // objective+gradient evaluations, the difference Hessians' included
+  std::string status;            // "converged: gtol", "no further decrease", ...
+  double gain = 0.0;             // how much it lowered the objective after L-BFGS-B
+};
+
 struct FitResult {
   std::vector<double> params;
   double objective = 0.0;
   FitStatus status = FitStatus::Converged;
   DEReport de;
   LbfgsbReport lbfgsb;
+  NewtonReport newton;
   double seconds = 0.0;
 };
 
