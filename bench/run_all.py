@@ -28,6 +28,7 @@ BENCHMARKS = [
     ("bench_synthetic.py", "Synthetic problems for every built-in law"),
     ("bench_growth.py", "Throughput growth"),
     ("bench_bootstrap.py", "Bootstrap, --search local, against scipy's BFGS"),
+    ("bench_resamples.py", "ParScale bootstrap resamples: slfit against scipy, fit by fit"),
     ("bench_rescore.py", "Leaderboard rescoring against the seed program's fitter"),
 ]
 
