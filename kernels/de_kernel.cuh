@@ -23,18 +23,23 @@ __device__ __forceinline__ double scale_to_bounds(double unit, double lower, dou
   return 0.5 * (lower + upper) + (unit - 0.5) * (upper > lower ? upper - lower : lower - upper);
 }
 
-// The objective of one unit-cube candidate: scaled to the bounds, the param stage, the terms
-// summed in point order, the mean or sum; +inf where not finite (as Objective::value).
-__device__ __forceinline__ double energy_of(const double* unit, const double* lower, const double* upper,
-                                            const double* cols, const double* observed, int n) {
-  double x[kD];
-#pragma unroll
-  for (int j = 0; j < kD; ++j) x[j] = scale_to_bounds(unit[j], lower[j], upper[j]);
+// The objective at a parameter vector: the param stage, the terms summed in point order, the
+// mean or sum; +inf where not finite (as Objective::value).
+__device__ __forceinline__ double objective_at(const double* x, const double* cols, const double* observed, int n) {
   const slfit_law::Scalars s = slfit_law::param_stage(x);
   double sum = 0.0;
   for (int i = 0; i < n; ++i) sum += slfit_law::term(slfit_law::predict(s, cols, n, i), observed[i]);
   const double value = slfit_law::kMeanReduction ? sum / static_cast<double>(n) : sum;
   return isfinite(value) ? value : infinity();
+}
+
+// The objective of one unit-cube candidate, scaled to the bounds.
+__device__ __forceinline__ double energy_of(const double* unit, const double* lower, const double* upper,
+                                            const double* cols, const double* observed, int n) {
+  double x[kD];
+#pragma unroll
+  for (int j = 0; j < kD; ++j) x[j] = scale_to_bounds(unit[j], lower[j], upper[j]);
+  return objective_at(x, cols, observed, n);
 }
 
 // The lowest energy and its member; ties go to the lower index (numpy's argmin, first lowest).
@@ -265,6 +270,16 @@ __device__ void evaluate_only(const EvalParams& P) {
   P.energy_sum[thread] = sum;
 }
 
+// The objective kernel (ObjectiveParams in de_params.h).
+__device__ void objective_values(const ObjectiveParams& P) {
+  const long long k = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (k >= P.count) return;
+  double x[kD];
+#pragma unroll
+  for (int j = 0; j < kD; ++j) x[j] = P.params[k * kD + j];
+  P.values[k] = objective_at(x, P.data, P.data + static_cast<long long>(kC) * P.points, P.points);
+}
+
 }  // namespace slfit_kernel
 
 // Entry points, one per block size (the host picks the smallest that covers the population).
@@ -281,3 +296,6 @@ extern "C" __global__ void __launch_bounds__(256) slfit_de_256(const slfit_kerne
   slfit_kernel::differential_evolution<256>(P);
 }
 extern "C" __global__ void slfit_evaluate(const slfit_kernel::EvalParams P) { slfit_kernel::evaluate_only(P); }
+extern "C" __global__ void slfit_objective(const slfit_kernel::ObjectiveParams P) {
+  slfit_kernel::objective_values(P);
+}

@@ -49,4 +49,13 @@ struct EvalParams {
   int rounds;
 };
 
+// The objective kernel (slfit surface): one thread per parameter vector, on one problem's data.
+struct ObjectiveParams {
+  const double* data;                  // the problem's columns, then its observed values, as above
+  int points;
+  const double* params;                // count * kNumParams parameter vectors, in the law's units
+  double* values;                      // out: the objective of each; +inf where not finite
+  long long count;
+};
+
 }  // namespace slfit_kernel

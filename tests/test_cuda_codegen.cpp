@@ -103,7 +103,8 @@ TEST(CudaCodegen, DeKernelCompilesForEveryBuiltinLaw) {
         FAIL() << law.name << " " << arch << ": " << e.what();
       }
       // Every entry point the backend looks up is in the image.
-      for (const char* kernel : {"slfit_de_32", "slfit_de_64", "slfit_de_128", "slfit_de_256", "slfit_evaluate"})
+      for (const char* kernel : {"slfit_de_32", "slfit_de_64", "slfit_de_128", "slfit_de_256", "slfit_evaluate",
+                                 "slfit_objective"})
         EXPECT_NE(cubin.image.find(kernel), std::string::npos) << kernel;
     }
   }
@@ -149,8 +150,9 @@ TEST(CudaCodegen, CacheDirectoryFollowsXdg) {
   setenv("XDG_CACHE_HOME", "/tmp/slfit-xdg", 1);
   EXPECT_EQ(default_cache_directory(), std::filesystem::path("/tmp/slfit-xdg/slfit"));
   unsetenv("XDG_CACHE_HOME");
-  if (const char* home = std::getenv("HOME"))
+  if (const char* home = std::getenv("HOME")) {
     EXPECT_EQ(default_cache_directory(), std::filesystem::path(home) / ".cache" / "slfit");
+  }
   if (old) setenv("XDG_CACHE_HOME", saved.c_str(), 1);
 }
 

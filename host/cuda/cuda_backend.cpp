@@ -11,14 +11,18 @@
 #include <stdexcept>
 
 #include "../../kernels/de_params.h"
+#include "cuda/cuda_check.hpp"
+#include "cuda/device_memory.hpp"
 #include "engine/batch_guard.hpp"
 #include "engine/pipeline.hpp"
 #include "slfit/philox.hpp"
 
 namespace slfit {
-namespace detail {
-const std::map<std::string, std::string>& embedded_kernel_sources();  // cmake/embed_kernels.cmake
-}
+
+using cuda::check;
+using cuda::DeviceMemory;
+using cuda::download;
+using cuda::upload;
 
 namespace {
 
@@ -26,14 +30,6 @@ constexpr int kBlockSizes[] = {32, 64, 128, 256};  // slfit_de_<n> in de_kernel.
 // Above this much dynamic shared memory per block the population goes to global memory: fewer
 // resident blocks would cost more than the slower accesses.
 constexpr std::size_t kMaxSharedBytes = 96 * 1024;
-
-std::string describe(cudaError_t e) { return std::string(cudaGetErrorName(e)) + ": " + cudaGetErrorString(e); }
-
-void check(cudaError_t e, const std::string& what) {
-  if (e != cudaSuccess) throw std::runtime_error("CUDA: " + what + " failed: " + describe(e));
-}
-
-std::string embedded(const std::string& name) { return detail::embedded_kernel_sources().at(name); }
 
 // Problems one launch can share: the same compiled law, objective, DE options and seed.
 bool share_a_launch(const Problem& a, const Problem& b) {
@@ -66,35 +62,6 @@ std::vector<std::vector<std::size_t>> launch_runs(std::span<const Problem> probl
   return runs;
 }
 
-// Device memory that is freed with its owner; allocate() reports running out instead of throwing.
-class DeviceMemory {
- public:
-  ~DeviceMemory() { release(); }
-  template <class T>
-  T* allocate(std::size_t count) {
-    void* p = nullptr;
-    const cudaError_t e = cudaMalloc(&p, std::max<std::size_t>(count, 1) * sizeof(T));
-    if (e == cudaErrorMemoryAllocation) {
-      cudaGetLastError();  // clear it: running out is an answer here, not a sticky failure
-      out_of_memory_ = true;
-      return nullptr;
-    }
-    check(e, "cudaMalloc");
-    blocks_.push_back(p);
-    return static_cast<T*>(p);
-  }
-  bool out_of_memory() const { return out_of_memory_; }
-  void release() {
-    for (void* p : blocks_) cudaFree(p);
-    blocks_.clear();
-    out_of_memory_ = false;
-  }
-
- private:
-  std::vector<void*> blocks_;
-  bool out_of_memory_ = false;
-};
-
 // A chunk's inputs as the kernels read them (DeParams in de_params.h).
 struct HostChunk {
   std::vector<double> data, lower, upper;
@@ -104,73 +71,18 @@ struct HostChunk {
   int max_points = 0;
 };
 
-template <class T>
-void upload(T* device, const std::vector<T>& host, cudaStream_t stream) {
-  check(cudaMemcpyAsync(device, host.data(), host.size() * sizeof(T), cudaMemcpyHostToDevice, stream),
-        "cudaMemcpyAsync (upload)");
-}
-
 }  // namespace
 
-CudaDevice probe_cuda_device() {
-  CudaDevice d;
-  int count = 0;
-  if (const cudaError_t e = cudaGetDeviceCount(&count); e != cudaSuccess) {
-    cudaGetLastError();
-    d.reason = e == cudaErrorNoDevice             ? "no CUDA device is visible"
-               : e == cudaErrorInsufficientDriver ? "no CUDA driver, or one too old for CUDA " +
-                                                        std::to_string(CUDART_VERSION / 1000) + " (" + describe(e) + ")"
-                                                  : describe(e);
-    return d;
-  }
-  if (count == 0) {
-    d.reason = "no CUDA device is visible";
-    return d;
-  }
-  cudaDeviceProp prop{};
-  if (const cudaError_t e = cudaGetDeviceProperties(&prop, 0); e != cudaSuccess) {
-    d.reason = describe(e);
-    return d;
-  }
-  d.name = prop.name;
-  d.arch = "sm_" + std::to_string(prop.major * 10 + prop.minor);
-  d.multiprocessors = prop.multiProcessorCount;
-  d.shared_per_block = prop.sharedMemPerBlockOptin;
-  try {
-    const std::vector<std::string> archs = nvrtc_supported_architectures();
-    if (std::find(archs.begin(), archs.end(), d.arch) == archs.end()) {
-      d.reason = d.name + " (" + d.arch + ") is not a target this NVRTC can compile for (too old or too new)";
-      return d;
-    }
-  } catch (const std::exception& e) {
-    d.reason = e.what();
-    return d;
-  }
-  d.usable = true;
-  return d;
-}
-
-NvrtcSource de_program_source(const GeneratedLaw& law) {
-  return NvrtcSource{"slfit_de.cu",
-                     "#include \"slfit/philox.hpp\"\n#include \"de_params.h\"\n#include \"slfit_law.cuh\"\n"
-                     "#include \"de_kernel.cuh\"\n",
-                     {{"slfit/philox.hpp", embedded("slfit/philox.hpp")},
-                      {"de_params.h", embedded("de_params.h")},
-                      {"slfit_law.cuh", law.source},
-                      {"de_kernel.cuh", embedded("de_kernel.cuh")}}};
-}
-
 struct CudaDifferentialEvolution::Impl {
-  GeneratedLaw law;
+  std::unique_ptr<LawProgram> program;
   std::shared_ptr<const CompiledLaw> compiled;
   ObjectiveSpec objective;
   DEOptions options;
   std::uint64_t seed = 0;
   int members = 0;
   CudaDevice device;
-  cudaLibrary_t library = nullptr;
-  cudaKernel_t de[std::size(kBlockSizes)] = {};
-  cudaKernel_t evaluate = nullptr;
+  const void* de[std::size(kBlockSizes)] = {};
+  const void* evaluate = nullptr;
   cudaStream_t stream = nullptr;
 
   // The chunk in flight.
@@ -179,18 +91,18 @@ struct CudaDifferentialEvolution::Impl {
   slfit_kernel::DeParams params{};
   std::size_t count = 0;
 
-  int params_per_problem() const { return law.num_params; }
+  const GeneratedLaw& law() const { return program->law(); }
   std::size_t population_doubles() const {
-    return static_cast<std::size_t>(members) * law.num_params + members;
+    return static_cast<std::size_t>(members) * law().num_params + members;
   }
   std::size_t shared_bytes(int max_points) const {
-    return sizeof(double) * (2 * population_doubles() + (law.columns.size() + 1) * max_points);
+    return sizeof(double) * (2 * population_doubles() + (law().columns.size() + 1) * max_points);
   }
 
   HostChunk prepare(std::span<const Problem> chunk) const {
     HostChunk h;
     for (const Problem& p : chunk) {
-      const std::vector<double> cols = device_columns(*compiled, law.columns, *p.data);
+      const std::vector<double> cols = device_columns(*compiled, law().columns, *p.data);
       const std::vector<double> observed = observed_values(objective, *p.data);
       h.offset.push_back(static_cast<long long>(h.data.size()));
       h.points.push_back(static_cast<int>(p.data->size()));
@@ -216,31 +128,23 @@ CudaDifferentialEvolution::CudaDifferentialEvolution(const Problem& prototype, c
   m.options = prototype.options.de;
   m.seed = prototype.options.seed;
   m.device = device;
-  m.law = generate_cuda_law(*prototype.compiled, prototype.objective);
-  if (m.law.num_params < 1 || m.law.num_params > 512)
-    throw std::invalid_argument("differential evolution: needs 1 to 512 parameters");
-  const long long members = std::max(5LL, static_cast<long long>(m.options.popsize) * m.law.num_params);
+  m.program = std::make_unique<LawProgram>(*prototype.compiled, prototype.objective, device, compiler);
+  const long long members = std::max(5LL, static_cast<long long>(m.options.popsize) * m.law().num_params);
   if (members > (1 << 20))
     throw std::invalid_argument("differential evolution: population exceeds the limit of 2^20 members");
   m.members = static_cast<int>(members);
-
-  cubin_ = compiler.compile(de_program_source(m.law), device.arch);
-  check(cudaSetDevice(0), "cudaSetDevice");
-  check(cudaLibraryLoadData(&m.library, cubin_.image.data(), nullptr, nullptr, 0, nullptr, nullptr, 0),
-        "cudaLibraryLoadData (the DE kernel's CUBIN)");
-  for (std::size_t k = 0; k < std::size(kBlockSizes); ++k) {
-    const std::string name = "slfit_de_" + std::to_string(kBlockSizes[k]);
-    check(cudaLibraryGetKernel(&m.de[k], m.library, name.c_str()), "cudaLibraryGetKernel " + name);
-  }
-  check(cudaLibraryGetKernel(&m.evaluate, m.library, "slfit_evaluate"), "cudaLibraryGetKernel slfit_evaluate");
+  for (std::size_t k = 0; k < std::size(kBlockSizes); ++k)
+    m.de[k] = m.program->kernel("slfit_de_" + std::to_string(kBlockSizes[k]));
+  m.evaluate = m.program->kernel("slfit_evaluate");
   check(cudaStreamCreateWithFlags(&m.stream, cudaStreamNonBlocking), "cudaStreamCreate");
 }
 
 CudaDifferentialEvolution::~CudaDifferentialEvolution() {
   impl_->memory.release();
   if (impl_->stream) cudaStreamDestroy(impl_->stream);
-  if (impl_->library) cudaLibraryUnload(impl_->library);
 }
+
+const Cubin& CudaDifferentialEvolution::cubin() const { return impl_->program->cubin(); }
 
 std::size_t CudaDifferentialEvolution::chunk_capacity(std::span<const Problem> problems) const {
   const Impl& m = *impl_;
@@ -248,8 +152,8 @@ std::size_t CudaDifferentialEvolution::chunk_capacity(std::span<const Problem> p
   check(cudaMemGetInfo(&free, &total), "cudaMemGetInfo");
   std::size_t max_points = 1;
   for (const Problem& p : problems) max_points = std::max(max_points, p.data->size());
-  const std::size_t d = m.law.num_params;
-  std::size_t bytes = sizeof(double) * ((m.law.columns.size() + 1) * max_points + 3 * d + 1) +
+  const std::size_t d = m.law().num_params;
+  std::size_t bytes = sizeof(double) * ((m.law().columns.size() + 1) * max_points + 3 * d + 1) +
                       sizeof(long long) * 2 + sizeof(int) * 3 + sizeof(unsigned long long);
   if (m.shared_bytes(static_cast<int>(max_points)) > std::min(kMaxSharedBytes, m.device.shared_per_block))
     bytes += sizeof(double) * 2 * m.population_doubles();
@@ -265,7 +169,7 @@ bool CudaDifferentialEvolution::launch(std::span<const Problem> chunk) {
   if (m.count != 0) throw std::logic_error("slfit: a DE chunk is already in flight");
   require_uniform(chunk);
   m.host = m.prepare(chunk);
-  const std::size_t n = chunk.size(), d = m.law.num_params;
+  const std::size_t n = chunk.size(), d = m.law().num_params;
   const std::size_t shared = m.shared_bytes(m.host.max_points);
   const bool in_shared = shared <= std::min(kMaxSharedBytes, m.device.shared_per_block);
 
@@ -313,7 +217,7 @@ bool CudaDifferentialEvolution::launch(std::span<const Problem> chunk) {
   // The smallest block that gives every member a thread, up to 256 (then members are strided).
   std::size_t k = 0;
   while (k + 1 < std::size(kBlockSizes) && kBlockSizes[k] < m.members) ++k;
-  const void* kernel = reinterpret_cast<const void*>(m.de[k]);
+  const void* kernel = m.de[k];
   const std::size_t dynamic = in_shared ? shared : 0;
   if (dynamic > 48 * 1024)
     check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(dynamic)),
@@ -329,16 +233,12 @@ bool CudaDifferentialEvolution::launch(std::span<const Problem> chunk) {
 std::vector<DEOutcome> CudaDifferentialEvolution::collect() {
   Impl& m = *impl_;
   if (m.count == 0) throw std::logic_error("slfit: no DE chunk in flight");
-  const std::size_t n = m.count, d = m.law.num_params;
+  const std::size_t n = m.count, d = m.law().num_params;
   m.count = 0;
   check(cudaStreamSynchronize(m.stream), "running the DE kernel");
   std::vector<double> best(n * d), best_energy(n);
   std::vector<int> generations(n), converged(n);
   std::vector<long long> evaluations(n);
-  auto download = [](auto& host, const auto* device) {
-    check(cudaMemcpy(host.data(), device, host.size() * sizeof(host[0]), cudaMemcpyDeviceToHost),
-          "cudaMemcpy (DE results)");
-  };
   download(best, m.params.best);
   download(best_energy, m.params.best_energy);
   download(generations, m.params.generations);
@@ -359,7 +259,7 @@ std::vector<DEOutcome> CudaDifferentialEvolution::collect() {
 double CudaDifferentialEvolution::evaluate_only_rate(std::span<const Problem> problems, int rounds) {
   Impl& m = *impl_;
   const HostChunk h = m.prepare(problems);
-  const std::size_t n = problems.size(), d = m.law.num_params, members = m.members;
+  const std::size_t n = problems.size(), d = m.law().num_params, members = m.members;
   std::vector<double> units(members * d);
   for (std::size_t i = 0; i < members; ++i)
     for (std::size_t j = 0; j < d; ++j)
@@ -384,7 +284,7 @@ double CudaDifferentialEvolution::evaluate_only_rate(std::span<const Problem> pr
   P = {data, offset, points, lower, upper, unit, P.energy_sum, static_cast<int>(n), static_cast<int>(members), rounds};
   const long long threads = static_cast<long long>(n) * members;
   void* args[] = {&P};
-  const void* kernel = reinterpret_cast<const void*>(m.evaluate);
+  const void* kernel = m.evaluate;
   auto run = [&] {
     check(cudaLaunchKernel(kernel, dim3(static_cast<unsigned>((threads + 127) / 128)), dim3(128), args, 0, m.stream),
           "launching the evaluation kernel");

@@ -9,27 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "cuda/cuda_device.hpp"
+#include "cuda/law_program.hpp"
 #include "cuda/nvrtc_compiler.hpp"
-#include "law/cuda_codegen.hpp"
 #include "optim/differential_evolution.hpp"
 #include "slfit/fit.hpp"
 
 namespace slfit {
-
-struct CudaDevice {
-  bool usable = false;
-  std::string reason;       // why not, when not usable: no driver, no device, too old
-  std::string name;         // e.g. "NVIDIA H200"
-  std::string arch;         // e.g. "sm_90"
-  int multiprocessors = 0;
-  std::size_t shared_per_block = 0;  // the opt-in limit of dynamic shared memory per block
-};
-
-// Device 0, as the runtime sees it. Never throws.
-CudaDevice probe_cuda_device();
-
-// The NVRTC translation unit of the DE kernel for one generated law.
-NvrtcSource de_program_source(const GeneratedLaw& law);
 
 // One law and objective compiled and loaded on the device, running the DE of problems that share
 // them (and their DE options and seed).
@@ -43,7 +29,7 @@ class CudaDifferentialEvolution {
   CudaDifferentialEvolution(const CudaDifferentialEvolution&) = delete;
   CudaDifferentialEvolution& operator=(const CudaDifferentialEvolution&) = delete;
 
-  const Cubin& cubin() const { return cubin_; }
+  const Cubin& cubin() const;
 
   // How many of these problems one launch should take, from the free device memory.
   std::size_t chunk_capacity(std::span<const Problem> problems) const;
@@ -62,7 +48,6 @@ class CudaDifferentialEvolution {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
-  Cubin cubin_;
 };
 
 // The DE of every problem on the GPU, chunked, without refinement (what the tests compare with

@@ -1,0 +1,54 @@
+#include "cuda/cuda_device.hpp"
+
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <exception>
+#include <vector>
+
+#include "cuda/cuda_check.hpp"
+#include "cuda/nvrtc_compiler.hpp"
+
+namespace slfit {
+
+using cuda::describe;
+
+CudaDevice probe_cuda_device() {
+  CudaDevice d;
+  int count = 0;
+  if (const cudaError_t e = cudaGetDeviceCount(&count); e != cudaSuccess) {
+    cudaGetLastError();
+    d.reason = e == cudaErrorNoDevice             ? "no CUDA device is visible"
+               : e == cudaErrorInsufficientDriver ? "no CUDA driver, or one too old for CUDA " +
+                                                        std::to_string(CUDART_VERSION / 1000) + " (" + describe(e) + ")"
+                                                  : describe(e);
+    return d;
+  }
+  if (count == 0) {
+    d.reason = "no CUDA device is visible";
+    return d;
+  }
+  cudaDeviceProp prop{};
+  if (const cudaError_t e = cudaGetDeviceProperties(&prop, 0); e != cudaSuccess) {
+    d.reason = describe(e);
+    return d;
+  }
+  d.name = prop.name;
+  d.arch = "sm_" + std::to_string(prop.major * 10 + prop.minor);
+  d.multiprocessors = prop.multiProcessorCount;
+  d.shared_per_block = prop.sharedMemPerBlockOptin;
+  try {
+    const std::vector<std::string> archs = nvrtc_supported_architectures();
+    if (std::find(archs.begin(), archs.end(), d.arch) == archs.end()) {
+      d.reason = d.name + " (" + d.arch + ") is not a target this NVRTC can compile for (too old or too new)";
+      return d;
+    }
+  } catch (const std::exception& e) {
+    d.reason = e.what();
+    return d;
+  }
+  d.usable = true;
+  return d;
+}
+
+}  // namespace slfit

@@ -1,0 +1,22 @@
+#pragma once
+// The GPU slfit would use (device 0), as the CUDA runtime sees it: whether it is usable, and why
+// not when it is not (no driver, no device, an architecture NVRTC cannot target).
+
+#include <cstddef>
+#include <string>
+
+namespace slfit {
+
+struct CudaDevice {
+  bool usable = false;
+  std::string reason;       // why not, when not usable: no driver, no device, too old
+  std::string name;         // e.g. "NVIDIA H200"
+  std::string arch;         // e.g. "sm_90"
+  int multiprocessors = 0;
+  std::size_t shared_per_block = 0;  // the opt-in limit of dynamic shared memory per block
+};
+
+// Device 0. Never throws.
+CudaDevice probe_cuda_device();
+
+}  // namespace slfit

@@ -1,0 +1,42 @@
+#pragma once
+// One law and objective as device code: the law's generated functions (law/cuda_codegen.hpp)
+// with the kernels of kernels/de_kernel.cuh (the DE, the plain evaluation benchmark, the
+// objective at given parameters), compiled by NVRTC for the device or read from the cache, and
+// loaded. Each GPU user of a law (the DE backend, the surface) holds one.
+
+#include <cuda_runtime.h>
+
+#include <string>
+
+#include "cuda/cuda_device.hpp"
+#include "cuda/nvrtc_compiler.hpp"
+#include "law/cuda_codegen.hpp"
+
+namespace slfit {
+
+// The NVRTC translation unit of the kernels for one generated law.
+NvrtcSource de_program_source(const GeneratedLaw& law);
+
+class LawProgram {
+ public:
+  // Generates, compiles and loads; throws std::runtime_error with the runtime's or NVRTC's
+  // message when that fails, std::invalid_argument when the law has no parameters or more
+  // than 512.
+  LawProgram(const CompiledLaw& compiled, const ObjectiveSpec& objective, const CudaDevice& device,
+             const NvrtcCompiler& compiler = NvrtcCompiler());
+  ~LawProgram();
+  LawProgram(const LawProgram&) = delete;
+  LawProgram& operator=(const LawProgram&) = delete;
+
+  const GeneratedLaw& law() const { return law_; }
+  const Cubin& cubin() const { return cubin_; }
+  // An extern "C" kernel of the program, for cudaLaunchKernel; throws naming it when absent.
+  const void* kernel(const std::string& name) const;
+
+ private:
+  GeneratedLaw law_;
+  Cubin cubin_;
+  cudaLibrary_t library_ = nullptr;
+};
+
+}  // namespace slfit
