@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "cuda/cuda_backend.hpp"
+#include "engine/surface.hpp"
 #include "cli_runner.hpp"
 #include "cuda_test_laws.hpp"
 #include "io/csv.hpp"
@@ -222,6 +223,32 @@ TEST(CudaDevice, MixedLawBatchRunsAsSeparateLaunchesInBatchOrder) {
     EXPECT_FALSE(failures[i]) << "problem " << i;
     EXPECT_LE(gpu[i].objective, cpu[i].objective + 1e-9 * std::fabs(cpu[i].objective))
         << mixed[i].law->name << " problem " << i;
+  }
+}
+
+TEST(CudaDevice, SurfaceValuesMatchTheCpu) {
+  // slfit surface's GPU half against its CPU twin: every built-in law on ParScale resamples, a
+  // grid over each law's first two parameters across their whole bounds (so it reaches
+  // non-finite objectives too), the rest at the initial point.
+  SLFIT_REQUIRE_DEVICE(device);
+  const Batch batch = parscale_batch(3, FitOptions{});
+  for (const auto& problems : batch.problems) {
+    std::vector<std::vector<double>> points;
+    for (const Problem& p : problems) {
+      std::vector<GridAxis> axes;
+      for (std::size_t j = 0; j < std::min<std::size_t>(2, p.bounds.lower.size()); ++j)
+        axes.push_back(GridAxis{j, p.bounds.lower[j], p.bounds.upper[j], 64, false});
+      points.push_back(grid_points(axes, p.bounds.init));
+    }
+    const auto cpu = objective_values(problems, points, Backend::Cpu, 0);
+    const auto gpu = objective_values(problems, points, Backend::Cuda, 0);
+    ASSERT_EQ(gpu.size(), cpu.size());
+    for (std::size_t i = 0; i < cpu.size(); ++i) {
+      ASSERT_EQ(gpu[i].size(), cpu[i].size());
+      std::size_t mismatched = 0;
+      for (std::size_t k = 0; k < cpu[i].size(); ++k) mismatched += !close(gpu[i][k], cpu[i][k], 1e-12);
+      EXPECT_EQ(mismatched, 0u) << problems[i].law->name << " problem " << i;
+    }
   }
 }
 

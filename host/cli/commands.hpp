@@ -12,5 +12,6 @@ int run_fit(const std::vector<std::string>& args);
 int run_laws(const std::vector<std::string>& args);
 int run_rescore(const std::vector<std::string>& args);
 int run_bootstrap(const std::vector<std::string>& args);
+int run_surface(const std::vector<std::string>& args);
 
 }  // namespace slfit::cli

@@ -15,10 +15,11 @@ constexpr const char* kUsage =
     "slfit " SLFIT_VERSION ": fit scaling laws to many data sets at once\n\n"
     "Usage: slfit <command> [options]\n\n"
     "Commands:\n"
-    "  fit    fit a law to every group of a CSV file (and score it on a test split)\n"
-    "  laws   list the built-in laws\n"
-    "  rescore re-score a leaderboard manifest: every law fitted to its task, ranked by test r2\n"
-    "  bootstrap confidence intervals for parameters and predictions from resampled fits\n\n"
+    "  fit        fit a law to every group of a CSV file (and score it on a test split)\n"
+    "  laws       list the built-in laws\n"
+    "  rescore    re-score a leaderboard manifest: every law fitted to its task, ranked by test r2\n"
+    "  bootstrap  confidence intervals for parameters and predictions from resampled fits\n"
+    "  surface    the objective on a grid of parameter values, per group (CSV)\n\n"
     "'slfit <command> --help' describes a command's options.\n";
 
 }  // namespace
@@ -41,6 +42,7 @@ int main(int argc, char** argv) {
     if (command == "laws") return slfit::cli::run_laws(rest);
     if (command == "rescore") return slfit::cli::run_rescore(rest);
     if (command == "bootstrap") return slfit::cli::run_bootstrap(rest);
+    if (command == "surface") return slfit::cli::run_surface(rest);
     std::cerr << "slfit: unknown command '" << command << "'\n\n" << kUsage;
     return 2;
   } catch (const slfit::InputError& e) {

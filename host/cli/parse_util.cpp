@@ -1,5 +1,6 @@
 #include "cli/parse_util.hpp"
 
+#include <charconv>
 #include <iostream>
 #include <sstream>
 
@@ -50,6 +51,12 @@ std::string csv_field(const std::string& text) {
     quoted += c;
   }
   return quoted + '"';
+}
+
+std::string shortest_number(double value) {
+  char text[32];
+  const auto [end, error] = std::to_chars(text, text + sizeof text, value);
+  return error == std::errc() ? std::string(text, end) : std::to_string(value);
 }
 
 std::string csv_number(const nlohmann::ordered_json& value) {

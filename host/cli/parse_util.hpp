@@ -25,6 +25,8 @@ std::string resolve_format(const std::string& format, const std::string& out);
 
 // A CSV field, quoted when it holds a comma, a quote or a line break.
 std::string csv_field(const std::string& text);
+// The shortest decimal text that reads back as the same double ("0.2", "1e-05"); inf, -inf, nan.
+std::string shortest_number(double value);
 // A JSON number as CSV text; null (an undefined metric) as an empty field.
 std::string csv_number(const nlohmann::ordered_json& value);
 

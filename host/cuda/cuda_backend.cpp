@@ -33,9 +33,7 @@ constexpr std::size_t kMaxSharedBytes = 96 * 1024;
 
 // Problems one launch can share: the same compiled law, objective, DE options and seed.
 bool share_a_launch(const Problem& a, const Problem& b) {
-  return b.compiled == a.compiled && b.objective.kind == a.objective.kind && b.objective.delta == a.objective.delta &&
-         b.objective.space == a.objective.space && b.objective.reduce == a.objective.reduce &&
-         b.options.seed == a.options.seed && b.options.de.popsize == a.options.de.popsize &&
+  return b.compiled == a.compiled && b.objective == a.objective && b.options.seed == a.options.seed && b.options.de.popsize == a.options.de.popsize &&
          b.options.de.maxiter == a.options.de.maxiter && b.options.de.tol == a.options.de.tol &&
          b.options.de.atol == a.options.de.atol && b.options.de.mutation_min == a.options.de.mutation_min &&
          b.options.de.mutation_max == a.options.de.mutation_max &&

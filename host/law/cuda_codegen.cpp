@@ -58,6 +58,13 @@ __device__ __forceinline__ double pow_from_log(double log_base, double base, dou
 }
 )";
 
+// prefix followed by k. (Not "literal" + std::to_string(k): GCC 12 warns falsely on it, -Wrestrict.)
+std::string numbered(const char* prefix, long long k) {
+  std::string name(prefix);
+  name += std::to_string(k);
+  return name;
+}
+
 }  // namespace
 
 std::string exact_literal(double value) {
@@ -67,9 +74,10 @@ std::string exact_literal(double value) {
                   static_cast<unsigned long long>(std::bit_cast<std::uint64_t>(value)));
     return bits;
   }
+  // Hex float: exact, and round-trips; negative values parenthesised, as they follow operators.
   char text[64];
-  std::snprintf(text, sizeof text, "%a", value);  // hex float: exact, and round-trips
-  return std::signbit(value) ? "(" + std::string(text) + ")" : std::string(text);
+  std::snprintf(text, sizeof text, std::signbit(value) ? "(%a)" : "%a", value);
+  return text;
 }
 
 GeneratedLaw generate_cuda_law(const CompiledLaw& law, const ObjectiveSpec& objective) {
@@ -83,9 +91,9 @@ GeneratedLaw generate_cuda_law(const CompiledLaw& law, const ObjectiveSpec& obje
   auto name = [&](const Operand& operand) -> std::string {
     switch (operand.cls) {
       case NodeClass::Constant: return exact_literal(law.constants[operand.node]);
-      case NodeClass::Param: return "s.s" + std::to_string(operand.node);
-      case NodeClass::Data: return "c" + std::to_string(operand.slot);
-      case NodeClass::Mixed: return "t" + std::to_string(operand.slot);
+      case NodeClass::Param: return numbered("s.s", operand.node);
+      case NodeClass::Data: return numbered("c", operand.slot);
+      case NodeClass::Mixed: return numbered("t", operand.slot);
     }
     throw std::logic_error("slfit: cuda codegen: bad operand");
   };

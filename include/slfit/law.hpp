@@ -19,6 +19,8 @@ struct ObjectiveSpec {
   double delta = 1.0;                      // Huber's threshold on the residual
   ResidualSpace space = ResidualSpace::Linear;
   Reduction reduce = Reduction::Mean;
+
+  friend bool operator==(const ObjectiveSpec&, const ObjectiveSpec&) = default;
 };
 
 // A bound or initial value: an expression over the statistics of the group being fitted.

@@ -1,0 +1,170 @@
+// slfit surface: the objective on a grid of parameter vectors, per group, as CSV (README.md,
+// "slfit surface"). Parameters off the grid sit at the group's fitted optimum unless --fix gives
+// them; when --fix gives every one of them, nothing is fitted.
+
+#include <algorithm>
+#include <cmath>
+#include <iostream>
+#include <limits>
+#include <optional>
+#include <set>
+#include <sstream>
+
+#include <boost/program_options.hpp>
+
+#include "cli/commands.hpp"
+#include "cli/fit_diagnostics.hpp"
+#include "cli/fit_options.hpp"
+#include "cli/parse_util.hpp"
+#include "engine/backend.hpp"
+#include "engine/surface.hpp"
+#include "io/atomic_file.hpp"
+#include "io/csv.hpp"
+#include "slfit/error.hpp"
+#include "slfit/law_io.hpp"
+
+namespace po = boost::program_options;
+
+namespace slfit::cli {
+namespace {
+
+// At most this many rows (grid points x groups): ten million rows are already ~1 GB of CSV.
+constexpr std::size_t kMaxRows = 10'000'000;
+
+struct SurfaceArgs {
+  std::string data, law, group, target, out;
+  std::vector<std::string> maps, grids, fixes;
+  FitOptions options;
+  int threads = 0;
+};
+
+std::vector<GridAxis> parse_axes(const std::vector<std::string>& grids, const Law& law) {
+  std::vector<GridAxis> axes;
+  std::set<std::size_t> seen;
+  for (const std::string& text : grids) {
+    axes.push_back(parse_grid_axis(text, law));
+    if (!seen.insert(axes.back().param).second)
+      throw InputError("--grid '" + text + "': parameter '" + law.params[axes.back().param].name +
+                       "' is already on the grid");
+  }
+  return axes;
+}
+
+// Per parameter, its --fix value, if any.
+std::vector<std::optional<double>> parse_fixes(const std::vector<std::string>& fixes, const Law& law,
+                                               const std::vector<GridAxis>& axes) {
+  const std::vector<std::string> names = law.param_names();
+  std::vector<std::optional<double>> fixed(names.size());
+  for (const auto& [name, text] : parse_assignments(fixes, "--fix")) {
+    const auto found = std::find(names.begin(), names.end(), name);
+    if (found == names.end())
+      throw InputError("--fix " + name + "=" + text + ": '" + name + "' is not a parameter of law '" + law.name + "'");
+    const std::size_t k = static_cast<std::size_t>(found - names.begin());
+    if (std::any_of(axes.begin(), axes.end(), [k](const GridAxis& a) { return a.param == k; }))
+      throw InputError("--fix " + name + "=" + text + ": '" + name + "' is on the grid");
+    if (fixed[k]) throw InputError("--fix " + name + "=" + text + ": '" + name + "' is fixed twice");
+    std::size_t used = 0;
+    double value = 0;
+    try {
+      value = std::stod(text, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != text.size() || !std::isfinite(value))
+      throw InputError("--fix " + name + "=" + text + ": '" + text + "' is not a finite number");
+    fixed[k] = value;
+  }
+  return fixed;
+}
+
+std::string surface_csv(const Law& law, const Dataset& data, const std::vector<std::vector<double>>& points,
+                        const std::vector<std::vector<double>>& values) {
+  std::ostringstream out;
+  out << "group";
+  for (const std::string& name : law.param_names()) out << ',' << csv_field(name);
+  out << ",objective\n";
+  const std::size_t d = law.params.size();
+  for (std::size_t g = 0; g < data.groups.size(); ++g) {
+    const std::string group = csv_field(data.groups[g].name);
+    for (std::size_t k = 0; k < values[g].size(); ++k) {
+      out << group;
+      for (std::size_t j = 0; j < d; ++j) out << ',' << shortest_number(points[g][k * d + j]);
+      out << ',' << shortest_number(values[g][k]) << '\n';  // +inf prints as "inf"
+    }
+  }
+  return out.str();
+}
+
+}  // namespace
+
+int run_surface(const std::vector<std::string>& args) {
+  SurfaceArgs a;
+  po::options_description io(
+      "slfit surface: the objective on a grid of parameter vectors, per group, as CSV\n\n"
+      "Usage: slfit surface --data FILE --law LAW --grid NAME=LO:HI:N [--grid ...] [--fix NAME=VALUE ...] "
+      "[options]\n\nInput and output");
+  io.add_options()
+    ("help,h", "show this help")
+    ("data", po::value(&a.data)->required(), "data (CSV with a header row)")
+    ("law", po::value(&a.law)->required(), "a built-in law (see 'slfit laws') or a JSON law file")
+    ("group", po::value(&a.group), "column whose values split the data into groups, one surface each")
+    ("map", po::value(&a.maps)->composing(), "VAR=COL: read the law's input VAR from column COL (repeatable)")
+    ("target", po::value(&a.target), "column holding the observed values (default: the law's target)")
+    ("grid", po::value(&a.grids)->composing()->required(),
+     "NAME=LO:HI:N[:log]: N values of parameter NAME from LO to HI, evenly (or geometrically) spaced "
+     "(repeatable; the first varies slowest)")
+    ("fix", po::value(&a.fixes)->composing(),
+     "NAME=VALUE: hold a parameter off the grid at VALUE instead of the group's fitted optimum (repeatable)")
+    ("out", po::value(&a.out)->default_value("-"), "CSV output file, written atomically; - for stdout");
+  po::options_description all;
+  all.add(io).add(fitting_options(a.options, a.threads));
+
+  po::variables_map vm;
+  if (!parse_command_line(args, all, vm)) return 0;
+  finish_fitting_options(vm, a.options);
+
+  Law law = load_law(a.law);
+  override_columns(law, parse_assignments(a.maps, "--map"), a.target);
+  const std::vector<GridAxis> axes = parse_axes(a.grids, law);
+  const std::vector<std::optional<double>> fixed = parse_fixes(a.fixes, law, axes);
+  bool needs_fit = false;
+  for (std::size_t k = 0; k < law.params.size(); ++k) {
+    const bool on_grid = std::any_of(axes.begin(), axes.end(), [k](const GridAxis& x) { return x.param == k; });
+    needs_fit = needs_fit || (!on_grid && !fixed[k]);
+  }
+  const Dataset data =
+      read_dataset(a.data, ColumnSelection{law.columns, law.target, a.group}, needs_fit ? law.params.size() : 1);
+  const std::size_t size = grid_size(axes);
+  if (size > kMaxRows / data.groups.size())
+    throw InputError("--grid: " + (size == std::numeric_limits<std::size_t>::max() ? std::string("too many")
+                                                                                    : std::to_string(size)) +
+                     " points x " + std::to_string(data.groups.size()) + " groups is over the limit of " +
+                     std::to_string(kMaxRows) + " rows");
+
+  // The GPU evaluates a surface whatever the pipeline; fits of pipelines without a DE stage run
+  // on the host either way (fit_batch_on).
+  const Backend backend = choose_backend(parse_backend(vm["backend"].as<std::string>()), Pipeline::De, std::cerr);
+  const std::shared_ptr<const CompiledLaw> compiled = compile_law(law);
+  std::vector<Problem> problems = make_group_problems(law, compiled, data, a.options);
+  std::vector<std::vector<double>> base(problems.size(), std::vector<double>(law.params.size(), 0.0));
+  if (needs_fit) {
+    const std::vector<FitResult> fits = fit_batch_on(backend, problems, BatchOptions{a.threads});
+    reject_fits_without_finite_value(law, data, fits);
+    for (std::size_t g = 0; g < fits.size(); ++g) {
+      base[g] = fits[g].params;
+      std::cerr << "slfit surface: group " << data.groups[g].name << ": fitted optimum, objective "
+                << fits[g].objective << '\n';
+    }
+  }
+  for (std::vector<double>& b : base)
+    for (std::size_t k = 0; k < b.size(); ++k)
+      if (fixed[k]) b[k] = *fixed[k];
+
+  std::vector<std::vector<double>> points;
+  for (const std::vector<double>& b : base) points.push_back(grid_points(axes, b));
+  const std::vector<std::vector<double>> values = objective_values(problems, points, backend, a.threads);
+  write_output(a.out, surface_csv(law, data, points, values));
+  return 0;
+}
+
+}  // namespace slfit::cli
