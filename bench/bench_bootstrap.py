@@ -35,6 +35,9 @@ import numpy as np
 import scipy
 from scipy.optimize import minimize
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_fit import publish  # noqa: E402  (sits next to this file)
+
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "examples" / "chinchilla" / "train.csv"
 PARAMS = ("E", "A", "alpha", "B", "beta")
@@ -154,11 +157,7 @@ def main(argv):
     lines.append(f"| scipy BFGS, analytic gradient, gtol {args.gtol:g} | {scipy_wall:.2f} | {args.resamples} | {scipy_failed} | "
                  f"{np.median(scipy_objectives):.6e} | " + " | ".join(f"{v:.4g}" for v in scipy_se) + " |")
     lines += ["", f"Speedup: {speedup:.1f}x (target {TARGET_SPEEDUP:.0f}x)."]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.results:
-        with open(args.results, "a") as f:
-            f.write("\n" + text)
+    publish(lines, args.results)
     return 0
 
 

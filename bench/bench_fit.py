@@ -385,6 +385,13 @@ def write_results(path: Path, section: list[str]) -> None:
         f.write(text + "\n" + "\n".join(section) + "\n")
 
 
+def publish(section: list[str], results: Path | str | None) -> None:
+    """Every benchmark's ending: the section on stdout and, with --results, appended there."""
+    print("\n".join(section))
+    if results:
+        write_results(Path(results), section)
+
+
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     load_at_start = load_average()
@@ -409,9 +416,7 @@ def main(argv: list[str]) -> int:
                "", *environment_lines(argv, load_at_start), f"- slfit --threads {args.threads}", "",
                *timing_table(summaries, args.mode), "", *r2_table(r2_rows), "",
                "Findings:", "", *findings(summaries)]
-    print("\n".join(section))
-    if args.results:
-        write_results(args.results, section)
+    publish(section, args.results)
     return 0
 
 

@@ -42,7 +42,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import scipy_baseline as sb  # noqa: E402  (sits next to this file)
 from bench_fit import (GROUPS, REL_TOL, environment_lines, load_average,  # noqa: E402
-                       params_in_order, relative_gap, run_slfit_json, split)
+                       params_in_order, publish, relative_gap, run_slfit_json, split)
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -274,10 +274,7 @@ def main(argv: list[str]) -> int:
                f"{m.resamples} per group; scipy: {m.scipy} per group, DE seeds 0–{len(sample) - 1}",
                "", *speed_table(args, runs, scipy), "", *quality_table(qualities, m.rounds), "",
                "Findings:", "", *findings(runs, qualities)]
-    print("\n".join(section))
-    if args.results:
-        with open(args.results, "a") as f:
-            f.write("\n" + "\n".join(section) + "\n")
+    publish(section, args.results)
     return 0
 
 

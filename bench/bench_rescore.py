@@ -172,10 +172,7 @@ def main(argv: list[str]) -> int:
         section.append(f"- **below the {TARGET_SPEEDUP:.0f}x goal**: {speedup:.1f}x")
     section += [f"- worse: {name} {group}: slfit {ours:.12e} vs scipy {theirs:.12e} (+{gap:.2e})"
                 for name, group, ours, theirs, gap in worse]
-    print("\n".join(section))
-    if args.results:
-        with open(args.results, "a") as f:
-            f.write("\n" + "\n".join(section) + "\n")
+    bench_fit.publish(section, args.results)
     return 0
 
 

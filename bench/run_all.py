@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_fit import environment_lines, load_average  # noqa: E402
+from bench_fit import environment_lines, load_average, write_results  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 
@@ -55,8 +55,7 @@ def main(argv: list[str]) -> int:
     section = [f"## {datetime.date.today().isoformat()}: benchmark suite ({'quick' if args.quick else 'full'})",
                "", *environment_lines(argv, load_at_start), "", *parts]
     if args.results:
-        with open(args.results, "a") as f:
-            f.write("\n" + "\n".join(section) + "\n")
+        write_results(args.results, section)
     return 0
 
 
