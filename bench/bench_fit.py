@@ -366,15 +366,23 @@ def environment_lines(argv: list[str], load_at_start: str) -> list[str]:
 
 RESULTS_HEADER = """# slfit benchmark results
 
-Produced by `bench/bench_fit.py --results bench/RESULTS.md`, which appends one dated section per
-run. Each section times `slfit fit` (whole process, wall-clock, divided by the number of fits N;
-the ParScale group replicated N times as groups GROUP_000…) against scipy run in the same Python
+Dated sections appended by the benchmarks in `bench/`: `bench/run_all.py --results
+bench/RESULTS.md` runs them all (each script also takes `--results`). Every section names the
+machine, date, commit and command. Speed is compared with scipy inside one run, as ratios (never
+across runs); quality is judged fit by fit, and any slfit fit worse than scipy's by more than 1e-9
+relative is listed by name.
+
+`bench_fit.py` times `slfit fit` (whole process, wall-clock, divided by the number of fits N; the
+ParScale group replicated N times as groups GROUP_000…) against scipy run in the same Python
 process (`bench/scipy_baseline.py`: `differential_evolution` with the seed program's settings and
 `polish=True` for `--pipeline de`; the seed program's `fit_scaling_law` for `--pipeline seed`),
-the two interleaved and reported as medians. Every slfit fit's objective (re-evaluated with the
-same Python MSE) is compared with the best scipy objective; any fit worse by more than 1e-9
-relative is listed. Test r2 is SLDBench's metric on `examples/parscale/test.csv`, predictions of
-both groups concatenated.
+the two interleaved and reported as medians. Test r2 is SLDBench's metric on
+`examples/parscale/test.csv`, predictions of both groups concatenated.
+
+GPU: no benchmark has run on a GPU yet (no device has been lent to this project's tasks so far).
+Every GPU figure the issues ask for (the H200 throughput and end-to-end times, the fp64 rate and
+the DE kernel's fraction of it, the time split) is unverified; `bench/gpu_check.sh` measures them
+in one call on a GPU machine.
 """
 
 
