@@ -34,7 +34,7 @@ for tool in memcheck racecheck; do
 done
 $T --gtest_also_run_disabled_tests --gtest_filter='CudaDevice.DISABLED_SpeedParscale10k' > "$OUT/bench.log" 2>&1
 echo "speed benchmark: rc=$?" | tee -a "$OUT/summary.txt"
-grep -E "law:|NVRTC|end to end|DE only|plain|matching" "$OUT/bench.log" "$OUT/tests.log" | tee -a "$OUT/summary.txt"
+grep -E "law:|NVRTC|end to end|time split|DE only|plain|matching" "$OUT/bench.log" "$OUT/tests.log" | tee -a "$OUT/summary.txt"
 grep -E "FAILED|SKIPPED" "$OUT/tests.log" | head -20 | tee -a "$OUT/summary.txt"
 ( time $BUILD/slfit fit --data examples/parscale/train.csv --law parallel_power --group group --backend cpu \
     --out "$SCRATCH/fit_cpu.json" ) 2> "$OUT/fits.txt"

@@ -294,10 +294,16 @@ TEST(CudaDevice, DISABLED_SpeedParscale10k) {
   CudaDifferentialEvolution fresh(problems[0], device, NvrtcCompiler(std::filesystem::path()));
   std::cout << "NVRTC compile (no cache): " << fresh.cubin().seconds << " s\n";
   CudaDifferentialEvolution cached(problems[0], device);  // fills the default cache
+  BatchTiming split;
+  BatchOptions with_timing;
+  with_timing.timing = &split;
   const auto t0 = std::chrono::steady_clock::now();
-  const std::vector<FitResult> fits = fit_batch_cuda(problems, BatchOptions{}, device);
+  const std::vector<FitResult> fits = fit_batch_cuda(problems, with_timing, device);
   const double end_to_end = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::cout << "end to end (DE on GPU + L-BFGS-B on host, cached kernel): " << end_to_end << " s\n";
+  std::cout << "time split: compile (cache read + load) " << split.compile << " s, upload " << split.upload
+            << " s, DE " << split.de << " s, download " << split.download << " s, refine (host, overlapping) "
+            << split.refine << " s\n";
   const auto t1 = std::chrono::steady_clock::now();
   const std::vector<DEOutcome> de = cuda_differential_evolution(problems, device);
   const double de_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();

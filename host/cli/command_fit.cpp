@@ -31,6 +31,7 @@ struct FitArgs {
   FitOptions options;
   int threads = 0;
   std::string backend = "cpu";  // the backend that ran the fits
+  BatchTiming timing;            // the CUDA backend's time split
 };
 
 // Predictions of every test group by the fit of the training group of the same name,
@@ -62,6 +63,9 @@ std::string format_json(const Law& law, const CompiledLaw& compiled, const Datas
   j["pipeline"] = a.options.pipeline == Pipeline::Seed ? "seed" : "de";
   j["seed"] = a.options.seed;
   j["backend"] = a.backend;
+  if (a.backend == "cuda")
+    j["timing"] = {{"compile", a.timing.compile}, {"upload", a.timing.upload}, {"de", a.timing.de},
+                   {"download", a.timing.download}, {"refine", a.timing.refine}};
   j["fits"] = nlohmann::ordered_json::array();
   for (std::size_t g = 0; g < fits.size(); ++g) j["fits"].push_back(fit_to_json(law, compiled, train.groups[g], fits[g]));
   if (test) j["test"] = {{"r2", test->r2}, {"nmse", test->nmse}, {"nmae", test->nmae}, {"n", test->n}};
@@ -126,8 +130,11 @@ int run_fit(const std::vector<std::string>& args) {
 
   const std::shared_ptr<const CompiledLaw> compiled = compile_law(law);
   const std::vector<Problem> problems = make_group_problems(law, compiled, train, a.options);
-  const std::vector<FitResult> fits = fit_batch_with_backend(parse_backend(vm["backend"].as<std::string>()), problems,
-                                                             BatchOptions{a.threads}, a.backend, std::cerr);
+  BatchOptions batch;
+  batch.threads = a.threads;
+  batch.timing = &a.timing;
+  const std::vector<FitResult> fits =
+      fit_batch_with_backend(parse_backend(vm["backend"].as<std::string>()), problems, batch, a.backend, std::cerr);
   reject_fits_without_finite_value(law, train, fits);
 
   std::optional<Scores> scores;

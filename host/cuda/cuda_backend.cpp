@@ -82,6 +82,9 @@ struct CudaDifferentialEvolution::Impl {
   const void* de[std::size(kBlockSizes)] = {};
   const void* evaluate = nullptr;
   cudaStream_t stream = nullptr;
+  // Recorded around the uploads and the kernel of the chunk in flight.
+  cudaEvent_t before_upload = nullptr, before_kernel = nullptr, after_kernel = nullptr;
+  BatchTiming timing;
 
   // The chunk in flight.
   DeviceMemory memory;
@@ -135,12 +138,19 @@ CudaDifferentialEvolution::CudaDifferentialEvolution(const Problem& prototype, c
     m.de[k] = m.program->kernel("slfit_de_" + std::to_string(kBlockSizes[k]));
   m.evaluate = m.program->kernel("slfit_evaluate");
   check(cudaStreamCreateWithFlags(&m.stream, cudaStreamNonBlocking), "cudaStreamCreate");
+  for (cudaEvent_t* e : {&m.before_upload, &m.before_kernel, &m.after_kernel})
+    check(cudaEventCreate(e), "cudaEventCreate");
+  m.timing.compile = m.program->cubin().seconds + m.program->load_seconds();
 }
 
 CudaDifferentialEvolution::~CudaDifferentialEvolution() {
   impl_->memory.release();
+  for (cudaEvent_t e : {impl_->before_upload, impl_->before_kernel, impl_->after_kernel})
+    if (e) cudaEventDestroy(e);
   if (impl_->stream) cudaStreamDestroy(impl_->stream);
 }
+
+const BatchTiming& CudaDifferentialEvolution::timing() const { return impl_->timing; }
 
 const Cubin& CudaDifferentialEvolution::cubin() const { return impl_->program->cubin(); }
 
@@ -189,6 +199,7 @@ bool CudaDifferentialEvolution::launch(std::span<const Problem> chunk) {
     mem.release();
     return false;
   }
+  check(cudaEventRecord(m.before_upload, m.stream), "cudaEventRecord");
   upload(data, m.host.data, m.stream);
   upload(offset, m.host.offset, m.stream);
   upload(points, m.host.points, m.stream);
@@ -221,9 +232,11 @@ bool CudaDifferentialEvolution::launch(std::span<const Problem> chunk) {
     check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(dynamic)),
           "cudaFuncSetAttribute (dynamic shared memory)");
   void* args[] = {&P};
+  check(cudaEventRecord(m.before_kernel, m.stream), "cudaEventRecord");
   check(cudaLaunchKernel(kernel, dim3(static_cast<unsigned>(n)), dim3(kBlockSizes[k]), args, dynamic, m.stream),
         "launching the DE kernel");
   check(cudaGetLastError(), "launching the DE kernel");
+  check(cudaEventRecord(m.after_kernel, m.stream), "cudaEventRecord");
   m.count = n;
   return true;
 }
@@ -234,6 +247,12 @@ std::vector<DEOutcome> CudaDifferentialEvolution::collect() {
   const std::size_t n = m.count, d = m.law().num_params;
   m.count = 0;
   check(cudaStreamSynchronize(m.stream), "running the DE kernel");
+  float upload_ms = 0, kernel_ms = 0;
+  check(cudaEventElapsedTime(&upload_ms, m.before_upload, m.before_kernel), "cudaEventElapsedTime");
+  check(cudaEventElapsedTime(&kernel_ms, m.before_kernel, m.after_kernel), "cudaEventElapsedTime");
+  m.timing.upload += upload_ms * 1e-3;
+  m.timing.de += kernel_ms * 1e-3;
+  const auto download_start = std::chrono::steady_clock::now();
   std::vector<double> best(n * d), best_energy(n);
   std::vector<int> generations(n), converged(n);
   std::vector<long long> evaluations(n);
@@ -242,6 +261,7 @@ std::vector<DEOutcome> CudaDifferentialEvolution::collect() {
   download(generations, m.params.generations);
   download(evaluations, m.params.evaluations);
   download(converged, m.params.converged);
+  m.timing.download += std::chrono::duration<double>(std::chrono::steady_clock::now() - download_start).count();
   m.memory.release();
   std::vector<DEOutcome> out(n);
   for (std::size_t i = 0; i < n; ++i) {
@@ -359,13 +379,24 @@ std::vector<FitResult> fit_uniform_run_cuda(std::span<const Problem> problems, c
   CudaDifferentialEvolution de(problems.front(), device);
   const int threads = batch.threads > 0 ? batch.threads : omp_get_max_threads();
   std::exception_ptr failure;
+  double refine = 0.0;
   run_chunks(de, problems, [&](std::size_t begin, const std::vector<DEOutcome>& outcomes) {
+    const auto start = std::chrono::steady_clock::now();
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
     for (std::size_t k = 0; k < outcomes.size(); ++k) {
       const std::size_t i = begin + k;
       fit_guarded(i, batch, failure, [&] { results[i] = fit_problem_from_de(problems[i], outcomes[k]); });
     }
+    refine += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   });
+  if (batch.timing) {
+    const BatchTiming& t = de.timing();
+    batch.timing->compile += t.compile;
+    batch.timing->upload += t.upload;
+    batch.timing->de += t.de;
+    batch.timing->download += t.download;
+    batch.timing->refine += refine;
+  }
   if (failure) std::rethrow_exception(failure);
   return results;
 }

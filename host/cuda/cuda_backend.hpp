@@ -41,6 +41,9 @@ class CudaDifferentialEvolution {
   // Waits for the chunk in flight and returns its outcomes, in order.
   std::vector<DEOutcome> collect();
 
+  // The compile, upload, DE and download seconds so far (refine is the caller's).
+  const BatchTiming& timing() const;
+
   // The speed benchmark's reference: evaluations per second of the plain evaluation kernel on
   // these problems' data (members candidates per problem, `rounds` each).
   double evaluate_only_rate(std::span<const Problem> problems, int rounds);

@@ -1,5 +1,6 @@
 #include "cuda/law_program.hpp"
 
+#include <chrono>
 #include <map>
 #include <stdexcept>
 
@@ -31,9 +32,11 @@ LawProgram::LawProgram(const CompiledLaw& compiled, const ObjectiveSpec& objecti
   if (law_.num_params < 1 || law_.num_params > 512)
     throw std::invalid_argument("the CUDA backend needs 1 to 512 parameters");
   cubin_ = compiler.compile(de_program_source(law_), device.arch);
+  const auto start = std::chrono::steady_clock::now();
   cuda::check(cudaSetDevice(0), "cudaSetDevice");
   cuda::check(cudaLibraryLoadData(&library_, cubin_.image.data(), nullptr, nullptr, 0, nullptr, nullptr, 0),
               "cudaLibraryLoadData (the law's CUBIN)");
+  load_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 LawProgram::~LawProgram() {

@@ -30,6 +30,7 @@ class LawProgram {
 
   const GeneratedLaw& law() const { return law_; }
   const Cubin& cubin() const { return cubin_; }
+  double load_seconds() const { return load_seconds_; }  // loading the CUBIN onto the device
   // An extern "C" kernel of the program, for cudaLaunchKernel; throws naming it when absent.
   const void* kernel(const std::string& name) const;
 
@@ -37,6 +38,7 @@ class LawProgram {
   GeneratedLaw law_;
   Cubin cubin_;
   cudaLibrary_t library_ = nullptr;
+  double load_seconds_ = 0.0;
 };
 
 }  // namespace slfit

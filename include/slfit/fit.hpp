@@ -30,6 +30,18 @@ struct Problem {
   std::uint64_t stream = 0;   // Philox stream of this problem's random draws
 };
 
+// Where a batch's time went on the GPU, in seconds, summed over its launches: the NVRTC compile
+// (or cache read) and module load, the uploads and the DE kernels (timed by CUDA events on the
+// device's stream), the downloads, and the host's refinement, which overlaps the next chunk's
+// DE, so the parts can add up to more than the wall time.
+struct BatchTiming {
+  double compile = 0.0;
+  double upload = 0.0;
+  double de = 0.0;
+  double download = 0.0;
+  double refine = 0.0;
+};
+
 struct BatchOptions {
   int threads = 0;            // 0: all cores
   // When set, a problem that throws has its exception stored at its index here (resized to the
@@ -38,6 +50,9 @@ struct BatchOptions {
   std::vector<std::exception_ptr>* failures = nullptr;
   // Called after each problem finishes, with its index, one call at a time (for progress).
   std::function<void(std::size_t)> on_problem_done = nullptr;
+  // When set, the CUDA backend adds its time split here (the CPU backend leaves it alone: its DE
+  // and refinement interleave problem by problem).
+  BatchTiming* timing = nullptr;
 };
 
 // One problem per group of `data` (the law's objective, bounds resolved per group), with
