@@ -16,7 +16,7 @@ from the full-data optimum.
     the refits (each side's own resamples), so that a faster but sloppier refit would show.
 
     /usr/bin/python3 bench/bench_bootstrap.py --slfit build/slfit [--resamples 4000]
-        [--results bench/RESULTS.md]
+        [--backend auto|cpu|cuda] [--results bench/RESULTS.md]
 """
 
 import argparse
@@ -36,7 +36,7 @@ import scipy
 from scipy.optimize import minimize
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_fit import publish  # noqa: E402  (sits next to this file)
+from bench_fit import add_backend_option, backend_line, publish, run_slfit_process  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "examples" / "chinchilla" / "train.csv"
@@ -64,21 +64,19 @@ def mse_and_gradient(p, log_n, log_d, y):
     return float(np.mean(r * r)), 2.0 * g / m
 
 
-def run_slfit(binary, resamples, threads, workdir):
+def run_slfit(binary, resamples, threads, backend, workdir):
     out = Path(workdir) / "bootstrap.json"
     replicates = Path(workdir) / "replicates.csv"
     command = [binary, "bootstrap", "--data", str(DATA), "--law", "chinchilla", "--resamples", str(resamples),
                "--search", "local", "--method", "percentile", "--quiet", "--out", str(out),
-               "--save-replicates", str(replicates)]
+               "--save-replicates", str(replicates), "--backend", backend]
     if threads:
         command += ["--threads", str(threads)]
-    start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-    wall = time.perf_counter() - start
-    result = json.loads(out.read_text())["groups"][0]
+    wall, _ = run_slfit_process(command)
+    output = json.loads(out.read_text())
     with open(replicates, newline="") as f:
         objectives = [float(r["objective"]) for r in csv.DictReader(f)]
-    return wall, result, objectives, command
+    return wall, output["groups"][0], objectives, command, output["backend"]
 
 
 def run_scipy(x0, n, d, y, resamples, seed, gtol):
@@ -127,6 +125,7 @@ def main(argv):
     p.add_argument("--gtol", type=float, default=1e-9, help="scipy BFGS gtol (on the scaled gradient)")
     p.add_argument("--results", help="append a dated section to this Markdown file")
     p.add_argument("--quick", action="store_true", help="200 resamples (for bench/run_all.py --quick)")
+    add_backend_option(p)
     args = p.parse_args(argv)
     if args.quick:
         args.resamples = 200
@@ -134,7 +133,8 @@ def main(argv):
     n, d, y = load(DATA)
     load_start = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
-        slfit_wall, slfit, slfit_objectives, command = run_slfit(args.slfit, args.resamples, args.threads, tmp)
+        slfit_wall, slfit, slfit_objectives, command, ran = run_slfit(args.slfit, args.resamples, args.threads,
+                                                                      args.backend, tmp)
     x0 = np.array([slfit["fit"]["params"][k] for k in PARAMS])
     scipy_wall, scipy_params, scipy_objectives, scipy_failed = run_scipy(x0, n, d, y, args.resamples, args.seed, args.gtol)
     load_end = os.getloadavg()[0]
@@ -147,6 +147,7 @@ def main(argv):
              f"- python {sys.version.split()[0]}, numpy {np.__version__}, scipy {scipy.__version__}",
              f"- command: `/usr/bin/python3 bench/bench_bootstrap.py {' '.join(shlex.quote(a) for a in argv)}`",
              f"- slfit command: `{' '.join(shlex.quote(str(c)) for c in command)}`",
+             backend_line(args.threads or "0 (all cores)", args.backend, [ran]),
              "",
              "| | wall s | refits | failed | median refit objective | " + " | ".join(f"se {k}" for k in PARAMS) + " |",
              "|---|---:|---:|---:|---:|" + "---:|" * len(PARAMS)]

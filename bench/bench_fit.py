@@ -14,10 +14,11 @@ Why it is built this way:
   * Test r2 (SLDBench's metric, all groups' predictions concatenated) is a sanity column.
 
 Both pipelines are measured: `--pipeline de` against scipy differential_evolution + polish,
-and `--pipeline seed` against the seed program's fit_scaling_law.
+and `--pipeline seed` against the seed program's fit_scaling_law. `--backend` (every benchmark
+has it) is passed to slfit; the report names the backend slfit's JSON says ran.
 
     /usr/bin/python3 bench/bench_fit.py --slfit build-bench/slfit [--quick] [--fits N]
-        [--results bench/RESULTS.md]
+        [--backend auto|cpu|cuda] [--results bench/RESULTS.md]
 """
 
 import argparse
@@ -47,6 +48,7 @@ PIPELINES = ("de", "seed")
 REL_TOL = 1e-9          # slfit may not be worse than the best scipy objective by more than this
 TARGET_SPEEDUP = 30.0   # the issue's goal: slfit at least this much faster per fit
 LAW = "parallel_power"
+BACKENDS = ("auto", "cpu", "cuda")
 
 
 @dataclasses.dataclass
@@ -76,6 +78,7 @@ class SlfitFit:
 class SlfitRun:
     wall: float         # whole process, wall-clock
     fits: list[SlfitFit]
+    backend: str        # the backend slfit's JSON names
 
 
 @dataclasses.dataclass
@@ -101,6 +104,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--train", type=Path, default=REPO / "examples/parscale/train.csv")
     p.add_argument("--test", type=Path, default=REPO / "examples/parscale/test.csv")
     p.add_argument("--seed-program", help="seed program file (see scipy_baseline.py)")
+    add_backend_option(p)
     p.add_argument("--results", type=Path, help="append a dated section to this markdown file")
     args = p.parse_args(argv)
     base = QUICK if args.quick else FULL
@@ -130,29 +134,60 @@ def write_replicated_csv(problem: sb.Problem, n: int, path: Path) -> list[str]:
     return names
 
 
-def run_slfit_json(slfit: Path, args: list[str], out: Path) -> tuple[float, dict]:
-    """Runs `slfit fit ARGS --out OUT --format json`; returns its wall-clock and the parsed
-    output. Fails loudly with slfit's stderr when it exits non-zero."""
-    command = [str(slfit), "fit", "--law", LAW, "--group", "group", *args,
-               "--out", str(out), "--format", "json"]
+def add_backend_option(parser: argparse.ArgumentParser) -> None:
+    """Every benchmark's --backend, passed as slfit's --backend to each slfit run."""
+    parser.add_argument("--backend", choices=BACKENDS, default="auto",
+                        help="slfit --backend (default auto: the GPU when slfit was built with "
+                             "CUDA and one is usable, else the CPU)")
+
+
+def run_slfit_process(command: list) -> tuple[float, str]:
+    """Runs one slfit command; returns its wall-clock and stdout. Fails loudly with slfit's
+    stderr (e.g. why --backend cuda cannot run) when it exits non-zero."""
+    command = [str(c) for c in command]
     start = time.perf_counter()
-    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     wall = time.perf_counter() - start
     if done.returncode != 0:
-        raise RuntimeError(f"{shlex.join(command)} exited {done.returncode}:\n{done.stderr}")
+        raise SystemExit(f"error: {shlex.join(command)} exited {done.returncode}:\n"
+                         f"{done.stderr.strip()}")
+    return wall, done.stdout
+
+
+def run_slfit_json(slfit: Path, args: list[str], out: Path, backend: str) -> tuple[float, dict]:
+    """Runs `slfit fit ARGS --backend BACKEND --out OUT --format json`; returns its
+    wall-clock and the parsed output."""
+    wall, _ = run_slfit_process([slfit, "fit", "--law", LAW, "--group", "group", *args,
+                                 "--backend", backend, "--out", out, "--format", "json"])
     return wall, json.loads(out.read_text())
+
+
+def backend_line(threads: int | str, asked: str, ran: list[str], what: str = "") -> str:
+    """The report's slfit line: its threads, the backend every slfit run's JSON names and the
+    one asked for. Fails loudly when the runs name different backends (or none ran)."""
+    seen = sorted(set(ran))
+    if len(seen) != 1:
+        raise SystemExit(f"error: slfit runs (--backend {asked}) reported backends {seen}, "
+                         "expected one for all")
+    return f"- slfit{what} --threads {threads}, backend {seen[0]} (asked: {asked})"
+
+
+def pipeline_backend(pipeline: str, asked: str) -> str:
+    """The backend to ask slfit for: the GPU runs the de pipeline only, so the seed pipeline's
+    runs stay on the CPU whatever was asked."""
+    return asked if pipeline == "de" else "cpu"
 
 
 def params_in_order(fit: dict) -> list[float]:
     return [float(fit["params"][k]) for k in ("a", "b", "c", "d")]
 
 
-def run_slfit_case(slfit: Path, csv: Path, names: list[str], problem: sb.Problem, pipeline: str,
-                   run: int, threads: int, out: Path) -> SlfitRun:
+def run_slfit_case(args: argparse.Namespace, csv: Path, names: list[str], problem: sb.Problem,
+                   pipeline: str, run: int, out: Path) -> SlfitRun:
     """One timed slfit run on the replicated CSV (--seed = run, so runs differ)."""
     wall, output = run_slfit_json(
-        slfit, ["--data", str(csv), "--pipeline", pipeline, "--seed", str(run),
-                "--threads", str(threads)], out)
+        args.slfit, ["--data", str(csv), "--pipeline", pipeline, "--seed", str(run),
+                     "--threads", str(args.threads)], out, pipeline_backend(pipeline, args.backend))
     got = [f["group"] for f in output["fits"]]
     if got != names:
         raise RuntimeError(f"slfit returned groups {got[:3]}... for {csv}, expected {names[:3]}...")
@@ -161,7 +196,7 @@ def run_slfit_case(slfit: Path, csv: Path, names: list[str], problem: sb.Problem
         params = params_in_order(f)
         fits.append(SlfitFit(run, f["group"], params, float(f["objective"]), sb.mse(problem, params),
                              f["status"], float(f["seconds"])))
-    return SlfitRun(wall, fits)
+    return SlfitRun(wall, fits, output["backend"])
 
 
 def run_scipy_block(problem: sb.Problem, pipeline: str, seeds: list[int],
@@ -185,8 +220,8 @@ def run_case(args: argparse.Namespace, problem: sb.Problem, pipeline: str,
     names = write_replicated_csv(problem, args.mode.fits, csv)
     case = Case(pipeline, problem.name, [], [])
     for run, seeds in enumerate(split(list(range(args.mode.scipy)), args.mode.rounds)):
-        case.slfit.append(run_slfit_case(args.slfit, csv, names, problem, pipeline, run,
-                                         args.threads, workdir / "out.json"))
+        case.slfit.append(run_slfit_case(args, csv, names, problem, pipeline, run,
+                                         workdir / "out.json"))
         case.scipy.extend(run_scipy_block(problem, pipeline, seeds, seed_module))
         print(f"  {pipeline}/{problem.name}: round {run + 1}/{args.mode.rounds} done",
               file=sys.stderr, flush=True)
@@ -264,14 +299,15 @@ def slfit_fit_sets(cases: dict[tuple[str, str], Case], pipeline: str) -> list[di
 
 
 def slfit_own_test_r2(args: argparse.Namespace, pipeline: str, test: dict[str, sb.Problem],
-                      workdir: Path) -> tuple[float, float]:
+                      workdir: Path) -> tuple[float, float, str]:
     """slfit's own `--test` r2 on the real train/test files, and the same r2 recomputed here
-    from its parameters: a check of slfit's metric, not a timing."""
+    from its parameters: a check of slfit's metric, not a timing. Third: the backend that ran."""
     _, output = run_slfit_json(
         args.slfit, ["--data", str(args.train), "--test", str(args.test), "--pipeline", pipeline,
-                     "--threads", str(args.threads)], workdir / "own_test.json")
+                     "--threads", str(args.threads)], workdir / "own_test.json",
+        pipeline_backend(pipeline, args.backend))
     params_of = {f["group"]: params_in_order(f) for f in output["fits"]}
-    return float(output["test"]["r2"]), test_r2_values(test, [params_of])[0]
+    return float(output["test"]["r2"]), test_r2_values(test, [params_of])[0], output["backend"]
 
 
 def span(values: list[float], digits: int) -> str:
@@ -296,11 +332,11 @@ def timing_table(summaries: list[Summary], mode: Mode) -> list[str]:
     return lines
 
 
-def r2_table(rows: list[tuple[str, list[float], list[float], tuple[float, float]]]) -> list[str]:
+def r2_table(rows: list[tuple[str, list[float], list[float], tuple[float, float, str]]]) -> list[str]:
     lines = ["| pipeline | scipy test r2 | slfit test r2 (benchmark fits) "
              "| slfit `--test` r2 (own / recomputed) |",
              "|---|---:|---:|---:|"]
-    for pipeline, scipy_r2, slfit_r2, (own, recomputed) in rows:
+    for pipeline, scipy_r2, slfit_r2, (own, recomputed, _) in rows:
         lines.append(f"| {pipeline} | {span(scipy_r2, 6)} | {span(slfit_r2, 6)} "
                      f"| {own:.9f} / {recomputed:.9f} |")
     return lines
@@ -420,8 +456,13 @@ def main(argv: list[str]) -> int:
                     slfit_own_test_r2(args, p, test, workdir)) for p in PIPELINES]
 
     summaries = [summarize(cases[(p, g)]) for p in PIPELINES for g in GROUPS]
+    backend_lines = [
+        backend_line(args.threads, pipeline_backend(p, args.backend),
+                     [run.backend for g in GROUPS for run in cases[(p, g)].slfit]
+                     + [own[2] for q, _, _, own in r2_rows if q == p], f" --pipeline {p}")
+        for p in PIPELINES]
     section = [f"## {datetime.date.today().isoformat()}: {'quick' if args.quick else 'full'} run",
-               "", *environment_lines(argv, load_at_start), f"- slfit --threads {args.threads}", "",
+               "", *environment_lines(argv, load_at_start), *backend_lines, "",
                *timing_table(summaries, args.mode), "", *r2_table(r2_rows), "",
                "Findings:", "", *findings(summaries)]
     publish(section, args.results)

@@ -4,19 +4,20 @@ the points per problem and the number of parameters, all with the full DE budget
 maxiter 500, tol = atol = 1e-11) plus refinement. Times are whole-process wall clock, so small
 batches include process start; that is the cost a user sees.
 
-    /usr/bin/python3 bench/bench_growth.py --slfit build/slfit [--quick]
+    /usr/bin/python3 bench/bench_growth.py --slfit build/slfit [--quick] [--backend auto|cpu|cuda]
 """
 
 import argparse
 import csv
 import json
 import os
-import subprocess
 import sys
 import tempfile
-import time
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_fit import add_backend_option, backend_line, run_slfit_process  # noqa: E402
 
 # Laws of 2 to 8 parameters over N (model size), D (tokens) and P (parallel streams).
 PARAM_LAWS = {
@@ -70,11 +71,15 @@ def replicate_parscale(path: str, source: str, problems: int) -> None:
                 w.writerow([f"pile_{k}", r["num_params"], r["parallel_size"], r["loss"]])
 
 
-def fits_per_second(slfit: str, data: str, law: str, problems: int, threads: int) -> float:
-    start = time.perf_counter()
-    subprocess.run([slfit, "fit", "--data", data, "--group", "group", "--law", law, "--threads", str(threads),
-                    "--out", os.devnull], check=True, capture_output=True)
-    return problems / (time.perf_counter() - start)
+def fits_per_second(args: argparse.Namespace, data: str, law: str, problems: int, ran: list[str]) -> float:
+    """One timed slfit run; appends the backend its JSON names to `ran`."""
+    out = data + ".json"
+    seconds, _ = run_slfit_process([args.slfit, "fit", "--data", data, "--group", "group", "--law", law,
+                                    "--threads", str(args.threads), "--backend", args.backend, "--out", out])
+    with open(out) as f:
+        ran.append(json.load(f)["backend"])
+    os.remove(out)
+    return problems / seconds
 
 
 def main() -> int:
@@ -83,8 +88,10 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--train", default=os.path.join(os.path.dirname(__file__), "..", "examples/parscale/train.csv"))
+    add_backend_option(parser)
     args = parser.parse_args()
     rng = np.random.default_rng(7)
+    ran: list[str] = []
     batch_sizes = [1, 10, 100, 1000] if args.quick else [1, 10, 100, 1000, 10000, 100000]
     per_setting = 4 if args.quick else 100
 
@@ -94,7 +101,7 @@ def main() -> int:
         for size in batch_sizes:
             data = os.path.join(tmp, f"batch_{size}.csv")
             replicate_parscale(data, args.train, size)
-            print(f"| {size} | {fits_per_second(args.slfit, data, 'parallel_power', size, args.threads):.1f} |", flush=True)
+            print(f"| {size} | {fits_per_second(args, data, 'parallel_power', size, ran):.1f} |", flush=True)
 
         print(f"\nPoints per problem (5-parameter law E + A/N^alpha + B/D^beta, {per_setting} problems)\n")
         print("| points | fits/s |\n|---:|---:|")
@@ -102,15 +109,16 @@ def main() -> int:
         for points in (18, 240, 2400):
             data = os.path.join(tmp, f"points_{points}.csv")
             write_data(data, per_setting, points, rng)
-            print(f"| {points} | {fits_per_second(args.slfit, data, law5, per_setting, args.threads):.1f} |", flush=True)
+            print(f"| {points} | {fits_per_second(args, data, law5, per_setting, ran):.1f} |", flush=True)
 
         print(f"\nParameters (240 points, {per_setting} problems)\n")
         print("| parameters | law | fits/s |\n|---:|---|---:|")
         data = os.path.join(tmp, "params.csv")
         write_data(data, per_setting, 240, rng)
         for n in sorted(PARAM_LAWS):
-            rate = fits_per_second(args.slfit, data, law_file(tmp, n), per_setting, args.threads)
+            rate = fits_per_second(args, data, law_file(tmp, n), per_setting, ran)
             print(f"| {n} | `{PARAM_LAWS[n][0]}` | {rate:.1f} |", flush=True)
+    print("\n" + backend_line(args.threads, args.backend, ran))
     return 0
 
 

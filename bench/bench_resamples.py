@@ -24,7 +24,8 @@ Why it is built this way:
     are checked against themselves: slfit runs with different seeds should agree.
 
     /usr/bin/python3 bench/bench_resamples.py --slfit build-bench/slfit [--quick]
-        [--resamples R] [--scipy-fits K] [--seed S] [--results bench/RESULTS.md]
+        [--resamples R] [--scipy-fits K] [--seed S] [--backend auto|cpu|cuda]
+        [--results bench/RESULTS.md]
 """
 
 import argparse
@@ -41,8 +42,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import scipy_baseline as sb  # noqa: E402  (sits next to this file)
-from bench_fit import (GROUPS, REL_TOL, environment_lines, load_average,  # noqa: E402
-                       params_in_order, publish, relative_gap, run_slfit_json, split)
+from bench_fit import (GROUPS, REL_TOL, add_backend_option, backend_line,  # noqa: E402
+                       environment_lines, load_average, params_in_order, publish, relative_gap,
+                       run_slfit_json, split)
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -73,6 +75,7 @@ class SlfitFit:
 class SlfitRun:
     wall: float         # whole process, wall-clock
     fits: dict[str, SlfitFit]
+    backend: str        # the backend slfit's JSON names
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -89,6 +92,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                    help="slfit --threads (default: the cores available, as nproc)")
     p.add_argument("--train", type=Path, default=REPO / "examples/parscale/train.csv")
     p.add_argument("--results", type=Path, help="append a dated section to this markdown file")
+    add_backend_option(p)
     args = p.parse_args(argv)
     base = QUICK if args.quick else FULL
     args.mode = Mode(args.resamples or base.resamples, args.scipy_fits or base.scipy,
@@ -134,7 +138,8 @@ def run_slfit(args: argparse.Namespace, csv: Path, problems: dict[str, sb.Proble
               out: Path) -> SlfitRun:
     """One timed slfit run on the resamples' CSV (--seed = run, so runs differ)."""
     wall, output = run_slfit_json(
-        args.slfit, ["--data", str(csv), "--seed", str(run), "--threads", str(args.threads)], out)
+        args.slfit, ["--data", str(csv), "--seed", str(run), "--threads", str(args.threads)], out,
+        args.backend)
     got = [f["group"] for f in output["fits"]]
     if got != list(problems):
         raise RuntimeError(f"slfit returned groups {got[:3]}... for {csv}, "
@@ -142,7 +147,7 @@ def run_slfit(args: argparse.Namespace, csv: Path, problems: dict[str, sb.Proble
     fits = {f["group"]: SlfitFit(run, f["group"], sb.mse(problems[f["group"]], params_in_order(f)),
                                  float(f["objective"]), f["status"], float(f["seconds"]))
             for f in output["fits"]}
-    return SlfitRun(wall, fits)
+    return SlfitRun(wall, fits, output["backend"])
 
 
 def group_of(name: str) -> str:
@@ -270,7 +275,8 @@ def main(argv: list[str]) -> int:
     section = [f"## {datetime.date.today().isoformat()}: ParScale bootstrap resamples, "
                f"{'quick' if args.quick else 'full'} run",
                "", *environment_lines(argv, load_at_start),
-               f"- slfit --threads {args.threads}; resamples: numpy seed {args.seed}, "
+               f"{backend_line(args.threads, args.backend, [run.backend for run in runs])}; "
+               f"resamples: numpy seed {args.seed}, "
                f"{m.resamples} per group; scipy: {m.scipy} per group, DE seeds 0–{len(sample) - 1}",
                "", *speed_table(args, runs, scipy), "", *quality_table(qualities, m.rounds), "",
                "Findings:", "", *findings(runs, qualities)]

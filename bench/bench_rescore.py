@@ -18,16 +18,14 @@ Why it is built this way:
     slfit fits worse by more than 1e-9 relative are counted.
 
     /usr/bin/python3 bench/bench_rescore.py --slfit build/slfit [--entries 1000] [--restarts 4]
-        [--scipy-entries 16] [--results bench/RESULTS.md]
+        [--scipy-entries 16] [--backend auto|cpu|cuda] [--results bench/RESULTS.md]
 """
 
 import argparse
 import datetime
 import json
 import os
-import shlex
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -90,12 +88,11 @@ def write_manifest(path: Path, specs: list[dict], train: Path, test: Path) -> No
 
 def run_slfit(args: argparse.Namespace, manifest: Path, workdir: Path) -> tuple[float, dict]:
     out = workdir / "scores.json"
-    command = [str(args.slfit), "rescore", "--manifest", str(manifest), "--restarts", str(args.restarts),
-               "--threads", str(args.threads), "--backend", "cpu", "--quiet",
-               "--out", str(workdir / "scores.csv"), "--json", str(out)]
-    start = time.perf_counter()
-    subprocess.run(command, check=True)
-    return time.perf_counter() - start, json.loads(out.read_text())
+    wall, _ = bench_fit.run_slfit_process(
+        [args.slfit, "rescore", "--manifest", manifest, "--restarts", str(args.restarts),
+         "--threads", str(args.threads), "--backend", args.backend, "--quiet",
+         "--out", workdir / "scores.csv", "--json", out])
+    return wall, json.loads(out.read_text())
 
 
 def scipy_fit(law: law_numpy.NumpyLaw, problem: sb.Problem, seed: int) -> tuple[float, float]:
@@ -127,6 +124,7 @@ def main(argv: list[str]) -> int:
     p.add_argument("--test", type=Path, default=REPO / "examples/parscale/test.csv")
     p.add_argument("--results", type=Path, help="append a dated section to this markdown file")
     p.add_argument("--quick", action="store_true", help="40 entries, 2 restarts, scipy on 4 (for run_all.py --quick)")
+    bench_fit.add_backend_option(p)
     args = p.parse_args(argv)
     if args.quick:
         args.entries, args.restarts, args.scipy_entries = 40, 2, 4
@@ -161,7 +159,8 @@ def main(argv: list[str]) -> int:
 
     section = [
         f"## {datetime.date.today().isoformat()}: rescore, {args.entries} entries x {args.restarts} restarts", "",
-        *bench_fit.environment_lines(argv, load_at_start), f"- slfit --threads {args.threads}, --backend cpu", "",
+        *bench_fit.environment_lines(argv, load_at_start),
+        bench_fit.backend_line(args.threads, args.backend, [scores["backend"]]), "",
         "| entries | scored | slfit fits (entries x groups x restarts) | slfit wall s (whole process) "
         "| slfit s/fit | scipy fits (sampled entries x groups) | scipy s/fit (median) | speedup per fit "
         f"| slfit fits worse than scipy by > {REL_TOL:g} rel |",

@@ -8,13 +8,13 @@ on) fits each one. Every problem's two objectives are compared: slfit must not b
 scipy by more than 1e-9 relative, and any problem where it is gets listed by name.
 
     /usr/bin/python3 bench/bench_synthetic.py --slfit build/slfit [--quick] [--problems K]
+        [--backend auto|cpu|cuda]
 """
 
 import argparse
 import csv
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,6 +23,7 @@ import numpy as np
 from scipy.optimize import differential_evolution
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_fit import add_backend_option, backend_line, run_slfit_process  # noqa: E402
 from law_numpy import NumpyLaw, load_builtin  # noqa: E402
 
 TOLERANCE = 1e-9
@@ -70,12 +71,12 @@ def write_csv(path: str, law: NumpyLaw, problems) -> None:
                 w.writerow([p["name"], *(repr(float(p["columns"][c][i])) for c in names), repr(float(p["y"][i]))])
 
 
-def run_slfit(slfit: str, data: str, law_name: str, threads: int):
-    start = time.perf_counter()
-    out = subprocess.run([slfit, "fit", "--data", data, "--group", "group", "--law", law_name,
-                          "--threads", str(threads)], check=True, capture_output=True, text=True)
-    seconds = time.perf_counter() - start
-    return seconds, {f["group"]: f for f in json.loads(out.stdout)["fits"]}
+def run_slfit(slfit: str, data: str, law_name: str, threads: int, backend: str):
+    """(seconds, fits by group, the backend slfit's JSON names)."""
+    seconds, stdout = run_slfit_process([slfit, "fit", "--data", data, "--group", "group", "--law", law_name,
+                                         "--threads", str(threads), "--backend", backend])
+    output = json.loads(stdout)
+    return seconds, {f["group"]: f for f in output["fits"]}, output["backend"]
 
 
 def run_scipy(law: NumpyLaw, problem, seed: int):
@@ -87,13 +88,13 @@ def run_scipy(law: NumpyLaw, problem, seed: int):
     return time.perf_counter() - start, float(res.fun)
 
 
-def bench_law(slfit: str, name: str, count: int, threads: int, rng):
+def bench_law(slfit: str, name: str, count: int, threads: int, backend: str, rng):
     law = NumpyLaw(load_builtin(slfit, name))
     problems = make_problems(law, DESIGNS[name], count, rng)
     with tempfile.TemporaryDirectory() as tmp:
         data = os.path.join(tmp, f"{name}.csv")
         write_csv(data, law, problems)
-        slfit_seconds, fits = run_slfit(slfit, data, name, threads)
+        slfit_seconds, fits, ran = run_slfit(slfit, data, name, threads, backend)
     scipy_seconds, worse = [], []
     for k, p in enumerate(problems):
         seconds, scipy_obj = run_scipy(law, p, seed=k)
@@ -104,7 +105,7 @@ def bench_law(slfit: str, name: str, count: int, threads: int, rng):
     per_fit = slfit_seconds / count
     scipy_per_fit = float(np.median(scipy_seconds))
     return {"law": name, "problems": count, "points": len(problems[0]["y"]), "scipy_s": scipy_per_fit,
-            "slfit_s": per_fit, "ratio": scipy_per_fit / per_fit, "worse": worse}
+            "slfit_s": per_fit, "ratio": scipy_per_fit / per_fit, "worse": worse, "backend": ran}
 
 
 def main() -> int:
@@ -114,11 +115,13 @@ def main() -> int:
     parser.add_argument("--problems", type=int, help="problems per law")
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--seed", type=int, default=2026)
+    add_backend_option(parser)
     args = parser.parse_args()
     count = args.problems or (4 if args.quick else 20)
     rng = np.random.default_rng(args.seed)
 
-    rows = [bench_law(args.slfit, name, count, args.threads, rng) for name in DESIGNS]
+    rows = [bench_law(args.slfit, name, count, args.threads, args.backend, rng) for name in DESIGNS]
+    print(backend_line(args.threads, args.backend, [r["backend"] for r in rows]) + "\n")
     print("| law | problems | points | scipy s/fit (median) | slfit s/fit (process wall / problems) | ratio | slfit worse than scipy by > 1e-9 rel |")
     print("|---|---:|---:|---:|---:|---:|---|")
     for r in rows:
