@@ -25,8 +25,9 @@ __device__ __forceinline__ double scale_to_bounds(double unit, double lower, dou
 
 // The objective at a parameter vector: the param stage, the terms summed in point order, the
 // mean or sum; +inf where not finite (as Objective::value).
-__device__ __forceinline__ double objective_at(const double* x, const double* cols, const double* observed, int n) {
-  const slfit_law::Scalars s = slfit_law::param_stage(x);
+__device__ __forceinline__ double objective_at(const double* x, const double* K, const double* cols,
+                                               const double* observed, int n) {
+  const slfit_law::Scalars s = slfit_law::param_stage(x, K);
   double sum = 0.0;
   for (int i = 0; i < n; ++i) sum += slfit_law::term(slfit_law::predict(s, cols, n, i), observed[i]);
   const double value = slfit_law::kMeanReduction ? sum / static_cast<double>(n) : sum;
@@ -35,11 +36,11 @@ __device__ __forceinline__ double objective_at(const double* x, const double* co
 
 // The objective of one unit-cube candidate, scaled to the bounds.
 __device__ __forceinline__ double energy_of(const double* unit, const double* lower, const double* upper,
-                                            const double* cols, const double* observed, int n) {
+                                            const double* K, const double* cols, const double* observed, int n) {
   double x[kD];
 #pragma unroll
   for (int j = 0; j < kD; ++j) x[j] = scale_to_bounds(unit[j], lower[j], upper[j]);
-  return objective_at(x, cols, observed, n);
+  return objective_at(x, K, cols, observed, n);
 }
 
 // The lowest energy and its member; ties go to the lower index (numpy's argmin, first lowest).
@@ -209,7 +210,7 @@ __device__ void differential_evolution(const DeParams& P) {
   }
   __syncthreads();
   for (int i = threadIdx.x; i < S; i += kThreads)
-    energy[i] = energy_of(pop + i * kD, lower, upper, cols, observed, n);
+    energy[i] = energy_of(pop + i * kD, lower, upper, P.constants, cols, observed, n);
   __syncthreads();
   promote_lowest<kThreads>(pop, energy, S, storage, shared_member);
 
@@ -222,7 +223,7 @@ __device__ void differential_evolution(const DeParams& P) {
                                               slfit::uniform01({P.seed, stream, g, 0, slfit::DrawPurpose::Dither}, 0);
     for (int i = threadIdx.x; i < S; i += kThreads) {
       make_trial(pop, S, i, scale, P, stream, g, trial + i * kD);
-      trial_energy[i] = energy_of(trial + i * kD, lower, upper, cols, observed, n);
+      trial_energy[i] = energy_of(trial + i * kD, lower, upper, P.constants, cols, observed, n);
     }
     __syncthreads();
     // Deferred selection: every trial was made from the old population; a member only touches
@@ -264,7 +265,7 @@ __device__ void evaluate_only(const EvalParams& P) {
   double sum = 0.0;
   for (int r = 0; r < P.rounds; ++r) {
     const int candidate = (member + r) % P.members;
-    sum += energy_of(P.units + candidate * kD, P.lower + problem * kD, P.upper + problem * kD, cols,
+    sum += energy_of(P.units + candidate * kD, P.lower + problem * kD, P.upper + problem * kD, P.constants, cols,
                      cols + kC * n, n);
   }
   P.energy_sum[thread] = sum;
@@ -277,7 +278,7 @@ __device__ void objective_values(const ObjectiveParams& P) {
   double x[kD];
 #pragma unroll
   for (int j = 0; j < kD; ++j) x[j] = P.params[k * kD + j];
-  P.values[k] = objective_at(x, P.data, P.data + static_cast<long long>(kC) * P.points, P.points);
+  P.values[k] = objective_at(x, P.constants, P.data, P.data + static_cast<long long>(kC) * P.points, P.points);
 }
 
 }  // namespace slfit_kernel

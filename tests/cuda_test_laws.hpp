@@ -98,11 +98,11 @@ inline GroupData custom_group(int points) {
 inline NvrtcSource law_probe_source(const GeneratedLaw& law) {
   return {"slfit_probe.cu",
           "#include \"slfit_law.cuh\"\n"
-          "extern \"C\" __global__ void slfit_probe(const double* p, const double* cols, const double* obs, int n,\n"
-          "                                        double* prediction, double* term) {\n"
+          "extern \"C\" __global__ void slfit_probe(const double* p, const double* K, const double* cols,\n"
+          "                                        const double* obs, int n, double* prediction, double* term) {\n"
           "  const int i = blockIdx.x * blockDim.x + threadIdx.x;\n"
           "  if (i >= n) return;\n"
-          "  const slfit_law::Scalars s = slfit_law::param_stage(p);\n"
+          "  const slfit_law::Scalars s = slfit_law::param_stage(p, K);\n"
           "  prediction[i] = slfit_law::predict(s, cols, n, i);\n"
           "  term[i] = slfit_law::term(prediction[i], obs[i]);\n"
           "}\n",

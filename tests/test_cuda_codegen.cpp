@@ -189,6 +189,25 @@ TEST(CudaCodegen, GeneratedSourceHoldsNoUserText) {
   EXPECT_NO_THROW(NvrtcCompiler{std::filesystem::path()}.compile(test::law_probe_source(gen), "sm_90"));
 }
 
+TEST(CudaCodegen, LawsThatDifferOnlyInTheirNumbersShareOneSource) {
+  // A leaderboard's variants of one formula: numbers in the param stage (a * 3e9), in the point
+  // stage (D^c / 2e9, mixed) and in the data stage (N / 1e9). The source is the same, so one
+  // NVRTC compile (one cache entry) serves them all; the numbers travel in `constants`.
+  auto variant = [](const char* s1, const char* s2, const char* s3) {
+    const std::string formula = std::string("d + (a * ") + s1 + " / (N / " + s2 + " * D^c / " + s3 + "))^b";
+    const Law law = parse_law(test::custom_law_json(formula, R"({"kind": "mse"})"), "variant");
+    return generate_cuda_law(*compile_law(law), law.objective);
+  };
+  const GeneratedLaw one = variant("3e9", "1e9", "2e9");
+  const GeneratedLaw two = variant("7.5e8", "4e9", "0.125");
+  EXPECT_EQ(one.source, two.source);
+  EXPECT_EQ(nvrtc_cache_key(test::law_probe_source(one), "sm_90"), nvrtc_cache_key(test::law_probe_source(two), "sm_90"));
+  EXPECT_NE(one.constants, two.constants);
+  EXPECT_EQ(one.constants.size(), 2u) << one.source;  // 3e9 and 2e9; N / 1e9 is computed on the host
+  for (const char* number : {"3e9", "0x1.65a0bcp+31", "2e9", "0x1.dcd65p+30"})
+    EXPECT_EQ(one.source.find(number), std::string::npos) << number;
+}
+
 TEST(CudaCodegen, PowFromLogKeepsTheFallbackBase) {
   // x^e with data-only x reads log x and, for the fallback, x itself: both columns are uploaded.
   const Law law = parse_law(test::custom_law_json("a * N^b + d", R"({"kind": "mse"})"), "pow");

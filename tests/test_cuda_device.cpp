@@ -110,16 +110,17 @@ TEST(CudaDevice, LawPredictionsAndTermsMatchTheCpu) {
     const std::span<const double> x(params.data(), law.params.size());
     const std::vector<double> want = predict(*compiled, group, x);
     double* p = to_device(std::vector<double>(x.begin(), x.end()));
+    double* K = to_device(gen.constants);
     double* cols = to_device(device_columns(*compiled, gen.columns, group));
     double* obs = to_device(observed_values(law.objective, group));
     double* prediction = to_device(std::vector<double>(group.size(), -7.0));
     double* term = to_device(std::vector<double>(group.size(), -7.0));
     int n = static_cast<int>(group.size());
-    launch(cubin, "slfit_probe", 1, 128, {&p, &cols, &obs, &n, &prediction, &term});
+    launch(cubin, "slfit_probe", 1, 128, {&p, &K, &cols, &obs, &n, &prediction, &term});
     const std::vector<double> got = to_host(prediction, group.size());
     for (std::size_t i = 0; i < group.size(); ++i)
       EXPECT_TRUE(close(got[i], want[i], 1e-13)) << law.formula << " point " << i << ": " << got[i] << " vs " << want[i];
-    for (double* q : {p, cols, obs, prediction, term}) cudaFree(q);
+    for (double* q : {p, K, cols, obs, prediction, term}) cudaFree(q);
   }
 }
 

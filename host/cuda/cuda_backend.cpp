@@ -189,6 +189,7 @@ bool CudaDifferentialEvolution::launch(std::span<const Problem> chunk) {
   double* lower = mem.allocate<double>(n * d);
   double* upper = mem.allocate<double>(n * d);
   unsigned long long* stream = mem.allocate<unsigned long long>(n);
+  double* constants = mem.allocate<double>(m.law().constants.size());
   P.scratch = in_shared ? nullptr : mem.allocate<double>(2 * m.population_doubles() * n);
   P.best = mem.allocate<double>(n * d);
   P.best_energy = mem.allocate<double>(n);
@@ -206,12 +207,14 @@ bool CudaDifferentialEvolution::launch(std::span<const Problem> chunk) {
   upload(lower, m.host.lower, m.stream);
   upload(upper, m.host.upper, m.stream);
   upload(stream, m.host.stream, m.stream);
+  upload(constants, m.law().constants, m.stream);
   P.data = data;
   P.data_offset = offset;
   P.points = points;
   P.lower = lower;
   P.upper = upper;
   P.stream = stream;
+  P.constants = constants;
   P.problems = static_cast<int>(n);
   P.members = m.members;
   P.maxiter = m.options.maxiter;
@@ -291,6 +294,7 @@ double CudaDifferentialEvolution::evaluate_only_rate(std::span<const Problem> pr
   double* lower = mem.allocate<double>(n * d);
   double* upper = mem.allocate<double>(n * d);
   double* unit = mem.allocate<double>(units.size());
+  double* constants = mem.allocate<double>(m.law().constants.size());
   P.energy_sum = mem.allocate<double>(n * members);
   if (mem.out_of_memory()) throw std::runtime_error("CUDA: out of memory for the evaluation benchmark");
   upload(data, h.data, m.stream);
@@ -299,7 +303,9 @@ double CudaDifferentialEvolution::evaluate_only_rate(std::span<const Problem> pr
   upload(lower, h.lower, m.stream);
   upload(upper, h.upper, m.stream);
   upload(unit, units, m.stream);
-  P = {data, offset, points, lower, upper, unit, P.energy_sum, static_cast<int>(n), static_cast<int>(members), rounds};
+  upload(constants, m.law().constants, m.stream);
+  P = {data, offset, points, lower, upper, unit, constants, P.energy_sum,
+       static_cast<int>(n), static_cast<int>(members), rounds};
   const long long threads = static_cast<long long>(n) * members;
   void* args[] = {&P};
   const void* kernel = m.evaluate;

@@ -30,8 +30,10 @@ std::vector<double> values_on_device(const LawProgram& program, const Problem& p
   const std::size_t per_launch = std::min(count, kVectorsPerLaunch);
   double* device_params = memory.allocate<double>(per_launch * d);
   double* device_values = memory.allocate<double>(per_launch);
+  double* device_constants = memory.allocate<double>(law.constants.size());
   if (memory.out_of_memory()) throw std::runtime_error("CUDA: out of device memory for the surface");
   cuda::upload(device_data, data, nullptr);
+  cuda::upload(device_constants, law.constants, nullptr);
 
   std::vector<double> values(count);
   const void* kernel = program.kernel("slfit_objective");
@@ -39,8 +41,8 @@ std::vector<double> values_on_device(const LawProgram& program, const Problem& p
     const std::size_t n = std::min(per_launch, count - begin);
     cuda::check(cudaMemcpy(device_params, points.data() + begin * d, n * d * sizeof(double), cudaMemcpyHostToDevice),
                 "cudaMemcpy (surface parameters)");
-    slfit_kernel::ObjectiveParams P{device_data, static_cast<int>(p.data->size()), device_params, device_values,
-                                    static_cast<long long>(n)};
+    slfit_kernel::ObjectiveParams P{device_data, static_cast<int>(p.data->size()), device_params,
+                                    device_constants, device_values, static_cast<long long>(n)};
     void* args[] = {&P};
     cuda::check(cudaLaunchKernel(kernel, dim3(static_cast<unsigned>((n + kThreads - 1) / kThreads)), dim3(kThreads),
                                  args, 0, nullptr),

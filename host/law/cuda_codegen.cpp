@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 
@@ -86,11 +87,32 @@ GeneratedLaw generate_cuda_law(const CompiledLaw& law, const ObjectiveSpec& obje
   out.columns = law.columns;
   const auto& nodes = law.expr.nodes;
 
-  // Generated names: p<k> parameter k, s.s<node> a param-stage scalar, c<k> column k, t<k> the
-  // tape's instruction k. Constants are literals.
+  // The law's numbers are not in the source: the param stage copies them from K, the launch's
+  // array of GeneratedLaw::constants, into scalars. The source then depends on the law's
+  // structure alone, so laws that differ only in their numbers (a leaderboard's variants of one
+  // formula) share one NVRTC compile and its cache entry.
+  std::map<int, int> constant_slot;  // constant node -> index into K
+  auto note_constant = [&](int node) {
+    if (node < 0 || law.classes[node] != NodeClass::Constant || constant_slot.count(node)) return;
+    constant_slot[node] = static_cast<int>(out.constants.size());
+    out.constants.push_back(law.constants[node]);
+  };
+  for (const int k : law.param_program) {
+    if (nodes[k].op == Op::Param) continue;
+    note_constant(nodes[k].lhs);
+    note_constant(nodes[k].rhs);
+  }
+  for (const Instruction& ins : law.tape) {
+    note_constant(ins.lhs.node);
+    note_constant(ins.rhs.node);
+  }
+  note_constant(law.result.cls == NodeClass::Constant ? law.result.node : -1);
+
+  // Generated names: p<k> parameter k, s.s<node> a param-stage scalar, s.k<i> constant i, c<k>
+  // column k, t<k> the tape's instruction k.
   auto name = [&](const Operand& operand) -> std::string {
     switch (operand.cls) {
-      case NodeClass::Constant: return exact_literal(law.constants[operand.node]);
+      case NodeClass::Constant: return numbered("s.k", constant_slot.at(operand.node));
       case NodeClass::Param: return numbered("s.s", operand.node);
       case NodeClass::Data: return numbered("c", operand.slot);
       case NodeClass::Mixed: return numbered("t", operand.slot);
@@ -102,11 +124,15 @@ GeneratedLaw generate_cuda_law(const CompiledLaw& law, const ObjectiveSpec& obje
   std::ostringstream src;
   src << kPrelude << "\n";
   src << "constexpr int kNumParams = " << law.num_params << ";\n";
+  src << "constexpr int kNumConstants = " << out.constants.size() << ";\n";
 
   src << "\nstruct Scalars {\n";
+  for (std::size_t i = 0; i < out.constants.size(); ++i) src << "  double k" << i << ";\n";
   for (const int k : law.param_program) src << "  double s" << k << ";\n";
   src << "};\n\n";
-  src << "__device__ __forceinline__ Scalars param_stage(const double* __restrict__ p) {\n  Scalars s;\n";
+  src << "__device__ __forceinline__ Scalars param_stage(const double* __restrict__ p, "
+         "const double* __restrict__ K) {\n  Scalars s;\n  (void)K;\n";
+  for (std::size_t i = 0; i < out.constants.size(); ++i) src << "  s.k" << i << " = K[" << i << "];\n";
   for (const int k : law.param_program) {
     const Node& node = nodes[k];
     src << "  s.s" << k << " = ";

@@ -6,14 +6,15 @@
 //                 the CompiledLaw's derived columns (data-only values and log(base) columns),
 //                 plus the raw base of every x^e computed from a log column, which the device
 //                 needs at the points where the base is not positive and finite (pow fallback);
-//   param stage   slfit_law::param_stage(p): the parameter-only scalars, once per candidate;
+//   param stage   slfit_law::param_stage(p, K): the parameter-only scalars, once per candidate,
+//                 and the law's numbers, read from K (GeneratedLaw::constants);
 //   point stage   slfit_law::predict(s, cols, n, i): one point's prediction, straight-line code
 //                 in the tape's order; slfit_law::term(prediction, observed): its objective term.
 //
 // The source is injection-proof by construction: every token comes from the AST's structure.
-// Variables, parameters, columns and scalars get generated names (p0, c0, s0, t0), numbers are
-// re-printed as hex-float literals (exact) or, when not finite, as bit patterns; no name, formula
-// text or other user string reaches the source.
+// Variables, parameters, columns and scalars get generated names (p0, c0, s0, t0); the law's
+// numbers are not in it at all (they are uploaded as K), the objective's Huber delta is a
+// hex-float literal (exact); no name, formula text or other user string reaches the source.
 
 #include <string>
 #include <vector>
@@ -27,11 +28,12 @@ namespace slfit {
 struct GeneratedLaw {
   std::string source;               // CUDA C++, namespace slfit_law; needs nothing but CUDA's math
   std::vector<ColumnSpec> columns;  // per-point columns the device reads: the law's, then pow bases
+  std::vector<double> constants;    // K, the array param_stage(p, K) reads the law's numbers from
   int num_params = 0;
 };
 
-// Emits the device code of a compiled law with its objective. The result depends only on the
-// law's structure, its constants and the objective spec.
+// Emits the device code of a compiled law with its objective. The source depends only on the
+// law's structure and the objective spec; the law's numbers go to `constants`.
 GeneratedLaw generate_cuda_law(const CompiledLaw& law, const ObjectiveSpec& objective);
 
 // The data stage on the host: `columns` of one group, column-major (column c at c * n), with the
