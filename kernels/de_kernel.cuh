@@ -171,6 +171,7 @@ __device__ void differential_evolution(const DeParams& P) {
   const int n = P.points[problem];
   const unsigned long long stream = P.stream[problem];
   const double* data = P.data + P.data_offset[problem];
+  const double* K = P.constants + problem * slfit_law::kNumConstants;  // this problem's law's numbers
   const long long population_doubles = static_cast<long long>(S) * kD + S;
 
   // Layout: population, energies, trials, trial energies (then the points, when in shared).
@@ -210,7 +211,7 @@ __device__ void differential_evolution(const DeParams& P) {
   }
   __syncthreads();
   for (int i = threadIdx.x; i < S; i += kThreads)
-    energy[i] = energy_of(pop + i * kD, lower, upper, P.constants, cols, observed, n);
+    energy[i] = energy_of(pop + i * kD, lower, upper, K, cols, observed, n);
   __syncthreads();
   promote_lowest<kThreads>(pop, energy, S, storage, shared_member);
 
@@ -223,7 +224,7 @@ __device__ void differential_evolution(const DeParams& P) {
                                               slfit::uniform01({P.seed, stream, g, 0, slfit::DrawPurpose::Dither}, 0);
     for (int i = threadIdx.x; i < S; i += kThreads) {
       make_trial(pop, S, i, scale, P, stream, g, trial + i * kD);
-      trial_energy[i] = energy_of(trial + i * kD, lower, upper, P.constants, cols, observed, n);
+      trial_energy[i] = energy_of(trial + i * kD, lower, upper, K, cols, observed, n);
     }
     __syncthreads();
     // Deferred selection: every trial was made from the old population; a member only touches
@@ -265,8 +266,8 @@ __device__ void evaluate_only(const EvalParams& P) {
   double sum = 0.0;
   for (int r = 0; r < P.rounds; ++r) {
     const int candidate = (member + r) % P.members;
-    sum += energy_of(P.units + candidate * kD, P.lower + problem * kD, P.upper + problem * kD, P.constants, cols,
-                     cols + kC * n, n);
+    sum += energy_of(P.units + candidate * kD, P.lower + problem * kD, P.upper + problem * kD,
+                     P.constants + problem * slfit_law::kNumConstants, cols, cols + kC * n, n);
   }
   P.energy_sum[thread] = sum;
 }

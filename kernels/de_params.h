@@ -14,7 +14,7 @@ struct DeParams {
   const double* lower;                 // problem * kNumParams
   const double* upper;
   const unsigned long long* stream;    // Philox stream of each problem
-  const double* constants;             // the law's numbers, K (GeneratedLaw::constants)
+  const double* constants;             // problem * kNumConstants: each problem's law's numbers, K
   // Population, energies, trials and trial energies of each problem in global memory, used when
   // they do not fit in shared memory: 2 * (members * kNumParams + members) doubles per problem.
   double* scratch;
@@ -44,7 +44,7 @@ struct EvalParams {
   const double* lower;
   const double* upper;
   const double* units;                 // members * kNumParams unit-cube candidates, shared by all problems
-  const double* constants;
+  const double* constants;             // problem * kNumConstants, as in DeParams
   double* energy_sum;                  // out: per (problem, member), the sum over rounds
   int problems;
   int members;
@@ -56,7 +56,7 @@ struct ObjectiveParams {
   const double* data;                  // the problem's columns, then its observed values, as above
   int points;
   const double* params;                // count * kNumParams parameter vectors, in the law's units
-  const double* constants;
+  const double* constants;             // the law's numbers, K (GeneratedLaw::constants)
   double* values;                      // out: the objective of each; +inf where not finite
   long long count;
 };

@@ -208,6 +208,30 @@ TEST(CudaCodegen, LawsThatDifferOnlyInTheirNumbersShareOneSource) {
     EXPECT_EQ(one.source.find(number), std::string::npos) << number;
 }
 
+TEST(CudaCodegen, VariantsOfOneFormulaShareALaunchRun) {
+  // cuda_launch_runs (no device needed): a leaderboard's variants of one formula run as one
+  // launch, each problem with its own numbers; another structure, objective or seed does not.
+  auto law_of = [](const std::string& formula, const std::string& objective) {
+    return parse_law(test::custom_law_json(formula, objective), "variant");
+  };
+  const std::string mse = R"({"kind": "mse"})";
+  std::vector<Law> laws = {law_of("d + a * (N / 1e9)^b * D^c / 3", mse), law_of("d + a * (N / 4e9)^b * D^c / 7", mse),
+                           law_of("d + a * N^b + D", mse), law_of("d + a * (N / 2e9)^b * D^c / 5", mse),
+                           law_of("d + a * (N / 1e9)^b * D^c / 3", R"({"kind": "huber", "delta": 0.01})")};
+  std::vector<std::shared_ptr<const CompiledLaw>> compiled;
+  for (const Law& law : laws) compiled.push_back(compile_law(law));
+  const GroupData group = test::custom_group(12);
+  std::vector<Problem> problems;
+  for (std::size_t k = 0; k < laws.size(); ++k)
+    problems.push_back(Problem{&laws[k], compiled[k], &group, resolve_bounds(laws[k], group), laws[k].objective,
+                               FitOptions{}, k});
+  problems.push_back(problems[1]);
+  problems.back().options.seed = 7;
+  const std::vector<std::vector<std::size_t>> runs = cuda_launch_runs(problems);
+  const std::vector<std::vector<std::size_t>> expected = {{0, 1, 3}, {2}, {4}, {5}};
+  EXPECT_EQ(runs, expected);
+}
+
 TEST(CudaCodegen, PowFromLogKeepsTheFallbackBase) {
   // x^e with data-only x reads log x and, for the fallback, x itself: both columns are uploaded.
   const Law law = parse_law(test::custom_law_json("a * N^b + d", R"({"kind": "mse"})"), "pow");

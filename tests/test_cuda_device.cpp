@@ -19,6 +19,7 @@
 #include "io/csv.hpp"
 #include "law/cuda_codegen.hpp"
 #include "optim/differential_evolution.hpp"
+#include "slfit/law_io.hpp"
 #include "slfit/philox.hpp"
 
 namespace slfit {
@@ -224,6 +225,40 @@ TEST(CudaDevice, MixedLawBatchRunsAsSeparateLaunchesInBatchOrder) {
     EXPECT_FALSE(failures[i]) << "problem " << i;
     EXPECT_LE(gpu[i].objective, cpu[i].objective + 1e-9 * std::fabs(cpu[i].objective))
         << mixed[i].law->name << " problem " << i;
+  }
+}
+
+TEST(CudaDevice, VariantsOfOneFormulaRunInOneLaunchEachWithItsOwnNumbers) {
+  // Laws that differ only in their numbers share a compiled program and a launch
+  // (cuda_launch_runs); each problem's numbers must still be its own: the DE energies equal the
+  // CPU's problem by problem.
+  SLFIT_REQUIRE_DEVICE(device);
+  std::vector<Law> laws;
+  // Numbers in the data stage (D / 3) and the point stage (c * N / 3); D > 0, so all finite.
+  for (const char* formula : {"d + a * (D / 3)^b + c * N / 3", "d + a * (D / 5)^b + c * N / 0.5",
+                              "d + a * (D / 0.25)^b + c * N / 9"})
+    laws.push_back(parse_law(test::custom_law_json(formula, R"({"kind": "mse"})"), "variant"));
+  std::vector<std::shared_ptr<const CompiledLaw>> compiled;
+  for (const Law& law : laws) compiled.push_back(compile_law(law));
+  const GroupData group = test::custom_group(40);
+  FitOptions options;
+  options.de.maxiter = 60;
+  std::vector<Problem> problems;
+  for (std::uint64_t r = 0; r < 30; ++r)
+    for (std::size_t k = 0; k < laws.size(); ++k)
+      problems.push_back(Problem{&laws[k], compiled[k], &group, resolve_bounds(laws[k], group), laws[k].objective,
+                                 options, r});
+  ASSERT_EQ(cuda_launch_runs(problems).size(), 1u);
+  const std::vector<DEOutcome> gpu = cuda_differential_evolution(problems, device);
+  for (std::size_t i = 0; i < problems.size(); ++i) {
+    Objective objective(problems[i].compiled, group, problems[i].objective);
+    const EnergyFunction energy = [&](std::span<const double> x) { return objective.value(x); };
+    const DEOutcome cpu = differential_evolution(energy, problems[i].bounds.lower, problems[i].bounds.upper,
+                                                 options.de, options.seed, problems[i].stream);
+    EXPECT_TRUE(std::isfinite(cpu.best_energy));
+    EXPECT_TRUE(close(gpu[i].best_energy, cpu.best_energy, 1e-9))
+        << laws[i % laws.size()].formula << " stream " << problems[i].stream << ": gpu " << gpu[i].best_energy
+        << " cpu " << cpu.best_energy;
   }
 }
 

@@ -8,7 +8,9 @@
 #include <cmath>
 #include <exception>
 #include <map>
+#include <sstream>
 #include <stdexcept>
+#include <tuple>
 
 #include "../../kernels/de_params.h"
 #include "cuda/cuda_check.hpp"
@@ -31,38 +33,52 @@ constexpr int kBlockSizes[] = {32, 64, 128, 256};  // slfit_de_<n> in de_kernel.
 // resident blocks would cost more than the slower accesses.
 constexpr std::size_t kMaxSharedBytes = 96 * 1024;
 
-// Problems one launch can share: the same compiled law, objective, DE options and seed.
-bool share_a_launch(const Problem& a, const Problem& b) {
-  return b.compiled == a.compiled && b.objective == a.objective && b.options.seed == a.options.seed && b.options.de.popsize == a.options.de.popsize &&
-         b.options.de.maxiter == a.options.de.maxiter && b.options.de.tol == a.options.de.tol &&
-         b.options.de.atol == a.options.de.atol && b.options.de.mutation_min == a.options.de.mutation_min &&
-         b.options.de.mutation_max == a.options.de.mutation_max &&
-         b.options.de.recombination == a.options.de.recombination;
+// The generated code of each distinct (compiled law, objective) of a batch, made once.
+class GeneratedLaws {
+ public:
+  const GeneratedLaw& of(const Problem& p) {
+    const ObjectiveSpec& o = p.objective;
+    auto [it, fresh] = laws_.try_emplace(std::tuple(p.compiled.get(), o.kind, o.delta, o.space, o.reduce));
+    if (fresh) it->second = generate_cuda_law(*p.compiled, o);
+    return it->second;
+  }
+
+ private:
+  std::map<std::tuple<const CompiledLaw*, ObjectiveKind, double, ResidualSpace, Reduction>, GeneratedLaw> laws_;
+};
+
+// What problems must have in common to share a launch: the generated source (the law's
+// structure and the objective; the law's numbers travel per problem) and the DE options and
+// seed. Laws that differ only in their numbers, a leaderboard's variants, share one launch.
+std::string launch_key(const Problem& p, GeneratedLaws& laws) {
+  const DEOptions& de = p.options.de;
+  std::ostringstream key;
+  key.precision(17);
+  key << p.options.seed << ' ' << de.popsize << ' ' << de.maxiter << ' ' << de.tol << ' ' << de.atol << ' '
+      << de.mutation_min << ' ' << de.mutation_max << ' ' << de.recombination << '\n'
+      << laws.of(p).source;
+  return key.str();
 }
 
-void require_uniform(std::span<const Problem> problems) {
-  for (const Problem& b : problems)
-    if (!share_a_launch(problems.front(), b))
-      throw std::invalid_argument("slfit: the CUDA backend runs batches whose problems share law, objective, "
-                                  "DE options and seed");
-}
+}  // namespace
 
-// The batch's problems split into runs that can share a launch (a leaderboard mixes laws), each
-// run listing problem indices in batch order.
-std::vector<std::vector<std::size_t>> launch_runs(std::span<const Problem> problems) {
+std::vector<std::vector<std::size_t>> cuda_launch_runs(std::span<const Problem> problems) {
+  GeneratedLaws laws;
+  std::map<std::string, std::size_t> run_of_key;
   std::vector<std::vector<std::size_t>> runs;
   for (std::size_t i = 0; i < problems.size(); ++i) {
-    auto run = std::find_if(runs.begin(), runs.end(),
-                            [&](const auto& r) { return share_a_launch(problems[r.front()], problems[i]); });
-    if (run == runs.end()) runs.push_back({i});
-    else run->push_back(i);
+    const auto [it, fresh] = run_of_key.try_emplace(launch_key(problems[i], laws), runs.size());
+    if (fresh) runs.emplace_back();
+    runs[it->second].push_back(i);
   }
   return runs;
 }
 
+namespace {
+
 // A chunk's inputs as the kernels read them (DeParams in de_params.h).
 struct HostChunk {
-  std::vector<double> data, lower, upper;
+  std::vector<double> data, lower, upper, constants;
   std::vector<long long> offset;
   std::vector<int> points;
   std::vector<unsigned long long> stream;
@@ -73,8 +89,8 @@ struct HostChunk {
 
 struct CudaDifferentialEvolution::Impl {
   std::unique_ptr<LawProgram> program;
-  std::shared_ptr<const CompiledLaw> compiled;
-  ObjectiveSpec objective;
+  Problem prototype;
+  GeneratedLaws laws;
   DEOptions options;
   std::uint64_t seed = 0;
   int members = 0;
@@ -100,11 +116,23 @@ struct CudaDifferentialEvolution::Impl {
     return sizeof(double) * (2 * population_doubles() + (law().columns.size() + 1) * max_points);
   }
 
-  HostChunk prepare(std::span<const Problem> chunk) const {
+  // Throws std::invalid_argument unless every problem can share this program's launches.
+  void require_uniform(std::span<const Problem> problems) {
+    const std::string key = launch_key(prototype, laws);
+    for (const Problem& p : problems)
+      if (launch_key(p, laws) != key)
+        throw std::invalid_argument("slfit: the CUDA backend runs batches whose problems share the law's structure, "
+                                    "the objective, DE options and seed");
+  }
+
+  // Each problem's own columns (its data-stage numbers) and constants.
+  HostChunk prepare(std::span<const Problem> chunk) {
     HostChunk h;
     for (const Problem& p : chunk) {
-      const std::vector<double> cols = device_columns(*compiled, law().columns, *p.data);
-      const std::vector<double> observed = observed_values(objective, *p.data);
+      const GeneratedLaw& own = laws.of(p);
+      const std::vector<double> cols = device_columns(*p.compiled, own.columns, *p.data);
+      const std::vector<double> observed = observed_values(p.objective, *p.data);
+      h.constants.insert(h.constants.end(), own.constants.begin(), own.constants.end());
       h.offset.push_back(static_cast<long long>(h.data.size()));
       h.points.push_back(static_cast<int>(p.data->size()));
       h.max_points = std::max(h.max_points, static_cast<int>(p.data->size()));
@@ -124,8 +152,7 @@ CudaDifferentialEvolution::CudaDifferentialEvolution(const Problem& prototype, c
   if (!device.usable) throw std::runtime_error("CUDA: " + device.reason);
   validate(prototype.options.de);
   Impl& m = *impl_;
-  m.compiled = prototype.compiled;
-  m.objective = prototype.objective;
+  m.prototype = prototype;
   m.options = prototype.options.de;
   m.seed = prototype.options.seed;
   m.device = device;
@@ -175,7 +202,7 @@ std::size_t CudaDifferentialEvolution::chunk_capacity(std::span<const Problem> p
 bool CudaDifferentialEvolution::launch(std::span<const Problem> chunk) {
   Impl& m = *impl_;
   if (m.count != 0) throw std::logic_error("slfit: a DE chunk is already in flight");
-  require_uniform(chunk);
+  m.require_uniform(chunk);
   m.host = m.prepare(chunk);
   const std::size_t n = chunk.size(), d = m.law().num_params;
   const std::size_t shared = m.shared_bytes(m.host.max_points);
@@ -189,7 +216,7 @@ bool CudaDifferentialEvolution::launch(std::span<const Problem> chunk) {
   double* lower = mem.allocate<double>(n * d);
   double* upper = mem.allocate<double>(n * d);
   unsigned long long* stream = mem.allocate<unsigned long long>(n);
-  double* constants = mem.allocate<double>(m.law().constants.size());
+  double* constants = mem.allocate<double>(m.host.constants.size());
   P.scratch = in_shared ? nullptr : mem.allocate<double>(2 * m.population_doubles() * n);
   P.best = mem.allocate<double>(n * d);
   P.best_energy = mem.allocate<double>(n);
@@ -207,7 +234,7 @@ bool CudaDifferentialEvolution::launch(std::span<const Problem> chunk) {
   upload(lower, m.host.lower, m.stream);
   upload(upper, m.host.upper, m.stream);
   upload(stream, m.host.stream, m.stream);
-  upload(constants, m.law().constants, m.stream);
+  upload(constants, m.host.constants, m.stream);
   P.data = data;
   P.data_offset = offset;
   P.points = points;
@@ -279,6 +306,7 @@ std::vector<DEOutcome> CudaDifferentialEvolution::collect() {
 
 double CudaDifferentialEvolution::evaluate_only_rate(std::span<const Problem> problems, int rounds) {
   Impl& m = *impl_;
+  m.require_uniform(problems);
   const HostChunk h = m.prepare(problems);
   const std::size_t n = problems.size(), d = m.law().num_params, members = m.members;
   std::vector<double> units(members * d);
@@ -294,7 +322,7 @@ double CudaDifferentialEvolution::evaluate_only_rate(std::span<const Problem> pr
   double* lower = mem.allocate<double>(n * d);
   double* upper = mem.allocate<double>(n * d);
   double* unit = mem.allocate<double>(units.size());
-  double* constants = mem.allocate<double>(m.law().constants.size());
+  double* constants = mem.allocate<double>(h.constants.size());
   P.energy_sum = mem.allocate<double>(n * members);
   if (mem.out_of_memory()) throw std::runtime_error("CUDA: out of memory for the evaluation benchmark");
   upload(data, h.data, m.stream);
@@ -303,7 +331,7 @@ double CudaDifferentialEvolution::evaluate_only_rate(std::span<const Problem> pr
   upload(lower, h.lower, m.stream);
   upload(upper, h.upper, m.stream);
   upload(unit, units, m.stream);
-  upload(constants, m.law().constants, m.stream);
+  upload(constants, h.constants, m.stream);
   P = {data, offset, points, lower, upper, unit, constants, P.energy_sum,
        static_cast<int>(n), static_cast<int>(members), rounds};
   const long long threads = static_cast<long long>(n) * members;
@@ -365,7 +393,6 @@ void run_chunks(CudaDifferentialEvolution& de, std::span<const Problem> problems
 std::vector<DEOutcome> cuda_differential_evolution(std::span<const Problem> problems, const CudaDevice& device) {
   std::vector<DEOutcome> out(problems.size());
   if (problems.empty()) return out;
-  require_uniform(problems);
   CudaDifferentialEvolution de(problems.front(), device);
   run_chunks(de, problems, [&](std::size_t begin, std::vector<DEOutcome>& outcomes) {
     std::move(outcomes.begin(), outcomes.end(), out.begin() + static_cast<std::ptrdiff_t>(begin));
@@ -381,7 +408,6 @@ std::vector<FitResult> fit_uniform_run_cuda(std::span<const Problem> problems, c
                                             const CudaDevice& device) {
   std::vector<FitResult> results(problems.size());
   if (batch.failures) batch.failures->assign(problems.size(), nullptr);
-  require_uniform(problems);
   CudaDifferentialEvolution de(problems.front(), device);
   const int threads = batch.threads > 0 ? batch.threads : omp_get_max_threads();
   std::exception_ptr failure;
@@ -416,7 +442,7 @@ std::vector<FitResult> fit_batch_cuda(std::span<const Problem> problems, const B
   for (const Problem& p : problems)
     if (p.options.pipeline != Pipeline::De)
       throw std::invalid_argument("slfit: the CUDA backend runs the de pipeline only");
-  for (const std::vector<std::size_t>& run : launch_runs(problems))
+  for (const std::vector<std::size_t>& run : cuda_launch_runs(problems))
     fit_subset(problems, run, batch, results, [&](std::span<const Problem> subset, const BatchOptions& sub) {
       return fit_uniform_run_cuda(subset, sub, device);
     });

@@ -17,8 +17,9 @@
 
 namespace slfit {
 
-// One law and objective compiled and loaded on the device, running the DE of problems that share
-// them (and their DE options and seed).
+// One law structure and objective compiled and loaded on the device, running the DE of problems
+// that share them and their DE options and seed (cuda_launch_runs); each problem brings its own
+// law's numbers and data.
 class CudaDifferentialEvolution {
  public:
   // Compiles (or reads from the cache) and loads the kernel; throws std::runtime_error with the
@@ -53,14 +54,20 @@ class CudaDifferentialEvolution {
   std::unique_ptr<Impl> impl_;
 };
 
+// The batch's problems grouped into runs that can share a launch: the same generated source (law
+// structure and objective: laws that differ only in their numbers, as a leaderboard's variants
+// of one formula, share it), DE options and seed. Each run lists problem indices in batch order;
+// runs are in order of their first problem.
+std::vector<std::vector<std::size_t>> cuda_launch_runs(std::span<const Problem> problems);
+
 // The DE of every problem on the GPU, chunked, without refinement (what the tests compare with
-// the CPU's differential_evolution). Problems must share law, objective, DE options and seed.
+// the CPU's differential_evolution). Problems must form one launch run (cuda_launch_runs).
 std::vector<DEOutcome> cuda_differential_evolution(std::span<const Problem> problems, const CudaDevice& device);
 
 // fit_batch on the GPU: DE per chunk on the device, refinement (fit_problem_from_de) on
 // `batch.threads` cores overlapping the next chunk. Pipeline::De only (std::invalid_argument
 // otherwise). A batch may mix laws and options (a leaderboard does): its problems run as
-// consecutive launches, each over the problems that share law, objective, DE options and seed.
+// consecutive launches, one run of cuda_launch_runs each.
 std::vector<FitResult> fit_batch_cuda(std::span<const Problem> problems, const BatchOptions& batch,
                                       const CudaDevice& device);
 
