@@ -284,18 +284,13 @@ __device__ void objective_values(const ObjectiveParams& P) {
 
 }  // namespace slfit_kernel
 
-// Entry points, one per block size (the host picks the smallest that covers the population).
-extern "C" __global__ void __launch_bounds__(32) slfit_de_32(const slfit_kernel::DeParams P) {
-  slfit_kernel::differential_evolution<32>(P);
-}
-extern "C" __global__ void __launch_bounds__(64) slfit_de_64(const slfit_kernel::DeParams P) {
-  slfit_kernel::differential_evolution<64>(P);
-}
-extern "C" __global__ void __launch_bounds__(128) slfit_de_128(const slfit_kernel::DeParams P) {
-  slfit_kernel::differential_evolution<128>(P);
-}
-extern "C" __global__ void __launch_bounds__(256) slfit_de_256(const slfit_kernel::DeParams P) {
-  slfit_kernel::differential_evolution<256>(P);
+// Entry points. The DE kernel is instantiated once, for the block size the host compiled the
+// program for (law_program.cpp: the population rounded up to whole warps, at most 256).
+#ifndef SLFIT_DE_THREADS
+#error "SLFIT_DE_THREADS, the DE kernel's block size, must be defined by the host"
+#endif
+extern "C" __global__ void __launch_bounds__(SLFIT_DE_THREADS) slfit_de(const slfit_kernel::DeParams P) {
+  slfit_kernel::differential_evolution<SLFIT_DE_THREADS>(P);
 }
 extern "C" __global__ void slfit_evaluate(const slfit_kernel::EvalParams P) { slfit_kernel::evaluate_only(P); }
 extern "C" __global__ void slfit_objective(const slfit_kernel::ObjectiveParams P) {

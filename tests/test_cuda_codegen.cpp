@@ -95,19 +95,36 @@ TEST(CudaCodegen, DeKernelCompilesForEveryBuiltinLaw) {
   for (const std::string& name : builtin_law_names()) laws.push_back(load_law(name));
   for (const Law& law : laws) {
     const GeneratedLaw gen = generate_cuda_law(*compile_law(law), law.objective);
+    const int threads = de_block_threads(DEOptions{}, gen.num_params);
+    EXPECT_EQ(threads % 32, 0);
+    EXPECT_GE(threads, std::min(256, 20 * gen.num_params));
     for (const char* arch : {"sm_90", "sm_80"}) {
       Cubin cubin;
       try {
-        cubin = compiler.compile(de_program_source(gen), arch);
+        cubin = compiler.compile(de_program_source(gen, threads), arch);
       } catch (const std::exception& e) {
         FAIL() << law.name << " " << arch << ": " << e.what();
       }
       // Every entry point the backend looks up is in the image.
-      for (const char* kernel : {"slfit_de_32", "slfit_de_64", "slfit_de_128", "slfit_de_256", "slfit_evaluate",
-                                 "slfit_objective"})
+      for (const char* kernel : {"slfit_de", "slfit_evaluate", "slfit_objective"})
         EXPECT_NE(cubin.image.find(kernel), std::string::npos) << kernel;
     }
   }
+}
+
+TEST(CudaCodegen, DeBlockSizesCoverThePopulationInWholeWarps) {
+  DEOptions de;
+  de.popsize = 1;
+  EXPECT_EQ(de_block_threads(de, 2), 32);    // max(5, 2) members
+  de.popsize = 20;
+  EXPECT_EQ(de_block_threads(de, 4), 96);    // 80 members: three warps, not four
+  EXPECT_EQ(de_block_threads(de, 5), 128);
+  EXPECT_EQ(de_block_threads(de, 8), 160);
+  EXPECT_EQ(de_block_threads(de, 40), 256);  // 800 members: strided over 256 threads
+  // A population that needs striding still compiles (members > threads).
+  const Law law = load_law("parscale");
+  const GeneratedLaw gen = generate_cuda_law(*compile_law(law), law.objective);
+  EXPECT_NO_THROW(NvrtcCompiler{std::filesystem::path()}.compile(de_program_source(gen, 256), "sm_90"));
 }
 
 TEST(CudaCodegen, CacheHitsAndKeys) {

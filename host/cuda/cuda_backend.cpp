@@ -28,7 +28,6 @@ using cuda::upload;
 
 namespace {
 
-constexpr int kBlockSizes[] = {32, 64, 128, 256};  // slfit_de_<n> in de_kernel.cuh
 // Above this much dynamic shared memory per block the population goes to global memory: fewer
 // resident blocks would cost more than the slower accesses.
 constexpr std::size_t kMaxSharedBytes = 96 * 1024;
@@ -95,7 +94,7 @@ struct CudaDifferentialEvolution::Impl {
   std::uint64_t seed = 0;
   int members = 0;
   CudaDevice device;
-  const void* de[std::size(kBlockSizes)] = {};
+  const void* de = nullptr;
   const void* evaluate = nullptr;
   cudaStream_t stream = nullptr;
   // Recorded around the uploads and the kernel of the chunk in flight.
@@ -156,13 +155,14 @@ CudaDifferentialEvolution::CudaDifferentialEvolution(const Problem& prototype, c
   m.options = prototype.options.de;
   m.seed = prototype.options.seed;
   m.device = device;
-  m.program = std::make_unique<LawProgram>(*prototype.compiled, prototype.objective, device, compiler);
-  const long long members = std::max(5LL, static_cast<long long>(m.options.popsize) * m.law().num_params);
+  const long long members =
+      std::max(5LL, static_cast<long long>(m.options.popsize) * prototype.compiled->num_params);
   if (members > (1 << 20))
     throw std::invalid_argument("differential evolution: population exceeds the limit of 2^20 members");
   m.members = static_cast<int>(members);
-  for (std::size_t k = 0; k < std::size(kBlockSizes); ++k)
-    m.de[k] = m.program->kernel("slfit_de_" + std::to_string(kBlockSizes[k]));
+  m.program =
+      std::make_unique<LawProgram>(*prototype.compiled, prototype.objective, prototype.options.de, device, compiler);
+  m.de = m.program->kernel("slfit_de");
   m.evaluate = m.program->kernel("slfit_evaluate");
   check(cudaStreamCreateWithFlags(&m.stream, cudaStreamNonBlocking), "cudaStreamCreate");
   for (cudaEvent_t* e : {&m.before_upload, &m.before_kernel, &m.after_kernel})
@@ -253,17 +253,15 @@ bool CudaDifferentialEvolution::launch(std::span<const Problem> chunk) {
   P.mutation_max = m.options.mutation_max;
   P.recombination = m.options.recombination;
 
-  // The smallest block that gives every member a thread, up to 256 (then members are strided).
-  std::size_t k = 0;
-  while (k + 1 < std::size(kBlockSizes) && kBlockSizes[k] < m.members) ++k;
-  const void* kernel = m.de[k];
+  const void* kernel = m.de;
   const std::size_t dynamic = in_shared ? shared : 0;
   if (dynamic > 48 * 1024)
     check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(dynamic)),
           "cudaFuncSetAttribute (dynamic shared memory)");
   void* args[] = {&P};
   check(cudaEventRecord(m.before_kernel, m.stream), "cudaEventRecord");
-  check(cudaLaunchKernel(kernel, dim3(static_cast<unsigned>(n)), dim3(kBlockSizes[k]), args, dynamic, m.stream),
+  check(cudaLaunchKernel(kernel, dim3(static_cast<unsigned>(n)), dim3(m.program->block_threads()), args, dynamic,
+                         m.stream),
         "launching the DE kernel");
   check(cudaGetLastError(), "launching the DE kernel");
   check(cudaEventRecord(m.after_kernel, m.stream), "cudaEventRecord");

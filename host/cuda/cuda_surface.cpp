@@ -67,7 +67,9 @@ std::vector<std::vector<double>> cuda_objective_values(std::span<const Problem> 
     const Problem& p = problems[i];
     const bool same = compiled_for && compiled_for->compiled == p.compiled && compiled_for->objective == p.objective;
     if (!same) {
-      program = std::make_unique<LawProgram>(*p.compiled, p.objective, device);
+      // The DE options only pick the DE kernel's block size: with the problem's own, the
+      // program is the one its fit compiled (one cache entry).
+      program = std::make_unique<LawProgram>(*p.compiled, p.objective, p.options.de, device);
       compiled_for = &p;
     }
     values.push_back(values_on_device(*program, p, points[i]));
