@@ -8,7 +8,6 @@
 #include <cmath>
 #include <exception>
 #include <map>
-#include <sstream>
 #include <stdexcept>
 #include <tuple>
 
@@ -32,38 +31,46 @@ namespace {
 // resident blocks would cost more than the slower accesses.
 constexpr std::size_t kMaxSharedBytes = 96 * 1024;
 
-// The generated code of each distinct (compiled law, objective) of a batch, made once.
+// The generated code of each distinct (compiled law, objective) of a batch, made once, and an id
+// per distinct source, so that comparing two problems' code is comparing two numbers.
 class GeneratedLaws {
  public:
-  const GeneratedLaw& of(const Problem& p) {
+  struct Entry {
+    GeneratedLaw law;
+    std::size_t source_id = 0;
+  };
+
+  const Entry& of(const Problem& p) {
     const ObjectiveSpec& o = p.objective;
-    auto [it, fresh] = laws_.try_emplace(std::tuple(p.compiled.get(), o.kind, o.delta, o.space, o.reduce));
-    if (fresh) it->second = generate_cuda_law(*p.compiled, o);
+    auto [it, fresh] = entries_.try_emplace(std::tuple(p.compiled.get(), o.kind, o.delta, o.space, o.reduce));
+    if (fresh) {
+      it->second.law = generate_cuda_law(*p.compiled, o);
+      it->second.source_id = source_ids_.try_emplace(it->second.law.source, source_ids_.size()).first->second;
+    }
     return it->second;
   }
 
  private:
-  std::map<std::tuple<const CompiledLaw*, ObjectiveKind, double, ResidualSpace, Reduction>, GeneratedLaw> laws_;
+  std::map<std::tuple<const CompiledLaw*, ObjectiveKind, double, ResidualSpace, Reduction>, Entry> entries_;
+  std::map<std::string, std::size_t> source_ids_;
 };
 
 // What problems must have in common to share a launch: the generated source (the law's
 // structure and the objective; the law's numbers travel per problem) and the DE options and
 // seed. Laws that differ only in their numbers, a leaderboard's variants, share one launch.
-std::string launch_key(const Problem& p, GeneratedLaws& laws) {
+using LaunchKey = std::tuple<std::size_t, std::uint64_t, int, int, double, double, double, double, double>;
+
+LaunchKey launch_key(const Problem& p, GeneratedLaws& laws) {
   const DEOptions& de = p.options.de;
-  std::ostringstream key;
-  key.precision(17);
-  key << p.options.seed << ' ' << de.popsize << ' ' << de.maxiter << ' ' << de.tol << ' ' << de.atol << ' '
-      << de.mutation_min << ' ' << de.mutation_max << ' ' << de.recombination << '\n'
-      << laws.of(p).source;
-  return key.str();
+  return {laws.of(p).source_id, p.options.seed, de.popsize,      de.maxiter,      de.tol,
+          de.atol,              de.mutation_min, de.mutation_max, de.recombination};
 }
 
 }  // namespace
 
 std::vector<std::vector<std::size_t>> cuda_launch_runs(std::span<const Problem> problems) {
   GeneratedLaws laws;
-  std::map<std::string, std::size_t> run_of_key;
+  std::map<LaunchKey, std::size_t> run_of_key;
   std::vector<std::vector<std::size_t>> runs;
   for (std::size_t i = 0; i < problems.size(); ++i) {
     const auto [it, fresh] = run_of_key.try_emplace(launch_key(problems[i], laws), runs.size());
@@ -117,7 +124,7 @@ struct CudaDifferentialEvolution::Impl {
 
   // Throws std::invalid_argument unless every problem can share this program's launches.
   void require_uniform(std::span<const Problem> problems) {
-    const std::string key = launch_key(prototype, laws);
+    const LaunchKey key = launch_key(prototype, laws);
     for (const Problem& p : problems)
       if (launch_key(p, laws) != key)
         throw std::invalid_argument("slfit: the CUDA backend runs batches whose problems share the law's structure, "
@@ -128,7 +135,7 @@ struct CudaDifferentialEvolution::Impl {
   HostChunk prepare(std::span<const Problem> chunk) {
     HostChunk h;
     for (const Problem& p : chunk) {
-      const GeneratedLaw& own = laws.of(p);
+      const GeneratedLaw& own = laws.of(p).law;
       const std::vector<double> cols = device_columns(*p.compiled, own.columns, *p.data);
       const std::vector<double> observed = observed_values(p.objective, *p.data);
       h.constants.insert(h.constants.end(), own.constants.begin(), own.constants.end());
