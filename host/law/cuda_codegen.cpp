@@ -184,21 +184,8 @@ GeneratedLaw generate_cuda_law(const CompiledLaw& law, const ObjectiveSpec& obje
 
 std::vector<double> device_columns(const CompiledLaw& law, const std::vector<ColumnSpec>& columns,
                                    const GroupData& data) {
-  const auto& nodes = law.expr.nodes;
   const std::size_t n = data.size();
-  // Every data-only node's values, in topological order, as BoundProgram::compute_columns.
-  std::vector<std::vector<double>> values(nodes.size());
-  auto value_at = [&](int node, std::size_t i) {
-    return law.classes[node] == NodeClass::Constant ? law.constants[node] : values[node][i];
-  };
-  for (std::size_t k = 0; k < nodes.size(); ++k) {
-    if (law.classes[k] != NodeClass::Data) continue;
-    const Node& node = nodes[k];
-    values[k].resize(n);
-    for (std::size_t i = 0; i < n; ++i)
-      values[k][i] = node.op == Op::Var ? data.inputs.at(node.index).at(i)
-                                        : apply(node.op, value_at(node.lhs, i), node.rhs >= 0 ? value_at(node.rhs, i) : 0.0);
-  }
+  const std::vector<std::vector<double>> values = data_stage_values(law, data);
   std::vector<double> out(columns.size() * n);
   for (std::size_t c = 0; c < columns.size(); ++c) {
     for (std::size_t i = 0; i < n; ++i) {

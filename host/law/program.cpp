@@ -229,37 +229,41 @@ BoundProgram::BoundProgram(const CompiledLaw& law, const GroupData& data)
       tape_values_(law.tape.size() * n_),
       tape_adjoints_(law.tape.size() * n_),
       prediction_(law.result.cls == NodeClass::Mixed ? 0 : n_) {
-  if (data.inputs.size() < static_cast<std::size_t>(law.num_variables))
-    throw std::invalid_argument("slfit: group '" + data.name +
-                                "' has fewer input columns than the law's variables");
-  for (int k = 0; k < law.num_variables; ++k)
-    if (data.inputs[k].size() != n_)
-      throw std::invalid_argument("slfit: group '" + data.name + "': input column " + std::to_string(k) +
-                                  " and the target differ in length");
   compute_columns(data);
   find_distinct_values();
 }
 
-void BoundProgram::compute_columns(const GroupData& data) {
-  const auto& nodes = law_.expr.nodes;
-  // Every data-only node's values; only the columns are kept. Runs once per group, so it favours
-  // simplicity over speed.
+std::vector<std::vector<double>> data_stage_values(const CompiledLaw& law, const GroupData& data) {
+  const auto& nodes = law.expr.nodes;
+  const std::size_t n = data.size();
+  if (data.inputs.size() < static_cast<std::size_t>(law.num_variables))
+    throw std::invalid_argument("slfit: group '" + data.name +
+                                "' has fewer input columns than the law's variables");
+  for (int k = 0; k < law.num_variables; ++k)
+    if (data.inputs[k].size() != n)
+      throw std::invalid_argument("slfit: group '" + data.name + "': input column " + std::to_string(k) +
+                                  " and the target differ in length");
   std::vector<std::vector<double>> data_values(nodes.size());
   auto value_at = [&](int node, std::size_t i) {
-    return law_.classes[node] == NodeClass::Constant ? law_.constants[node] : data_values[node][i];
+    return law.classes[node] == NodeClass::Constant ? law.constants[node] : data_values[node][i];
   };
   for (std::size_t k = 0; k < nodes.size(); ++k) {
-    if (law_.classes[k] != NodeClass::Data) continue;
+    if (law.classes[k] != NodeClass::Data) continue;
     const Node& node = nodes[k];
     auto& values = data_values[k];
-    values.resize(n_);
-    for (std::size_t i = 0; i < n_; ++i) {
+    values.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
       values[i] = node.op == Op::Var
                       ? data.inputs[node.index][i]
                       : apply(node.op, value_at(node.lhs, i), is_unary(node.op) ? 0.0 : value_at(node.rhs, i));
     }
   }
+  return data_values;
+}
 
+void BoundProgram::compute_columns(const GroupData& data) {
+  // Only the columns are kept.
+  const std::vector<std::vector<double>> data_values = data_stage_values(law_, data);
   columns_.resize(law_.columns.size() * n_);
   fallbacks_.resize(law_.columns.size());
   for (std::size_t c = 0; c < law_.columns.size(); ++c) {

@@ -114,6 +114,12 @@ class CompiledLaw {
   Operand result;                     // the prediction (the root)
 };
 
+// The data stage: the value of every data-only node on each of the group's rows (empty for other
+// nodes), in node order. BoundProgram's columns and the CUDA backend's uploaded columns
+// (law/cuda_codegen.hpp) both come from it. Runs once per group, so it favours simplicity.
+// Throws std::invalid_argument when the group lacks the law's input columns.
+std::vector<std::vector<double>> data_stage_values(const CompiledLaw& law, const GroupData& data);
+
 // A CompiledLaw bound to one group's rows: the derived columns, and scratch space for the
 // forward and backward passes (allocated here, never during an evaluation). One thread at a time.
 class BoundProgram {
