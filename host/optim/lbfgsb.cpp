@@ -7,6 +7,7 @@
 #include <limits>
 #include <utility>
 
+#include "optim/projected_gradient.hpp"
 #include "slfit/error.hpp"
 
 namespace slfit {
@@ -59,10 +60,6 @@ class TrackedObjective {
   double best_value_ = std::numeric_limits<double>::infinity();
   Vector best_x_;
 };
-
-double projected_gradient_norm(const Vector& x, const Vector& g, const Vector& lb, const Vector& ub) {
-  return ((x - g).cwiseMax(lb).cwiseMin(ub) - x).cwiseAbs().maxCoeff();
-}
 
 LBFGSpp::LBFGSBParam<double> solver_parameters(const LbfgsbOptions& o) {
   LBFGSpp::LBFGSBParam<double> p;

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <limits>
 
+#include "optim/projected_gradient.hpp"
+
 namespace slfit {
 namespace {
 
@@ -34,10 +36,6 @@ std::vector<Eigen::Index> free_coordinates(const Vector& x, const Vector& g, con
   for (Eigen::Index j = 0; j < x.size(); ++j)
     if (!((x[j] <= lb[j] && g[j] > 0) || (x[j] >= ub[j] && g[j] < 0))) free.push_back(j);
   return free;
-}
-
-double projected_gradient_norm(const Vector& x, const Vector& g, const Vector& lb, const Vector& ub) {
-  return ((x - g).cwiseMax(lb).cwiseMin(ub) - x).cwiseAbs().maxCoeff();
 }
 
 // The Hessian over the free coordinates, column j from the gradients at x +- h e_j (one-sided
