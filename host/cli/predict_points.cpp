@@ -4,21 +4,11 @@
 #include <cstdlib>
 #include <optional>
 
+#include "io/split.hpp"
 #include "slfit/error.hpp"
 
 namespace slfit::cli {
 namespace {
-
-std::vector<std::string> split(const std::string& text, char separator) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t end = text.find(separator, start);
-    parts.push_back(text.substr(start, end - start));
-    if (end == std::string::npos) return parts;
-    start = end + 1;
-  }
-}
 
 // The law input that `name` denotes: its CSV column first, else its formula variable.
 std::optional<std::size_t> input_named(const Law& law, const std::string& name) {

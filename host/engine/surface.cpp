@@ -8,6 +8,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "io/split.hpp"
 #include "slfit/error.hpp"
 #include "slfit/objective.hpp"
 #ifdef SLFIT_HAVE_CUDA
@@ -23,15 +24,6 @@ double parse_number(const std::string& field, const std::string& what, const std
   if (field.empty() || error != std::errc() || end != field.data() + field.size() || !std::isfinite(value))
     throw InputError("--grid '" + text + "': " + what + " '" + field + "' is not a finite number");
   return value;
-}
-
-std::vector<std::string> split(const std::string& text, char separator) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  for (std::size_t at; (at = text.find(separator, start)) != std::string::npos; start = at + 1)
-    parts.push_back(text.substr(start, at - start));
-  parts.push_back(text.substr(start));
-  return parts;
 }
 
 // The objective of one problem at each of its points, on the host's cores; each thread holds its
