@@ -5,8 +5,11 @@
 
 namespace slfit_kernel {
 
+// The DE kernel's largest block; larger populations stride over its threads.
+constexpr int kMaxBlockThreads = 256;
+
 struct DeParams {
-  // Per problem p: data + data_offset[p] holds the law's kNumColumns columns (column-major, n
+  // Per problem p: data + data_offset[p] holds the law's `columns` columns (column-major, n
   // points each, n = points[p]) followed by the n observed values (y, or log y).
   const double* data;
   const long long* data_offset;
@@ -24,6 +27,9 @@ struct DeParams {
   long long* evaluations;              // out
   int* converged;                      // out: 0 or 1
   int problems;
+  int num_params;                      // the law's, D
+  int columns;                         // the law's columns per point (GeneratedLaw::columns)
+  int num_constants;                   // the law's numbers per problem (GeneratedLaw::constants)
   int members;
   int maxiter;
   int in_shared;                       // 1: population and points in dynamic shared memory
@@ -47,6 +53,9 @@ struct EvalParams {
   const double* constants;             // problem * kNumConstants, as in DeParams
   double* energy_sum;                  // out: per (problem, member), the sum over rounds
   int problems;
+  int num_params;
+  int columns;
+  int num_constants;
   int members;
   int rounds;
 };
@@ -59,6 +68,8 @@ struct ObjectiveParams {
   const double* constants;             // the law's numbers, K (GeneratedLaw::constants)
   double* values;                      // out: the objective of each; +inf where not finite
   long long count;
+  int num_params;
+  int columns;
 };
 
 }  // namespace slfit_kernel

@@ -8,12 +8,17 @@
 #include <cmath>
 #include <exception>
 #include <map>
+#include <set>
 #include <stdexcept>
 #include <tuple>
 
 #include "../../kernels/de_params.h"
 #include "cuda/cuda_check.hpp"
+#include "cuda/de_chunk.hpp"
 #include "cuda/device_memory.hpp"
+#include "cuda/launch_context.hpp"
+#include "cuda/nvrtc_batch.hpp"
+#include "cuda/shared_memory_plan.hpp"
 #include "engine/batch_guard.hpp"
 #include "engine/pipeline.hpp"
 #include "slfit/philox.hpp"
@@ -27,33 +32,10 @@ using cuda::upload;
 
 namespace {
 
-// Above this much dynamic shared memory per block the population goes to global memory: fewer
-// resident blocks would cost more than the slower accesses.
+// Above this much shared memory per block (the kernel's static part and the population's dynamic
+// part together) the population goes to global memory: fewer resident blocks would cost more than
+// the slower accesses.
 constexpr std::size_t kMaxSharedBytes = 96 * 1024;
-
-// The generated code of each distinct (compiled law, objective) of a batch, made once, and an id
-// per distinct source, so that comparing two problems' code is comparing two numbers.
-class GeneratedLaws {
- public:
-  struct Entry {
-    GeneratedLaw law;
-    std::size_t source_id = 0;
-  };
-
-  const Entry& of(const Problem& p) {
-    const ObjectiveSpec& o = p.objective;
-    auto [it, fresh] = entries_.try_emplace(std::tuple(p.compiled.get(), o.kind, o.delta, o.space, o.reduce));
-    if (fresh) {
-      it->second.law = generate_cuda_law(*p.compiled, o);
-      it->second.source_id = source_ids_.try_emplace(it->second.law.source, source_ids_.size()).first->second;
-    }
-    return it->second;
-  }
-
- private:
-  std::map<std::tuple<const CompiledLaw*, ObjectiveKind, double, ResidualSpace, Reduction>, Entry> entries_;
-  std::map<std::string, std::size_t> source_ids_;
-};
 
 // What problems must have in common to share a launch: the generated source (the law's
 // structure and the objective; the law's numbers travel per problem) and the DE options and
@@ -82,14 +64,20 @@ std::vector<std::vector<std::size_t>> cuda_launch_runs(std::span<const Problem> 
 
 namespace {
 
-// A chunk's inputs as the kernels read them (DeParams in de_params.h).
-struct HostChunk {
-  std::vector<double> data, lower, upper, constants;
-  std::vector<long long> offset;
-  std::vector<int> points;
-  std::vector<unsigned long long> stream;
-  int max_points = 0;
-};
+// The law names of a launch's problems for its error messages: variants of one formula share a
+// launch, so there can be several; the first three distinct ones, then how many more.
+std::string law_names(std::span<const Problem> problems) {
+  std::vector<std::string> names;
+  for (const Problem& p : problems) {
+    const std::string name = p.law ? p.law->name : "(unnamed)";
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  }
+  std::string out;
+  for (std::size_t i = 0; i < std::min<std::size_t>(3, names.size()); ++i) out += (i ? ", " : "") + names[i];
+  if (names.size() > 3) out += " and " + std::to_string(names.size() - 3) + " more";
+  return out;
+}
+
 
 }  // namespace
 
@@ -101,8 +89,7 @@ struct CudaDifferentialEvolution::Impl {
   std::uint64_t seed = 0;
   int members = 0;
   CudaDevice device;
-  const void* de = nullptr;
-  const void* evaluate = nullptr;
+  ProgramKernel de, evaluate;  // with their attributes, queried once per program
   cudaStream_t stream = nullptr;
   // Recorded around the uploads and the kernel of the chunk in flight.
   cudaEvent_t before_upload = nullptr, before_kernel = nullptr, after_kernel = nullptr;
@@ -110,9 +97,10 @@ struct CudaDifferentialEvolution::Impl {
 
   // The chunk in flight.
   DeviceMemory memory;
-  HostChunk host;
+  DeChunk host;
   slfit_kernel::DeParams params{};
   std::size_t count = 0;
+  LaunchContext launched;  // for the errors of collect()
 
   const GeneratedLaw& law() const { return program->law(); }
   std::size_t population_doubles() const {
@@ -120,6 +108,9 @@ struct CudaDifferentialEvolution::Impl {
   }
   std::size_t shared_bytes(int max_points) const {
     return sizeof(double) * (2 * population_doubles() + (law().columns.size() + 1) * max_points);
+  }
+  SharedMemoryPlan shared_memory(int max_points) const {
+    return plan_shared_memory(de.static_shared, shared_bytes(max_points), device.shared_per_block, kMaxSharedBytes);
   }
 
   // Throws std::invalid_argument unless every problem can share this program's launches.
@@ -131,25 +122,6 @@ struct CudaDifferentialEvolution::Impl {
                                     "the objective, DE options and seed");
   }
 
-  // Each problem's own columns (its data-stage numbers) and constants.
-  HostChunk prepare(std::span<const Problem> chunk) {
-    HostChunk h;
-    for (const Problem& p : chunk) {
-      const GeneratedLaw& own = laws.of(p).law;
-      const std::vector<double> cols = device_columns(*p.compiled, own.columns, *p.data);
-      const std::vector<double> observed = observed_values(p.objective, *p.data);
-      h.constants.insert(h.constants.end(), own.constants.begin(), own.constants.end());
-      h.offset.push_back(static_cast<long long>(h.data.size()));
-      h.points.push_back(static_cast<int>(p.data->size()));
-      h.max_points = std::max(h.max_points, static_cast<int>(p.data->size()));
-      h.data.insert(h.data.end(), cols.begin(), cols.end());
-      h.data.insert(h.data.end(), observed.begin(), observed.end());
-      h.lower.insert(h.lower.end(), p.bounds.lower.begin(), p.bounds.lower.end());
-      h.upper.insert(h.upper.end(), p.bounds.upper.begin(), p.bounds.upper.end());
-      h.stream.push_back(p.stream);
-    }
-    return h;
-  }
 };
 
 CudaDifferentialEvolution::CudaDifferentialEvolution(const Problem& prototype, const CudaDevice& device,
@@ -197,7 +169,7 @@ std::size_t CudaDifferentialEvolution::chunk_capacity(std::span<const Problem> p
   const std::size_t d = m.law().num_params;
   std::size_t bytes = sizeof(double) * ((m.law().columns.size() + 1) * max_points + 3 * d + 1) +
                       sizeof(long long) * 2 + sizeof(int) * 3 + sizeof(unsigned long long);
-  if (m.shared_bytes(static_cast<int>(max_points)) > std::min(kMaxSharedBytes, m.device.shared_per_block))
+  if (!m.shared_memory(static_cast<int>(max_points)).in_shared)
     bytes += sizeof(double) * 2 * m.population_doubles();
   // Half the free memory, and at least four chunks for large batches, so that the host's
   // refinement of one chunk overlaps the device's DE of the next.
@@ -210,10 +182,10 @@ bool CudaDifferentialEvolution::launch(std::span<const Problem> chunk) {
   Impl& m = *impl_;
   if (m.count != 0) throw std::logic_error("slfit: a DE chunk is already in flight");
   m.require_uniform(chunk);
-  m.host = m.prepare(chunk);
+  m.host = pack_de_chunk(chunk, m.laws);
   const std::size_t n = chunk.size(), d = m.law().num_params;
-  const std::size_t shared = m.shared_bytes(m.host.max_points);
-  const bool in_shared = shared <= std::min(kMaxSharedBytes, m.device.shared_per_block);
+  const SharedMemoryPlan shared = m.shared_memory(m.host.max_points);
+  const bool in_shared = shared.in_shared;
 
   DeviceMemory& mem = m.memory;
   slfit_kernel::DeParams& P = m.params;
@@ -250,6 +222,9 @@ bool CudaDifferentialEvolution::launch(std::span<const Problem> chunk) {
   P.stream = stream;
   P.constants = constants;
   P.problems = static_cast<int>(n);
+  P.num_params = static_cast<int>(d);
+  P.columns = static_cast<int>(m.law().columns.size());
+  P.num_constants = static_cast<int>(m.law().constants.size());
   P.members = m.members;
   P.maxiter = m.options.maxiter;
   P.in_shared = in_shared ? 1 : 0;
@@ -260,19 +235,27 @@ bool CudaDifferentialEvolution::launch(std::span<const Problem> chunk) {
   P.mutation_max = m.options.mutation_max;
   P.recombination = m.options.recombination;
 
-  const void* kernel = m.de;
-  const std::size_t dynamic = in_shared ? shared : 0;
-  if (dynamic > 48 * 1024)
-    check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(dynamic)),
-          "cudaFuncSetAttribute (dynamic shared memory)");
+  const LaunchContext context{.kernel = m.de.name,
+                              .law = law_names(chunk),
+                              .grid = static_cast<unsigned>(n),
+                              .block = static_cast<unsigned>(m.program->block_threads()),
+                              .dynamic_shared = shared.dynamic_bytes,
+                              .static_shared = m.de.static_shared,
+                              .registers = m.de.registers,
+                              .max_points = m.host.max_points,
+                              .problems = n};
+  if (shared.opt_in_bytes > 0)
+    check(cudaFuncSetAttribute(m.de.handle, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                               static_cast<int>(shared.opt_in_bytes)),
+          "cudaFuncSetAttribute (dynamic shared memory)", context);
   void* args[] = {&P};
   check(cudaEventRecord(m.before_kernel, m.stream), "cudaEventRecord");
-  check(cudaLaunchKernel(kernel, dim3(static_cast<unsigned>(n)), dim3(m.program->block_threads()), args, dynamic,
-                         m.stream),
-        "launching the DE kernel");
-  check(cudaGetLastError(), "launching the DE kernel");
-  check(cudaEventRecord(m.after_kernel, m.stream), "cudaEventRecord");
+  check(cudaLaunchKernel(m.de.handle, dim3(context.grid), dim3(context.block), args, shared.dynamic_bytes, m.stream),
+        "launching the DE kernel", context);
+  check(cudaGetLastError(), "launching the DE kernel", context);
+  check(cudaEventRecord(m.after_kernel, m.stream), "cudaEventRecord", context);
   m.count = n;
+  m.launched = context;
   return true;
 }
 
@@ -281,7 +264,7 @@ std::vector<DEOutcome> CudaDifferentialEvolution::collect() {
   if (m.count == 0) throw std::logic_error("slfit: no DE chunk in flight");
   const std::size_t n = m.count, d = m.law().num_params;
   m.count = 0;
-  check(cudaStreamSynchronize(m.stream), "running the DE kernel");
+  check(cudaStreamSynchronize(m.stream), "running the DE kernel", m.launched);
   float upload_ms = 0, kernel_ms = 0;
   check(cudaEventElapsedTime(&upload_ms, m.before_upload, m.before_kernel), "cudaEventElapsedTime");
   check(cudaEventElapsedTime(&kernel_ms, m.before_kernel, m.after_kernel), "cudaEventElapsedTime");
@@ -312,7 +295,7 @@ std::vector<DEOutcome> CudaDifferentialEvolution::collect() {
 double CudaDifferentialEvolution::evaluate_only_rate(std::span<const Problem> problems, int rounds) {
   Impl& m = *impl_;
   m.require_uniform(problems);
-  const HostChunk h = m.prepare(problems);
+  const DeChunk h = pack_de_chunk(problems, m.laws);
   const std::size_t n = problems.size(), d = m.law().num_params, members = m.members;
   std::vector<double> units(members * d);
   for (std::size_t i = 0; i < members; ++i)
@@ -337,15 +320,24 @@ double CudaDifferentialEvolution::evaluate_only_rate(std::span<const Problem> pr
   upload(upper, h.upper, m.stream);
   upload(unit, units, m.stream);
   upload(constants, h.constants, m.stream);
-  P = {data, offset, points, lower, upper, unit, constants, P.energy_sum,
-       static_cast<int>(n), static_cast<int>(members), rounds};
+  P = {data, offset, points, lower, upper, unit, constants, P.energy_sum, static_cast<int>(n), static_cast<int>(d),
+       static_cast<int>(m.law().columns.size()), static_cast<int>(m.law().constants.size()), static_cast<int>(members),
+       rounds};
   const long long threads = static_cast<long long>(n) * members;
   void* args[] = {&P};
-  const void* kernel = m.evaluate;
+  const LaunchContext context{.kernel = m.evaluate.name,
+                              .law = law_names(problems),
+                              .grid = static_cast<unsigned>((threads + 127) / 128),
+                              .block = 128,
+                              .dynamic_shared = 0,
+                              .static_shared = m.evaluate.static_shared,
+                              .registers = m.evaluate.registers,
+                              .max_points = h.max_points,
+                              .problems = n};
   auto run = [&] {
-    check(cudaLaunchKernel(kernel, dim3(static_cast<unsigned>((threads + 127) / 128)), dim3(128), args, 0, m.stream),
-          "launching the evaluation kernel");
-    check(cudaGetLastError(), "launching the evaluation kernel");
+    check(cudaLaunchKernel(m.evaluate.handle, dim3(context.grid), dim3(context.block), args, 0, m.stream),
+          "launching the evaluation kernel", context);
+    check(cudaGetLastError(), "launching the evaluation kernel", context);
   };
   run();  // warm-up
   cudaEvent_t start, stop;
@@ -354,7 +346,7 @@ double CudaDifferentialEvolution::evaluate_only_rate(std::span<const Problem> pr
   check(cudaEventRecord(start, m.stream), "cudaEventRecord");
   run();
   check(cudaEventRecord(stop, m.stream), "cudaEventRecord");
-  check(cudaEventSynchronize(stop), "running the evaluation kernel");
+  check(cudaEventSynchronize(stop), "running the evaluation kernel", context);
   float ms = 0;
   check(cudaEventElapsedTime(&ms, start, stop), "cudaEventElapsedTime");
   cudaEventDestroy(start);
@@ -438,6 +430,28 @@ std::vector<FitResult> fit_uniform_run_cuda(std::span<const Problem> problems, c
   return results;
 }
 
+// Compiles the law modules of a batch's distinct law structures concurrently on the host's
+// cores into the NVRTC cache, so that each run, which loads its program when its turn comes,
+// reads its module from there (a leaderboard of many formulas would otherwise compile them one
+// after another). Without a cache directory there is nowhere to keep them, and nothing is done.
+// Failures are left for the run concerned to meet and report.
+void precompile_law_modules(std::span<const Problem> problems, const std::vector<std::vector<std::size_t>>& runs,
+                            const CudaDevice& device, int threads) {
+  const NvrtcCompiler compiler;
+  if (runs.size() < 2 || compiler.cache_directory().empty()) return;
+  GeneratedLaws laws;
+  std::vector<NvrtcSource> sources;
+  std::set<std::size_t> seen;
+  for (const std::vector<std::size_t>& run : runs) {
+    const GeneratedLaws::Entry& entry = laws.of(problems[run.front()]);
+    if (seen.insert(entry.source_id).second) sources.push_back(law_module_source(entry.law));
+  }
+  try {
+    compile_programs(compiler, sources, device.arch, threads);
+  } catch (const std::exception&) {
+  }
+}
+
 }  // namespace
 
 std::vector<FitResult> fit_batch_cuda(std::span<const Problem> problems, const BatchOptions& batch,
@@ -447,7 +461,9 @@ std::vector<FitResult> fit_batch_cuda(std::span<const Problem> problems, const B
   for (const Problem& p : problems)
     if (p.options.pipeline != Pipeline::De)
       throw std::invalid_argument("slfit: the CUDA backend runs the de pipeline only");
-  for (const std::vector<std::size_t>& run : cuda_launch_runs(problems))
+  const std::vector<std::vector<std::size_t>> runs = cuda_launch_runs(problems);
+  precompile_law_modules(problems, runs, device, batch.threads);
+  for (const std::vector<std::size_t>& run : runs)
     fit_subset(problems, run, batch, results, [&](std::span<const Problem> subset, const BatchOptions& sub) {
       return fit_uniform_run_cuda(subset, sub, device);
     });

@@ -1,11 +1,14 @@
 #pragma once
 // Every CUDA runtime call of the backend goes through check(): a failure becomes an exception
-// whose message says what was being done and the runtime's name and text for the error.
+// whose message says what was being done and the runtime's name and text for the error, and,
+// for calls about a kernel launch, what was launched.
 
 #include <cuda_runtime.h>
 
 #include <stdexcept>
 #include <string>
+
+#include "cuda/launch_context.hpp"
 
 namespace slfit::cuda {
 
@@ -15,6 +18,12 @@ inline std::string describe(cudaError_t e) {
 
 inline void check(cudaError_t e, const std::string& what) {
   if (e != cudaSuccess) throw std::runtime_error("CUDA: " + what + " failed: " + describe(e));
+}
+
+// "CUDA: <what> failed: <error>; launch: grid=... block=... ..."
+inline void check(cudaError_t e, const std::string& what, const LaunchContext& launch) {
+  if (e != cudaSuccess)
+    throw std::runtime_error("CUDA: " + what + " failed: " + describe(e) + "; launch: " + launch.to_string());
 }
 
 }  // namespace slfit::cuda

@@ -8,12 +8,13 @@
 #include "cuda/cuda_check.hpp"
 #include "cuda/cuda_device.hpp"
 #include "cuda/device_memory.hpp"
+#include "cuda/launch_context.hpp"
 #include "cuda/law_program.hpp"
 
 namespace slfit {
 namespace {
 
-constexpr int kThreads = 256;
+constexpr unsigned kThreads = 256;
 // Parameter vectors per launch: bounds the device memory a grid takes, whatever its size.
 constexpr std::size_t kVectorsPerLaunch = std::size_t{1} << 22;
 
@@ -36,20 +37,31 @@ std::vector<double> values_on_device(const LawProgram& program, const Problem& p
   cuda::upload(device_constants, law.constants, nullptr);
 
   std::vector<double> values(count);
-  const void* kernel = program.kernel("slfit_objective");
+  const ProgramKernel kernel = program.kernel("slfit_objective");
   for (std::size_t begin = 0; begin < count; begin += per_launch) {
     const std::size_t n = std::min(per_launch, count - begin);
     cuda::check(cudaMemcpy(device_params, points.data() + begin * d, n * d * sizeof(double), cudaMemcpyHostToDevice),
                 "cudaMemcpy (surface parameters)");
-    slfit_kernel::ObjectiveParams P{device_data, static_cast<int>(p.data->size()), device_params,
-                                    device_constants, device_values, static_cast<long long>(n)};
+    slfit_kernel::ObjectiveParams P{device_data,   static_cast<int>(p.data->size()),
+                                    device_params, device_constants,
+                                    device_values, static_cast<long long>(n),
+                                    static_cast<int>(d), static_cast<int>(law.columns.size())};
     void* args[] = {&P};
-    cuda::check(cudaLaunchKernel(kernel, dim3(static_cast<unsigned>((n + kThreads - 1) / kThreads)), dim3(kThreads),
-                                 args, 0, nullptr),
-                "launching the objective kernel");
-    cuda::check(cudaGetLastError(), "launching the objective kernel");
+    // One problem; a thread per parameter vector.
+    const LaunchContext context{.kernel = kernel.name,
+                                .law = p.law ? p.law->name : "(unnamed)",
+                                .grid = static_cast<unsigned>((n + kThreads - 1) / kThreads),
+                                .block = kThreads,
+                                .dynamic_shared = 0,
+                                .static_shared = kernel.static_shared,
+                                .registers = kernel.registers,
+                                .max_points = static_cast<int>(p.data->size()),
+                                .problems = 1};
+    cuda::check(cudaLaunchKernel(kernel.handle, dim3(context.grid), dim3(context.block), args, 0, nullptr),
+                "launching the objective kernel", context);
+    cuda::check(cudaGetLastError(), "launching the objective kernel", context);
     cuda::check(cudaMemcpy(values.data() + begin, device_values, n * sizeof(double), cudaMemcpyDeviceToHost),
-                "running the objective kernel");
+                "running the objective kernel", context);
   }
   return values;
 }

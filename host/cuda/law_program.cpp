@@ -2,10 +2,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <map>
+#include <mutex>
 #include <stdexcept>
+#include <utility>
 
+#include "../../kernels/de_params.h"
 #include "cuda/cuda_check.hpp"
+#include "cuda/jit_link.hpp"
 
 namespace slfit {
 namespace detail {
@@ -18,18 +23,56 @@ std::string embedded(const std::string& name) { return detail::embedded_kernel_s
 
 int de_block_threads(const DEOptions& de, int num_params) {
   const long long members = std::max(5LL, static_cast<long long>(de.popsize) * num_params);
-  return static_cast<int>(std::min(256LL, (members + 31) / 32 * 32));
+  return static_cast<int>(std::min<long long>(slfit_kernel::kMaxBlockThreads, (members + 31) / 32 * 32));
 }
 
-NvrtcSource de_program_source(const GeneratedLaw& law, int block_threads) {
-  return NvrtcSource{"slfit_de.cu",
-                     "#define SLFIT_DE_THREADS " + std::to_string(block_threads) +
-                         "\n#include \"slfit/philox.hpp\"\n#include \"de_params.h\"\n#include \"slfit_law.cuh\"\n"
-                         "#include \"de_kernel.cuh\"\n",
+NvrtcSource kernel_module_source() {
+  return NvrtcSource{"slfit_kernels.cu",
+                     "#include \"slfit/philox.hpp\"\n#include \"de_params.h\"\n#include \"law_interface.h\"\n"
+                     "#include \"block_reduce.cuh\"\n#include \"de_kernel.cuh\"\n",
                      {{"slfit/philox.hpp", embedded("slfit/philox.hpp")},
                       {"de_params.h", embedded("de_params.h")},
+                      {"law_interface.h", embedded("law_interface.h")},
+                      {"block_reduce.cuh", embedded("block_reduce.cuh")},
+                      {"de_kernel.cuh", embedded("de_kernel.cuh")}},
+                     true};
+}
+
+NvrtcSource law_module_source(const GeneratedLaw& law) {
+  return NvrtcSource{"slfit_law.cu",
+                     "#include \"law_interface.h\"\n#include \"slfit_law.cuh\"\n#include \"law_entry.cuh\"\n",
+                     {{"law_interface.h", embedded("law_interface.h")},
                       {"slfit_law.cuh", law.source},
-                      {"de_kernel.cuh", embedded("de_kernel.cuh")}}};
+                      {"law_entry.cuh", embedded("law_entry.cuh")}},
+                     true};
+}
+
+namespace {
+
+// The kernel module for an architecture, compiled (or read from the cache) once per process and
+// compiler cache directory: every law of a run links against the same image.
+const Cubin& kernel_module(const NvrtcCompiler& compiler, const std::string& arch) {
+  static std::mutex mutex;
+  static std::map<std::pair<std::filesystem::path, std::string>, Cubin> modules;
+  const std::lock_guard lock(mutex);
+  const auto key = std::pair(compiler.cache_directory(), arch);
+  auto it = modules.find(key);
+  if (it == modules.end()) it = modules.emplace(key, compiler.compile(kernel_module_source(), arch)).first;
+  return it->second;
+}
+
+}  // namespace
+
+Cubin build_law_program(const GeneratedLaw& law, const std::string& arch, const NvrtcCompiler& compiler) {
+  const auto start = std::chrono::steady_clock::now();
+  const Cubin& kernels = kernel_module(compiler, arch);
+  const Cubin own = compiler.compile(law_module_source(law), arch);
+  Cubin out;
+  out.image = link_cubins({{"slfit_kernels.cu", &kernels.image}, {"slfit_law.cu", &own.image}}, arch);
+  out.from_cache = own.from_cache;
+  out.key = own.key;
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return out;
 }
 
 LawProgram::LawProgram(const CompiledLaw& compiled, const ObjectiveSpec& objective, const DEOptions& de,
@@ -39,7 +82,7 @@ LawProgram::LawProgram(const CompiledLaw& compiled, const ObjectiveSpec& objecti
   if (law_.num_params < 1 || law_.num_params > 512)
     throw std::invalid_argument("the CUDA backend needs 1 to 512 parameters");
   block_threads_ = de_block_threads(de, law_.num_params);
-  cubin_ = compiler.compile(de_program_source(law_, block_threads_), device.arch);
+  cubin_ = build_law_program(law_, device.arch, compiler);
   const auto start = std::chrono::steady_clock::now();
   cuda::check(cudaSetDevice(0), "cudaSetDevice");
   cuda::check(cudaLibraryLoadData(&library_, cubin_.image.data(), nullptr, nullptr, 0, nullptr, nullptr, 0),
@@ -51,10 +94,18 @@ LawProgram::~LawProgram() {
   if (library_) cudaLibraryUnload(library_);
 }
 
-const void* LawProgram::kernel(const std::string& name) const {
+ProgramKernel LawProgram::kernel(const std::string& name) const {
   cudaKernel_t k = nullptr;
   cuda::check(cudaLibraryGetKernel(&k, library_, name.c_str()), "cudaLibraryGetKernel " + name);
-  return reinterpret_cast<const void*>(k);
+  ProgramKernel out;
+  out.handle = reinterpret_cast<const void*>(k);
+  out.name = name;
+  // cudaFuncGetAttributes takes a cudaKernel_t cast to a function pointer (cuda_runtime_api.h).
+  cudaFuncAttributes attributes{};
+  cuda::check(cudaFuncGetAttributes(&attributes, out.handle), "cudaFuncGetAttributes " + name);
+  out.static_shared = attributes.sharedSizeBytes;
+  out.registers = attributes.numRegs;
+  return out;
 }
 
 }  // namespace slfit

@@ -1,11 +1,12 @@
 #pragma once
 // One law and objective as device code: the law's generated functions (law/cuda_codegen.hpp)
-// with the kernels of kernels/de_kernel.cuh (the DE, the plain evaluation benchmark, the
+// linked with the kernels of kernels/de_kernel.cuh (the DE, the plain evaluation benchmark, the
 // objective at given parameters), compiled by NVRTC for the device or read from the cache, and
-// loaded. The DE kernel is compiled for the block size of the DE options' population. Each GPU user of a law (the DE backend, the surface) holds one.
+// loaded. Each GPU user of a law (the DE backend, the surface) holds one.
 
 #include <cuda_runtime.h>
 
+#include <cstddef>
 #include <string>
 
 #include "cuda/cuda_device.hpp"
@@ -16,12 +17,29 @@
 namespace slfit {
 
 // The DE kernel's block size for a population: the smallest multiple of 32 that gives every
-// member a thread, at most 256 (larger populations stride). It is compiled in (one kernel
-// instantiation per program, where four block sizes would take four times the NVRTC time).
+// member a thread, at most 256 (larger populations stride). A launch setting, not compiled in.
 int de_block_threads(const DEOptions& de, int num_params);
 
-// The NVRTC translation unit of the kernels for one generated law and DE block size.
-NvrtcSource de_program_source(const GeneratedLaw& law, int block_threads);
+// The two NVRTC translation units of a law's program, both relocatable: the kernel module (the
+// DE, evaluation and objective kernels of kernels/de_kernel.cuh), the same for every law, and
+// the law's module (kernels/law_entry.cuh over the law's generated code).
+NvrtcSource kernel_module_source();
+NvrtcSource law_module_source(const GeneratedLaw& law);
+
+// A law's loadable program for `arch`: the kernel module (compiled once per process, or read
+// from the cache) linked with the law's module (compiled, or read from the cache). Needs no GPU.
+// `seconds` is the whole time spent; `key` and `from_cache` are the law module's.
+Cubin build_law_program(const GeneratedLaw& law, const std::string& arch,
+                        const NvrtcCompiler& compiler = NvrtcCompiler());
+
+// An extern "C" kernel of a loaded program: the handle cudaLaunchKernel takes, and what its
+// compile fixed, which shared memory plans and launch error messages need.
+struct ProgramKernel {
+  const void* handle = nullptr;
+  std::string name;
+  std::size_t static_shared = 0;  // bytes of the kernel's __shared__ arrays
+  int registers = 0;              // per thread
+};
 
 class LawProgram {
  public:
@@ -38,8 +56,8 @@ class LawProgram {
   const Cubin& cubin() const { return cubin_; }
   int block_threads() const { return block_threads_; }  // the DE kernel's, slfit_de
   double load_seconds() const { return load_seconds_; }  // loading the CUBIN onto the device
-  // An extern "C" kernel of the program, for cudaLaunchKernel; throws naming it when absent.
-  const void* kernel(const std::string& name) const;
+  // An extern "C" kernel of the program and its attributes; throws naming it when absent.
+  ProgramKernel kernel(const std::string& name) const;
 
  private:
   GeneratedLaw law_;

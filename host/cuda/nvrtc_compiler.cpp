@@ -2,6 +2,7 @@
 
 #include <nvrtc.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -14,6 +15,7 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "cuda/cuda_include_dir.hpp"
 #include "io/atomic_file.hpp"
 
 namespace slfit {
@@ -33,11 +35,51 @@ void check(nvrtcResult result, const char* call) {
     throw std::runtime_error(std::string("NVRTC: ") + call + " failed: " + nvrtcGetErrorString(result));
 }
 
-// --fmad=false: a*b+c rounds twice, as on the host, so energies match the CPU backend's.
-std::vector<std::string> compile_options(const std::string& arch) {
+// --fmad=false: a*b+c rounds twice, as on the host, so energies match the CPU backend's. The
+// toolkit's include directories are not among them: they depend on where the toolkit lives, which
+// neither the CUBIN nor the cache key does.
+std::vector<std::string> compile_options(const std::string& arch, bool relocatable) {
   std::vector<std::string> options{"--gpu-architecture=" + arch, "--std=c++17", "--fmad=false"};
-  for (const char* dir : {SLFIT_CUDA_INCLUDE_DIR, SLFIT_CUDA_INCLUDE_DIR "/cccl"})
-    if (std::filesystem::is_directory(dir)) options.push_back(std::string("-I") + dir);
+  if (relocatable) options.push_back("--relocatable-device-code=true");
+  return options;
+}
+
+// The headers `source` includes but does not carry (nor kCstdint), which only the toolkit's
+// include directory can supply. Every #include line counts, even one a condition skips: at worst
+// the toolkit is looked for when it was not needed.
+std::vector<std::string> headers_from_toolkit(const NvrtcSource& source) {
+  std::vector<std::string> carried{"cstdint"};
+  for (const auto& header : source.headers) carried.push_back(header.first);
+  const std::regex include(R"(^\s*#\s*include\s*[<"]([^>"]+)[>"])");
+  std::vector<std::string> out;
+  auto scan = [&](const std::string& text) {
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+      std::smatch m;
+      if (line.find("include") == std::string::npos || !std::regex_search(line, m, include)) continue;
+      if (std::find(carried.begin(), carried.end(), m[1]) == carried.end() &&
+          std::find(out.begin(), out.end(), m[1]) == out.end())
+        out.push_back(m[1]);
+    }
+  };
+  scan(source.text);
+  for (const auto& header : source.headers) scan(header.second);
+  return out;
+}
+
+// -I options for the toolkit's headers when `source` needs them (CUB, libcu++: under include/cccl
+// since CUDA 13); throws, naming every directory tried, when it needs them and there are none.
+std::vector<std::string> include_options(const NvrtcSource& source) {
+  const std::vector<std::string> needed = headers_from_toolkit(source);
+  if (needed.empty()) return {};
+  const IncludeDirSearch toolkit =
+      find_cuda_include_dir(cuda_include_candidates(SLFIT_CUDA_INCLUDE_DIR, loaded_nvrtc_directory()));
+  if (toolkit.dir.empty())
+    throw std::runtime_error("NVRTC: " + source.name + " includes <" + needed.front() + ">, but " + toolkit.error);
+  std::vector<std::string> options{"-I" + toolkit.dir.string()};
+  std::error_code ec;
+  if (const auto cccl = toolkit.dir / "cccl"; std::filesystem::is_directory(cccl, ec))
+    options.push_back("-I" + cccl.string());
   return options;
 }
 
@@ -124,7 +166,7 @@ std::string nvrtc_cache_key(const NvrtcSource& source, const std::string& arch) 
   Fnv128 hash;
   hash.add(SLFIT_VERSION);
   hash.add(arch);
-  for (const std::string& option : compile_options(arch)) hash.add(option);
+  for (const std::string& option : compile_options(arch, source.relocatable)) hash.add(option);
   hash.add(nvrtc_version());
   hash.add(source.name);
   hash.add(source.text);
@@ -159,6 +201,8 @@ Cubin NvrtcCompiler::compile(const NvrtcSource& source, const std::string& arch)
     return out;
   }
 
+  std::vector<std::string> options = compile_options(arch, source.relocatable);
+  for (std::string& o : include_options(source)) options.push_back(std::move(o));
   std::vector<const char*> header_texts{kCstdint}, header_names{"cstdint"};
   for (const auto& [name, text] : source.headers) {
     header_names.push_back(name.c_str());
@@ -170,7 +214,6 @@ Cubin NvrtcCompiler::compile(const NvrtcSource& source, const std::string& arch)
         "nvrtcCreateProgram");
   const std::unique_ptr<nvrtcProgram, void (*)(nvrtcProgram*)> guard(&program,
                                                                       [](nvrtcProgram* p) { nvrtcDestroyProgram(p); });
-  const std::vector<std::string> options = compile_options(arch);
   std::vector<const char*> option_ptrs;
   for (const std::string& o : options) option_ptrs.push_back(o.c_str());
   const nvrtcResult compiled = nvrtcCompileProgram(program, static_cast<int>(option_ptrs.size()), option_ptrs.data());

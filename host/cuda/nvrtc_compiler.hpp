@@ -15,6 +15,9 @@ struct NvrtcSource {
   std::string name;                                         // e.g. "slfit_de.cu"
   std::string text;
   std::vector<std::pair<std::string, std::string>> headers;  // include name, text
+  // Relocatable device code (-rdc=true), to be linked with others (cuda/jit_link.hpp) before
+  // it can be loaded.
+  bool relocatable = false;
 };
 
 struct Cubin {
@@ -29,6 +32,8 @@ std::filesystem::path default_cache_directory();
 
 // The cache key of a source for an architecture ("sm_90"): a 128-bit FNV-1a hash of the slfit
 // version, the architecture, the compiler options, NVRTC's version and every source text, in hex.
+// Not where the toolkit's headers are (-I): a cache filled on one machine serves another with the
+// same NVRTC, wherever its toolkit lives (cuda/cuda_include_dir.hpp).
 std::string nvrtc_cache_key(const NvrtcSource& source, const std::string& arch);
 
 class NvrtcCompiler {
@@ -39,6 +44,9 @@ class NvrtcCompiler {
   // Compiles `source` for `arch` ("sm_80", "sm_90", ...), or reads it from the cache. Throws
   // std::runtime_error on failure with NVRTC's log and the source lines the log points at.
   // A cache that cannot be written is skipped; a cache entry that does not verify is recompiled.
+  // Headers the source includes but does not carry come from the CUDA toolkit's include
+  // directory, found at run time (cuda/cuda_include_dir.hpp); without one, compiling throws
+  // before NVRTC runs, naming every directory tried.
   Cubin compile(const NvrtcSource& source, const std::string& arch) const;
 
   const std::filesystem::path& cache_directory() const { return cache_; }

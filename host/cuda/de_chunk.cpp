@@ -1,0 +1,36 @@
+#include "cuda/de_chunk.hpp"
+
+#include <algorithm>
+
+namespace slfit {
+
+const GeneratedLaws::Entry& GeneratedLaws::of(const Problem& p) {
+  const ObjectiveSpec& o = p.objective;
+  auto [it, fresh] = entries_.try_emplace(std::tuple(p.compiled.get(), o.kind, o.delta, o.space, o.reduce));
+  if (fresh) {
+    it->second.law = generate_cuda_law(*p.compiled, o);
+    it->second.source_id = source_ids_.try_emplace(it->second.law.source, source_ids_.size()).first->second;
+  }
+  return it->second;
+}
+
+DeChunk pack_de_chunk(std::span<const Problem> chunk, GeneratedLaws& laws) {
+  DeChunk h;
+  for (const Problem& p : chunk) {
+    const GeneratedLaw& own = laws.of(p).law;
+    const std::vector<double> cols = device_columns(*p.compiled, own.columns, *p.data);
+    const std::vector<double> observed = observed_values(p.objective, *p.data);
+    h.constants.insert(h.constants.end(), own.constants.begin(), own.constants.end());
+    h.offset.push_back(static_cast<long long>(h.data.size()));
+    h.points.push_back(static_cast<int>(p.data->size()));
+    h.max_points = std::max(h.max_points, static_cast<int>(p.data->size()));
+    h.data.insert(h.data.end(), cols.begin(), cols.end());
+    h.data.insert(h.data.end(), observed.begin(), observed.end());
+    h.lower.insert(h.lower.end(), p.bounds.lower.begin(), p.bounds.lower.end());
+    h.upper.insert(h.upper.end(), p.bounds.upper.begin(), p.bounds.upper.end());
+    h.stream.push_back(p.stream);
+  }
+  return h;
+}
+
+}  // namespace slfit

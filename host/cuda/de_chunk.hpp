@@ -1,0 +1,48 @@
+#pragma once
+// The host side of a DE launch, apart from the CUDA runtime: each problem's generated law, and a
+// chunk of problems packed into the arrays the DE kernel reads (DeParams in kernels/de_params.h).
+// The CUDA backend uploads them; the kernel's CPU twin (tests/kernel_twin) reads them as they are.
+
+#include <cstddef>
+#include <map>
+#include <span>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "law/cuda_codegen.hpp"
+#include "slfit/fit.hpp"
+
+namespace slfit {
+
+// The generated code of each distinct (compiled law, objective) of a batch, made once, and an id
+// per distinct source, so that comparing two problems' code is comparing two numbers.
+class GeneratedLaws {
+ public:
+  struct Entry {
+    GeneratedLaw law;
+    std::size_t source_id = 0;
+  };
+
+  const Entry& of(const Problem& p);
+
+ private:
+  std::map<std::tuple<const CompiledLaw*, ObjectiveKind, double, ResidualSpace, Reduction>, Entry> entries_;
+  std::map<std::string, std::size_t> source_ids_;
+};
+
+// A chunk's inputs, problem after problem: data + offset[p] holds problem p's law's columns
+// (column-major, points[p] each) then its observed values; bounds, streams and the law's
+// numbers (K) per problem.
+struct DeChunk {
+  std::vector<double> data, lower, upper, constants;
+  std::vector<long long> offset;
+  std::vector<int> points;
+  std::vector<unsigned long long> stream;
+  int max_points = 0;
+};
+
+// Packs problems that share a launch (their generated sources are one; each brings its numbers).
+DeChunk pack_de_chunk(std::span<const Problem> chunk, GeneratedLaws& laws);
+
+}  // namespace slfit

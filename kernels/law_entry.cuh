@@ -1,0 +1,30 @@
+// A law's module: the entry points of law_interface.h over the law's generated code (namespace
+// slfit_law, law/cuda_codegen.cpp), compiled by NVRTC for each distinct law structure and
+// objective. Included after law_interface.h and slfit_law.cuh.
+
+namespace slfit_law_entry {
+
+// Not inlined into its two callers, so the law's code is compiled once per module.
+__device__ __noinline__ double objective_at(const double* x, const double* K, const double* cols,
+                                            const double* observed, int n) {
+  const slfit_law::Scalars s = slfit_law::param_stage(x, K);
+  double sum = 0.0;
+  for (int i = 0; i < n; ++i) sum += slfit_law::term(slfit_law::predict(s, cols, n, i), observed[i]);
+  const double value = slfit_law::kMeanReduction ? sum / static_cast<double>(n) : sum;
+  return isfinite(value) ? value : slfit_kernel::infinity();
+}
+
+}  // namespace slfit_law_entry
+
+extern "C" __device__ double slfit_law_objective(const double* x, const double* K, const double* cols,
+                                                 const double* observed, int n) {
+  return slfit_law_entry::objective_at(x, K, cols, observed, n);
+}
+
+extern "C" __device__ double slfit_law_energy(const double* unit, const double* lower, const double* upper,
+                                              const double* K, const double* cols, const double* observed, int n) {
+  double x[slfit_law::kNumParams];
+#pragma unroll
+  for (int j = 0; j < slfit_law::kNumParams; ++j) x[j] = slfit_kernel::scale_to_bounds(unit[j], lower[j], upper[j]);
+  return slfit_law_entry::objective_at(x, K, cols, observed, n);
+}

@@ -1,0 +1,27 @@
+#pragma once
+// What a law's module (kernels/law_entry.cuh over the law's generated code) gives the kernel
+// module (kernels/de_kernel.cuh). The two are compiled apart, as relocatable device code, and
+// linked by nvJitLink (host/cuda/jit_link.cpp): the kernels are compiled once per architecture
+// and each law costs only its own code. One call per candidate crosses the seam; the loop over
+// the points runs inside the law's module.
+
+// The objective at x, in the law's units: the param stage once, each point's term summed in
+// point order, the mean or the sum; +inf where not finite (as Objective::value on the host).
+// K: the law's numbers; cols: its columns, column-major, n points each; observed: y or log y.
+extern "C" __device__ double slfit_law_objective(const double* x, const double* K, const double* cols,
+                                                 const double* observed, int n);
+
+// The objective of a unit-cube point scaled to [lower, upper] (scale_to_bounds).
+extern "C" __device__ double slfit_law_energy(const double* unit, const double* lower, const double* upper,
+                                              const double* K, const double* cols, const double* observed, int n);
+
+namespace slfit_kernel {
+
+__device__ __forceinline__ double infinity() { return __longlong_as_double(0x7ff0000000000000LL); }
+
+// scale_to_bounds of differential_evolution.hpp: 0.5 (lower + upper) + (u - 0.5) |upper - lower|.
+__device__ __forceinline__ double scale_to_bounds(double unit, double lower, double upper) {
+  return 0.5 * (lower + upper) + (unit - 0.5) * (upper > lower ? upper - lower : lower - upper);
+}
+
+}  // namespace slfit_kernel
