@@ -1,0 +1,260 @@
+// The DE kernel's CPU twin (tests/kernel_twin): the kernel module and a law's module, from the
+// very sources NVRTC compiles for the GPU (law_program.hpp), built by the host's C++ compiler
+// with CUDA's built-ins emulated on threads (cuda_emulation.hpp), run on the chunk the CUDA
+// backend would upload (cuda/de_chunk.hpp), and compared with the CPU backend's DE: the same
+// best energy, best point, generations, evaluations and convergence, bit for bit, through the
+// shared-memory and the global-memory paths. The same twin under ThreadSanitizer finds no race,
+// and does find one when the barriers are taken out. No GPU is needed.
+
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "cli_runner.hpp"
+#include "cuda/de_chunk.hpp"
+#include "cuda/law_program.hpp"
+#include "cuda_test_batch.hpp"
+#include "cuda_test_laws.hpp"
+#include "kernel_twin/twin_io.hpp"
+#include "optim/differential_evolution.hpp"
+
+namespace slfit {
+namespace {
+
+namespace fs = std::filesystem;
+
+int run(const std::string& command, const fs::path& log) {
+  const int status = std::system((command + " >'" + log.string() + "' 2>&1").c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+void write_source(const fs::path& dir, const NvrtcSource& source) {
+  for (const auto& [name, text] : source.headers) {
+    fs::create_directories((dir / name).parent_path());
+    std::ofstream(dir / name, std::ios::binary) << text;
+  }
+  std::ofstream(dir / source.name, std::ios::binary) << source.text;
+}
+
+// Twin executables of one build flavour: the kernel module and the driver compiled once, each
+// law's module compiled and linked with them on demand.
+class TwinBuilder {
+ public:
+  enum class Flavour { Plain, ThreadSanitizer, ThreadSanitizerWithoutBarriers };
+
+  TwinBuilder(const fs::path& dir, Flavour flavour) : dir_(dir) {
+    const std::string twin_dir = test::source_dir() + "/tests/kernel_twin";
+    switch (flavour) {
+      case Flavour::Plain: flags_ = "-O2"; break;
+      case Flavour::ThreadSanitizer: flags_ = "-O1 -g -fsanitize=thread"; break;
+      case Flavour::ThreadSanitizerWithoutBarriers:
+        flags_ = "-O1 -g -fsanitize=thread -DSLFIT_TWIN_WITHOUT_BARRIERS";
+        break;
+    }
+    // --fmad=false on the device; no contraction on the host either.
+    flags_ = std::string(SLFIT_CXX) + " -std=c++20 -ffp-contract=off -pthread " + flags_ + " -include '" + twin_dir +
+             "/cuda_emulation.hpp'";
+    fs::create_directories(dir_ / "kernels");
+    write_source(dir_ / "kernels", kernel_module_source());
+    compile(flags_ + " -x c++ -c '" + (dir_ / "kernels/slfit_kernels.cu").string() + "' -o '" +
+            (dir_ / "kernels.o").string() + "'");
+    compile(flags_ + " -I'" + (dir_ / "kernels").string() + "' -I'" + twin_dir + "' -c '" + twin_dir +
+            "/twin_main.cpp' -o '" + (dir_ / "main.o").string() + "'");
+  }
+
+  // The twin for one generated law (cached by its source).
+  fs::path executable(const GeneratedLaw& law) {
+    auto [it, fresh] = executables_.try_emplace(law.source);
+    if (fresh) {
+      const fs::path dir = dir_ / ("law" + std::to_string(executables_.size()));
+      fs::create_directories(dir);
+      write_source(dir, law_module_source(law));
+      compile(flags_ + " -x c++ -c '" + (dir / "slfit_law.cu").string() + "' -o '" + (dir / "law.o").string() + "'");
+      it->second = dir / "twin";
+      compile(flags_ + " '" + (dir_ / "main.o").string() + "' '" + (dir_ / "kernels.o").string() + "' '" +
+              (dir / "law.o").string() + "' -o '" + it->second.string() + "'");
+    }
+    return it->second;
+  }
+
+ private:
+  void compile(const std::string& command) {
+    const fs::path log = dir_ / "compile.log";
+    if (run(command, log) != 0) throw std::runtime_error(command + "\n" + test::read_text(log));
+  }
+
+  fs::path dir_;
+  std::string flags_;
+  std::map<std::string, fs::path> executables_;
+};
+
+struct TwinRun {
+  int exit_code = -1;
+  std::string log;
+  twin::Outcomes outcomes;
+};
+
+// One launch of problems that share a law structure, through the population's shared-memory
+// or global-memory path; killed after `seconds` (a kernel without its barriers can leave a
+// thread waiting for a warp that has moved on).
+TwinRun run_twin(TwinBuilder& builder, const fs::path& dir, std::span<const Problem> problems, bool in_shared,
+                 int seconds = 600) {
+  GeneratedLaws laws;
+  const GeneratedLaw& law = laws.of(problems.front()).law;
+  const DeChunk chunk = pack_de_chunk(problems, laws);
+  const DEOptions& de = problems.front().options.de;
+  twin::Launch in;
+  in.problems = static_cast<int>(problems.size());
+  in.num_params = law.num_params;
+  in.columns = static_cast<int>(law.columns.size());
+  in.num_constants = static_cast<int>(law.constants.size());
+  in.members = de_population_size(de, law.num_params);
+  in.maxiter = de.maxiter;
+  in.in_shared = in_shared ? 1 : 0;
+  in.seed = problems.front().options.seed;
+  in.tol = de.tol;
+  in.atol = de.atol;
+  in.mutation_min = de.mutation_min;
+  in.mutation_max = de.mutation_max;
+  in.recombination = de.recombination;
+  in.block_threads = de_block_threads(de, law.num_params);
+  in.dynamic_bytes = sizeof(double) * (2 * static_cast<std::size_t>(in.members) * (law.num_params + 1) +
+                                       (law.columns.size() + 1) * static_cast<std::size_t>(chunk.max_points));
+  in.data = chunk.data;
+  in.lower = chunk.lower;
+  in.upper = chunk.upper;
+  in.constants = chunk.constants;
+  in.offset = chunk.offset;
+  in.points = chunk.points;
+  in.stream = chunk.stream;
+  const fs::path input = dir / "launch.bin", output = dir / "outcomes.bin", log = dir / "twin.log";
+  twin::write(input.string(), in);
+  fs::remove(output);
+  TwinRun r;
+  r.exit_code = run("timeout -s KILL " + std::to_string(seconds) + " '" + builder.executable(law).string() + "' '" +
+                         input.string() + "' '" + output.string() + "'",
+                     log);
+  r.log = test::read_text(log);
+  if (r.exit_code == 0) r.outcomes = twin::read_outcomes(output.string());
+  return r;
+}
+
+DEOutcome cpu_de(const Problem& p) {
+  Objective objective(p.compiled, *p.data, p.objective);
+  const EnergyFunction energy = [&](std::span<const double> x) { return objective.value(x); };
+  return differential_evolution(energy, p.bounds.lower, p.bounds.upper, p.options.de, p.options.seed, p.stream);
+}
+
+// Runs the twin on `problems` through both memory paths and compares with the CPU backend.
+void expect_twin_equals_cpu(TwinBuilder& builder, const fs::path& dir, std::span<const Problem> problems,
+                            const std::string& what) {
+  std::vector<DEOutcome> cpu;
+  for (const Problem& p : problems) cpu.push_back(cpu_de(p));
+  const std::size_t d = cpu.front().best.size();
+  for (const bool in_shared : {true, false}) {
+    const TwinRun r = run_twin(builder, dir, problems, in_shared);
+    ASSERT_EQ(r.exit_code, 0) << what << "\n" << r.log;
+    const twin::Outcomes& o = r.outcomes;
+    ASSERT_EQ(o.best_energy.size(), problems.size());
+    for (std::size_t i = 0; i < problems.size(); ++i) {
+      const std::string where = what + (in_shared ? " (shared)" : " (global)") + ", problem " + std::to_string(i);
+      EXPECT_EQ(o.best_energy[i], cpu[i].best_energy) << where;
+      EXPECT_EQ(o.generations[i], cpu[i].generations) << where;
+      EXPECT_EQ(o.evaluations[i], cpu[i].evaluations) << where;
+      EXPECT_EQ(o.converged[i] != 0, cpu[i].converged) << where;
+      for (std::size_t j = 0; j < d; ++j) EXPECT_EQ(o.best[i * d + j], cpu[i].best[j]) << where << ", parameter " << j;
+    }
+  }
+}
+
+class CudaKernelTwin : public ::testing::Test {
+ protected:
+  test::ScratchDir scratch{"kernel_twin"};
+};
+
+TEST_F(CudaKernelTwin, MatchesTheCpuBackendOnEveryBuiltinLaw) {
+  TwinBuilder builder(scratch.path(), TwinBuilder::Flavour::Plain);
+  FitOptions options;
+  options.de.maxiter = 60;
+  const test::Batch batch = test::resample_batch(3, options);
+  for (std::size_t k = 0; k < batch.laws.size(); ++k)
+    expect_twin_equals_cpu(builder, scratch.path(), batch.problems[k], batch.laws[k].name);
+}
+
+TEST_F(CudaKernelTwin, MatchesTheCpuBackendForPopulationsSmallerAndLargerThanABlock) {
+  // popsize 1: 5 members in a warp of 32; 3 and 20: a few warps; 80: 320 members strided over
+  // the 256-thread block. Run to convergence (the default maxiter), so the stopping test decides.
+  TwinBuilder builder(scratch.path(), TwinBuilder::Flavour::Plain);
+  for (const int popsize : {1, 3, 20, 80}) {
+    FitOptions options;
+    options.de.popsize = popsize;
+    options.de.maxiter = popsize > 20 ? 40 : options.de.maxiter;
+    const test::Batch batch = test::resample_batch(2, options, {"parallel_power"});
+    expect_twin_equals_cpu(builder, scratch.path(), batch.problems[0], "popsize " + std::to_string(popsize));
+  }
+}
+
+TEST_F(CudaKernelTwin, MatchesTheCpuBackendOnCustomLaws) {
+  // Laws that together use every operator, log-column powers with non-positive bases (the pow
+  // fallback), non-finite regions, every objective, and one to four parameters.
+  TwinBuilder builder(scratch.path(), TwinBuilder::Flavour::Plain);
+  const std::vector<Law> laws = test::custom_laws();
+  const GroupData both = test::custom_group(30);  // inputs N, D
+  FitOptions options;
+  options.de.popsize = 5;
+  options.de.maxiter = 40;
+  std::size_t tested = 0;
+  for (const std::size_t k : {0u, 1u, 3u, 4u, 8u, 11u, 15u, 21u}) {
+    const Law& law = laws.at(k);
+    GroupData group = both;  // with the inputs this law declares (N, D or both), in its order
+    group.inputs.clear();
+    for (const std::string& v : law.variables) group.inputs.push_back(both.inputs.at(v == "N" ? 0 : 1));
+    const auto compiled = compile_law(law);
+    std::vector<Problem> problems;
+    for (std::uint64_t stream = 0; stream < 2; ++stream)
+      problems.push_back(Problem{&law, compiled, &group, resolve_bounds(law, group), law.objective, options, stream});
+    expect_twin_equals_cpu(builder, scratch.path(), problems, law.formula);
+    ++tested;
+  }
+  EXPECT_GE(tested, 5u);
+}
+
+// A small launch through both paths, under ThreadSanitizer.
+std::vector<TwinRun> sanitized_runs(TwinBuilder& builder, const fs::path& dir, int seconds) {
+  FitOptions options;
+  options.de.popsize = 3;  // 12 members: one warp, every reduction and barrier
+  options.de.maxiter = 8;
+  const test::Batch batch = test::resample_batch(2, options, {"parallel_power"});
+  std::vector<TwinRun> runs;
+  for (const bool in_shared : {true, false})
+    runs.push_back(run_twin(builder, dir, batch.problems[0], in_shared, seconds));
+  return runs;
+}
+
+TEST_F(CudaKernelTwin, ThreadSanitizerFindsNoRace) {
+  TwinBuilder builder(scratch.path(), TwinBuilder::Flavour::ThreadSanitizer);
+  for (const TwinRun& r : sanitized_runs(builder, scratch.path(), 600)) {
+    EXPECT_EQ(r.exit_code, 0) << r.log;
+    EXPECT_EQ(r.log.find("ThreadSanitizer"), std::string::npos) << r.log;
+  }
+}
+
+TEST_F(CudaKernelTwin, ThreadSanitizerReportsTheRaceOfAMissingBarrier) {
+  // The check above can fail: with __syncthreads doing nothing, threads read rows others write.
+  // Such a kernel may also hang (threads disagree on when to stop); ThreadSanitizer has reported
+  // by then, and the run is killed.
+  TwinBuilder builder(scratch.path(), TwinBuilder::Flavour::ThreadSanitizerWithoutBarriers);
+  for (const TwinRun& r : sanitized_runs(builder, scratch.path(), 10))
+    EXPECT_NE(r.log.find("ThreadSanitizer: data race"), std::string::npos) << r.log;
+}
+
+}  // namespace
+}  // namespace slfit
