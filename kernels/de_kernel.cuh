@@ -1,11 +1,11 @@
 // The kernel module: the batched differential evolution (one block per problem, the whole
 // generation loop on the device), the plain evaluation kernel of the speed benchmark and the
 // objective kernel of slfit surface. Compiled by NVRTC once per architecture as relocatable
-// device code after slfit/philox.hpp, de_params.h, law_interface.h and block_reduce.cuh, and
+// device code after de_steps.hpp, de_params.h, law_interface.h and block_reduce.cuh, and
 // linked with each law's module (law_entry.cuh), which evaluates candidates.
 //
-// It reproduces host/optim/differential_evolution.cpp draw for draw: every random number comes
-// from the same Philox address, energies are computed in fp64 in the same order (compiled with
+// It reproduces host/optim/differential_evolution.cpp draw for draw: the per-member steps are
+// the same functions (host/optim/de_steps.hpp), every random number comes from the same address, energies are computed in fp64 in the same order (compiled with
 // --fmad=false, so no contraction the host does not do), the sum over points runs in point
 // order. Only the convergence test's sums are reduced as a tree (block_reduce.cuh): they can
 // differ from the host's in the last bits, which changes the stopping generation only when
@@ -34,40 +34,6 @@ struct Plus {
   }
   __device__ __forceinline__ double operator()(double a, double b) const { return a + b; }
 };
-
-// pick_donors of differential_evolution.cpp.
-__device__ __forceinline__ void pick_donors(const slfit::DrawSite& site, int members, int member, int& r1, int& r2) {
-  r1 = static_cast<int>(slfit::uniform_below(site, 0, members - 1));
-  if (r1 >= member) ++r1;
-  r2 = static_cast<int>(slfit::uniform_below(site, 1, members - 2));
-  const int low = min(member, r1), high = max(member, r1);
-  if (r2 >= low) ++r2;
-  if (r2 >= high) ++r2;
-}
-
-// make_trial of differential_evolution.cpp: best1bin, repaired into the unit cube.
-__device__ __forceinline__ void make_trial(const double* pop, int members, int member, double scale,
-                                           const DeParams& P, unsigned long long stream, unsigned generation,
-                                           double* trial) {
-  const int D = P.num_params;
-  const unsigned id = static_cast<unsigned>(member);
-  const slfit::DrawSite pick{P.seed, stream, generation, id, slfit::DrawPurpose::Pick};
-  const slfit::DrawSite crossover{P.seed, stream, generation, id, slfit::DrawPurpose::Crossover};
-  const slfit::DrawSite repair{P.seed, stream, generation, id, slfit::DrawPurpose::Repair};
-  int r1 = 0, r2 = 0;
-  pick_donors(pick, members, member, r1, r2);
-  const int forced = static_cast<int>(slfit::uniform_below(pick, 2, D));
-  const double* best = pop;
-  const double* parent = pop + member * D;
-  const double* x1 = pop + r1 * D;
-  const double* x2 = pop + r2 * D;
-  for (int j = 0; j < D; ++j) {
-    const bool from_mutant = slfit::uniform01(crossover, j) < P.recombination || j == forced;
-    double v = from_mutant ? best[j] + scale * (x1[j] - x2[j]) : parent[j];
-    if (v < 0.0 || v > 1.0) v = slfit::uniform01(repair, j);
-    trial[j] = v;
-  }
-}
 
 // promote_lowest of differential_evolution.cpp: the first lowest energy moves to index 0.
 __device__ void promote_lowest(double* pop, double* energy, int members, int D) {
@@ -134,23 +100,11 @@ __device__ void differential_evolution(const DeParams& P) {
   const double* observed = cols + static_cast<long long>(P.columns) * n;
 
   // Latin hypercube (initialise_latin_hypercube): the keys go to the trial rows first.
-  for (int i = threadIdx.x; i < S; i += blockDim.x) {
-    const slfit::DrawSite site{P.seed, stream, 0, static_cast<unsigned>(i), slfit::DrawPurpose::InitRank};
-    for (int j = 0; j < D; ++j) trial[i * D + j] = slfit::uniform01(site, j);
-  }
+  for (int i = threadIdx.x; i < S; i += blockDim.x) slfit::de::latin_hypercube_keys(trial, D, i, P.seed, stream);
   __syncthreads();
-  for (int i = threadIdx.x; i < S; i += blockDim.x) {
-    const slfit::DrawSite offsets{P.seed, stream, 0, static_cast<unsigned>(i), slfit::DrawPurpose::InitOffset};
-    for (int j = 0; j < D; ++j) {
-      const double key = trial[i * D + j];
-      int rank = 0;
-      for (int m = 0; m < S; ++m) {
-        const double other = trial[m * D + j];
-        rank += other < key || (other == key && m < i);
-      }
-      pop[i * D + j] = (rank + slfit::uniform01(offsets, j)) / S;
-    }
-  }
+  for (int i = threadIdx.x; i < S; i += blockDim.x)
+    for (int j = 0; j < D; ++j)
+      pop[i * D + j] = slfit::de::latin_hypercube_coordinate(trial, S, D, i, j, P.seed, stream);
   __syncthreads();
   for (int i = threadIdx.x; i < S; i += blockDim.x)
     energy[i] = slfit_law_energy(pop + i * D, lower, upper, K, cols, observed, n);
@@ -162,10 +116,9 @@ __device__ void differential_evolution(const DeParams& P) {
   bool converged = false;
   for (int generation = 1; generation <= P.maxiter; ++generation) {
     const unsigned g = static_cast<unsigned>(generation);
-    const double scale = P.mutation_min + (P.mutation_max - P.mutation_min) *
-                                              slfit::uniform01({P.seed, stream, g, 0, slfit::DrawPurpose::Dither}, 0);
+    const double scale = slfit::de::dither(P.seed, stream, g, P.mutation_min, P.mutation_max);
     for (int i = threadIdx.x; i < S; i += blockDim.x) {
-      make_trial(pop, S, i, scale, P, stream, g, trial + i * D);
+      slfit::de::make_trial(pop, S, D, i, scale, P.recombination, P.seed, stream, g, trial + i * D);
       trial_energy[i] = slfit_law_energy(trial + i * D, lower, upper, K, cols, observed, n);
     }
     __syncthreads();
@@ -188,7 +141,7 @@ __device__ void differential_evolution(const DeParams& P) {
   }
 
   for (int j = threadIdx.x; j < D; j += blockDim.x)
-    P.best[static_cast<long long>(problem) * D + j] = scale_to_bounds(pop[j], lower[j], upper[j]);
+    P.best[static_cast<long long>(problem) * D + j] = slfit::de::scale_to_bounds(pop[j], lower[j], upper[j]);
   if (threadIdx.x == 0) {
     P.best_energy[problem] = energy[0];
     P.generations[problem] = generations;

@@ -1,6 +1,6 @@
 // A law's module: the entry points of law_interface.h over the law's generated code (namespace
 // slfit_law, law/cuda_codegen.cpp), compiled by NVRTC for each distinct law structure and
-// objective. Included after law_interface.h and slfit_law.cuh.
+// objective. Included after de_steps.hpp, law_interface.h and slfit_law.cuh.
 
 namespace slfit_law_entry {
 
@@ -25,6 +25,6 @@ extern "C" __device__ double slfit_law_energy(const double* unit, const double* 
                                               const double* K, const double* cols, const double* observed, int n) {
   double x[slfit_law::kNumParams];
 #pragma unroll
-  for (int j = 0; j < slfit_law::kNumParams; ++j) x[j] = slfit_kernel::scale_to_bounds(unit[j], lower[j], upper[j]);
+  for (int j = 0; j < slfit_law::kNumParams; ++j) x[j] = slfit::de::scale_to_bounds(unit[j], lower[j], upper[j]);
   return slfit_law_entry::objective_at(x, K, cols, observed, n);
 }

@@ -11,17 +11,12 @@
 extern "C" __device__ double slfit_law_objective(const double* x, const double* K, const double* cols,
                                                  const double* observed, int n);
 
-// The objective of a unit-cube point scaled to [lower, upper] (scale_to_bounds).
+// The objective of a unit-cube point scaled to [lower, upper] (de_steps.hpp's scale_to_bounds).
 extern "C" __device__ double slfit_law_energy(const double* unit, const double* lower, const double* upper,
                                               const double* K, const double* cols, const double* observed, int n);
 
 namespace slfit_kernel {
 
 __device__ __forceinline__ double infinity() { return __longlong_as_double(0x7ff0000000000000LL); }
-
-// scale_to_bounds of differential_evolution.hpp: 0.5 (lower + upper) + (u - 0.5) |upper - lower|.
-__device__ __forceinline__ double scale_to_bounds(double unit, double lower, double upper) {
-  return 0.5 * (lower + upper) + (unit - 0.5) * (upper > lower ? upper - lower : lower - upper);
-}
 
 }  // namespace slfit_kernel

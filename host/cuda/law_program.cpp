@@ -28,9 +28,10 @@ int de_block_threads(const DEOptions& de, int num_params) {
 
 NvrtcSource kernel_module_source() {
   return NvrtcSource{"slfit_kernels.cu",
-                     "#include \"slfit/philox.hpp\"\n#include \"de_params.h\"\n#include \"law_interface.h\"\n"
+                     "#include \"de_steps.hpp\"\n#include \"de_params.h\"\n#include \"law_interface.h\"\n"
                      "#include \"block_reduce.cuh\"\n#include \"de_kernel.cuh\"\n",
                      {{"slfit/philox.hpp", embedded("slfit/philox.hpp")},
+                      {"de_steps.hpp", embedded("de_steps.hpp")},
                       {"de_params.h", embedded("de_params.h")},
                       {"law_interface.h", embedded("law_interface.h")},
                       {"block_reduce.cuh", embedded("block_reduce.cuh")},
@@ -40,8 +41,11 @@ NvrtcSource kernel_module_source() {
 
 NvrtcSource law_module_source(const GeneratedLaw& law) {
   return NvrtcSource{"slfit_law.cu",
-                     "#include \"law_interface.h\"\n#include \"slfit_law.cuh\"\n#include \"law_entry.cuh\"\n",
-                     {{"law_interface.h", embedded("law_interface.h")},
+                     "#include \"de_steps.hpp\"\n#include \"law_interface.h\"\n#include \"slfit_law.cuh\"\n"
+                     "#include \"law_entry.cuh\"\n",
+                     {{"slfit/philox.hpp", embedded("slfit/philox.hpp")},
+                      {"de_steps.hpp", embedded("de_steps.hpp")},
+                      {"law_interface.h", embedded("law_interface.h")},
                       {"slfit_law.cuh", law.source},
                       {"law_entry.cuh", embedded("law_entry.cuh")}},
                      true};

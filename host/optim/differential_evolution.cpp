@@ -5,8 +5,8 @@
 #include <limits>
 #include <string>
 
+#include "optim/de_steps.hpp"
 #include "slfit/error.hpp"
-#include "slfit/philox.hpp"
 
 namespace slfit {
 namespace {
@@ -32,24 +32,11 @@ struct Population {
 // the slice. The ranks of per-member random keys give an independent uniform permutation per
 // coordinate, and each member's draws depend only on its own address.
 void initialise_latin_hypercube(Population& pop, std::uint64_t seed, std::uint64_t stream) {
-  const int n = pop.params, s = pop.members;
-  std::vector<double> keys(static_cast<std::size_t>(s) * n);
-  for (int i = 0; i < s; ++i) {
-    const DrawSite site{seed, stream, 0, static_cast<std::uint32_t>(i), DrawPurpose::InitRank};
-    for (int j = 0; j < n; ++j) keys[static_cast<std::size_t>(i) * n + j] = uniform01(site, j);
-  }
-  for (int i = 0; i < s; ++i) {
-    const DrawSite offsets{seed, stream, 0, static_cast<std::uint32_t>(i), DrawPurpose::InitOffset};
-    for (int j = 0; j < n; ++j) {
-      const double key = keys[static_cast<std::size_t>(i) * n + j];
-      int rank = 0;
-      for (int m = 0; m < s; ++m) {
-        const double other = keys[static_cast<std::size_t>(m) * n + j];
-        rank += other < key || (other == key && m < i);
-      }
-      pop.row(i)[j] = (rank + uniform01(offsets, j)) / s;
-    }
-  }
+  std::vector<double> keys(static_cast<std::size_t>(pop.members) * pop.params);
+  for (int i = 0; i < pop.members; ++i) de::latin_hypercube_keys(keys.data(), pop.params, i, seed, stream);
+  for (int i = 0; i < pop.members; ++i)
+    for (int j = 0; j < pop.params; ++j)
+      pop.row(i)[j] = de::latin_hypercube_coordinate(keys.data(), pop.members, pop.params, i, j, seed, stream);
 }
 
 // Keeps the lowest energy at index 0 (the first lowest, as numpy's argmin).
@@ -70,39 +57,6 @@ bool has_converged(const std::vector<double>& energy, const DEOptions& options) 
   double squares = 0.0;
   for (double e : energy) squares += (e - mean) * (e - mean);
   return std::sqrt(squares / energy.size()) <= options.atol + options.tol * std::abs(mean);
-}
-
-// Two distinct members other than `member`: r1 uniform over the others, r2 uniform over the
-// rest, as the first two of scipy's shuffled candidate list.
-void pick_donors(const DrawSite& site, int members, int member, int& r1, int& r2) {
-  r1 = static_cast<int>(uniform_below(site, 0, members - 1));
-  if (r1 >= member) ++r1;
-  r2 = static_cast<int>(uniform_below(site, 1, members - 2));
-  const int low = std::min(member, r1), high = std::max(member, r1);
-  if (r2 >= low) ++r2;
-  if (r2 >= high) ++r2;
-}
-
-// best1bin trial for one member, repaired into the unit cube.
-void make_trial(const Population& pop, int member, double scale, const DEOptions& options,
-                std::uint64_t seed, std::uint64_t stream, std::uint32_t generation, double* trial) {
-  const auto id = static_cast<std::uint32_t>(member);
-  const DrawSite pick{seed, stream, generation, id, DrawPurpose::Pick};
-  const DrawSite crossover{seed, stream, generation, id, DrawPurpose::Crossover};
-  const DrawSite repair{seed, stream, generation, id, DrawPurpose::Repair};
-  int r1 = 0, r2 = 0;
-  pick_donors(pick, pop.members, member, r1, r2);
-  const int forced = static_cast<int>(uniform_below(pick, 2, pop.params));
-  const double* best = pop.row(0);
-  const double* parent = pop.row(member);
-  const double* x1 = pop.row(r1);
-  const double* x2 = pop.row(r2);
-  for (int j = 0; j < pop.params; ++j) {
-    const bool from_mutant = uniform01(crossover, j) < options.recombination || j == forced;
-    double v = from_mutant ? best[j] + scale * (x1[j] - x2[j]) : parent[j];
-    if (v < 0.0 || v > 1.0) v = uniform01(repair, j);
-    trial[j] = v;
-  }
 }
 
 }  // namespace
@@ -136,7 +90,7 @@ DEOutcome differential_evolution(const EnergyFunction& energy, std::span<const d
   Population pop{static_cast<int>(members), n, std::vector<double>(members * n), std::vector<double>(members)};
   std::vector<double> scaled(n);
   auto evaluate = [&](const double* unit) {
-    for (int j = 0; j < n; ++j) scaled[j] = scale_to_bounds(unit[j], lower[j], upper[j]);
+    for (int j = 0; j < n; ++j) scaled[j] = de::scale_to_bounds(unit[j], lower[j], upper[j]);
     return finite_or_inf(energy(scaled));
   };
 
@@ -150,10 +104,10 @@ DEOutcome differential_evolution(const EnergyFunction& energy, std::span<const d
   std::vector<double> trial_energy(pop.members);
   for (int generation = 1; generation <= options.maxiter; ++generation) {
     const auto g = static_cast<std::uint32_t>(generation);
-    const double scale = options.mutation_min + (options.mutation_max - options.mutation_min) *
-                                                    uniform01({seed, stream, g, 0, DrawPurpose::Dither}, 0);
+    const double scale = de::dither(seed, stream, g, options.mutation_min, options.mutation_max);
     for (int i = 0; i < pop.members; ++i)
-      make_trial(pop, i, scale, options, seed, stream, g, trials.data() + static_cast<std::size_t>(i) * n);
+      de::make_trial(pop.unit.data(), pop.members, n, i, scale, options.recombination, seed, stream, g,
+                     trials.data() + static_cast<std::size_t>(i) * n);
     for (int i = 0; i < pop.members; ++i) trial_energy[i] = evaluate(trials.data() + static_cast<std::size_t>(i) * n);
     for (int i = 0; i < pop.members; ++i) {
       if (trial_energy[i] <= pop.energy[i]) {
@@ -171,7 +125,7 @@ DEOutcome differential_evolution(const EnergyFunction& energy, std::span<const d
   }
 
   out.best.resize(n);
-  for (int j = 0; j < n; ++j) out.best[j] = scale_to_bounds(pop.row(0)[j], lower[j], upper[j]);
+  for (int j = 0; j < n; ++j) out.best[j] = de::scale_to_bounds(pop.row(0)[j], lower[j], upper[j]);
   out.best_energy = pop.energy[0];
   return out;
 }

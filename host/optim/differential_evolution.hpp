@@ -1,8 +1,8 @@
 #pragma once
 // Differential evolution with the semantics of scipy.optimize.differential_evolution
 // (strategy best1bin, updating='deferred', init='latinhypercube', dithered mutation), drawing
-// every random number from an addressed Philox site (slfit/philox.hpp) so that the CUDA
-// backend, which follows the same schedule, reproduces it draw for draw.
+// every random number from an addressed Philox site (slfit/philox.hpp). The per-member steps
+// are optim/de_steps.hpp's, which the CUDA kernel calls too, so it reproduces this draw for draw.
 //
 // The population lives in the unit cube; a member is scaled to the bounds only to be evaluated.
 
@@ -28,12 +28,6 @@ struct DEOutcome {
 
 // Population size for n parameters: max(5, popsize * n), as scipy.
 int de_population_size(const DEOptions& options, int num_params);
-
-// Maps a unit-cube coordinate to [lower, upper] exactly as scipy does:
-// 0.5 (lower + upper) + (u - 0.5) |upper - lower|.
-inline double scale_to_bounds(double unit, double lower, double upper) {
-  return 0.5 * (lower + upper) + (unit - 0.5) * (upper > lower ? upper - lower : lower - upper);
-}
 
 // Runs DE on one problem. Throws std::invalid_argument for options outside their domain.
 DEOutcome differential_evolution(const EnergyFunction& energy, std::span<const double> lower,

@@ -111,5 +111,3 @@ inline int __shfl_down_sync(unsigned, int value, unsigned delta, int = 32) {
   return slfit_twin::shuffle_down(value, delta);
 }
 inline double __longlong_as_double(long long bits) { return std::bit_cast<double>(bits); }
-inline int min(int a, int b) { return a < b ? a : b; }
-inline int max(int a, int b) { return a > b ? a : b; }

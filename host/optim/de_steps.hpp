@@ -1,0 +1,83 @@
+#pragma once
+// The per-member steps of differential evolution (scipy's best1bin with deferred updating),
+// written once for host and device code: the CPU backend (optim/differential_evolution.cpp)
+// and the DE kernel (kernels/de_kernel.cuh, which NVRTC compiles with this header embedded)
+// call the same functions, so they make the same trials from the same Philox draws. The
+// population is a row-major members x params matrix in the unit cube.
+
+#include "slfit/philox.hpp"
+
+namespace slfit::de {
+
+// Maps a unit-cube coordinate to [lower, upper] exactly as scipy does:
+// 0.5 (lower + upper) + (u - 0.5) |upper - lower|.
+SLFIT_HOST_DEVICE inline double scale_to_bounds(double unit, double lower, double upper) {
+  return 0.5 * (lower + upper) + (unit - 0.5) * (upper > lower ? upper - lower : lower - upper);
+}
+
+// Coordinate j of member i's Latin-hypercube start: the slice given by the rank of its key among
+// the members' keys of coordinate j (ties broken by member index), at a random offset inside the
+// slice. `keys` holds every member's InitRank draws, row-major like the population.
+SLFIT_HOST_DEVICE inline double latin_hypercube_coordinate(const double* keys, int members, int params, int i, int j,
+                                                           std::uint64_t seed, std::uint64_t stream) {
+  const double key = keys[i * params + j];
+  int rank = 0;
+  for (int m = 0; m < members; ++m) {
+    const double other = keys[m * params + j];
+    rank += other < key || (other == key && m < i);
+  }
+  const DrawSite offsets{seed, stream, 0, static_cast<std::uint32_t>(i), DrawPurpose::InitOffset};
+  return (rank + uniform01(offsets, static_cast<std::uint32_t>(j))) / members;
+}
+
+// Member i's keys for the Latin hypercube, one per coordinate.
+SLFIT_HOST_DEVICE inline void latin_hypercube_keys(double* keys, int params, int i, std::uint64_t seed,
+                                                   std::uint64_t stream) {
+  const DrawSite site{seed, stream, 0, static_cast<std::uint32_t>(i), DrawPurpose::InitRank};
+  for (int j = 0; j < params; ++j) keys[i * params + j] = uniform01(site, static_cast<std::uint32_t>(j));
+}
+
+// The generation's mutation factor F ~ U[min, max), one draw per generation.
+SLFIT_HOST_DEVICE inline double dither(std::uint64_t seed, std::uint64_t stream, std::uint32_t generation,
+                                       double mutation_min, double mutation_max) {
+  return mutation_min + (mutation_max - mutation_min) * uniform01({seed, stream, generation, 0, DrawPurpose::Dither}, 0);
+}
+
+// Two distinct members other than `member`: r1 uniform over the others, r2 uniform over the
+// rest, as the first two of scipy's shuffled candidate list.
+SLFIT_HOST_DEVICE inline void pick_donors(const DrawSite& site, int members, int member, int& r1, int& r2) {
+  r1 = static_cast<int>(uniform_below(site, 0, static_cast<std::uint32_t>(members - 1)));
+  if (r1 >= member) ++r1;
+  r2 = static_cast<int>(uniform_below(site, 1, static_cast<std::uint32_t>(members - 2)));
+  const int low = member < r1 ? member : r1, high = member < r1 ? r1 : member;
+  if (r2 >= low) ++r2;
+  if (r2 >= high) ++r2;
+}
+
+// Member `member`'s best1bin trial from the population `pop` (best at row 0): best + F (x_r1 -
+// x_r2) with binomial crossover (one coordinate always from the mutant), coordinates that left
+// the unit cube redrawn.
+SLFIT_HOST_DEVICE inline void make_trial(const double* pop, int members, int params, int member, double scale,
+                                         double recombination, std::uint64_t seed, std::uint64_t stream,
+                                         std::uint32_t generation, double* trial) {
+  const auto id = static_cast<std::uint32_t>(member);
+  const DrawSite pick{seed, stream, generation, id, DrawPurpose::Pick};
+  const DrawSite crossover{seed, stream, generation, id, DrawPurpose::Crossover};
+  const DrawSite repair{seed, stream, generation, id, DrawPurpose::Repair};
+  int r1 = 0, r2 = 0;
+  pick_donors(pick, members, member, r1, r2);
+  const int forced = static_cast<int>(uniform_below(pick, 2, static_cast<std::uint32_t>(params)));
+  const double* best = pop;
+  const double* parent = pop + member * params;
+  const double* x1 = pop + r1 * params;
+  const double* x2 = pop + r2 * params;
+  for (int j = 0; j < params; ++j) {
+    const auto u = static_cast<std::uint32_t>(j);
+    const bool from_mutant = uniform01(crossover, u) < recombination || j == forced;
+    double v = from_mutant ? best[j] + scale * (x1[j] - x2[j]) : parent[j];
+    if (v < 0.0 || v > 1.0) v = uniform01(repair, u);
+    trial[j] = v;
+  }
+}
+
+}  // namespace slfit::de
