@@ -41,6 +41,7 @@ inline const std::vector<std::string>& custom_formulas() {
       "sqrt(a * N + c) + b",
       "abs(b * N - D) * c + a",
       "tanh(b * (N - 2)) * a + d",
+      "sinh(b * N) * a + sinh(D) * c",
       "pow(N, b) * a + pow(c, 2) + d",
       "min(a * N, c * D) + d",
       "max(a * N, c * D) + min(b, d)",

@@ -114,6 +114,7 @@ T naive(const Expr& expr, int k, const std::vector<T>& vars, const std::vector<T
     case Op::Sqrt: return std::sqrt(l());
     case Op::Abs: return std::abs(l());
     case Op::Tanh: return std::tanh(l());
+    case Op::Sinh: return std::sinh(l());
     case Op::Min: {
       const T a = l(), b = r();
       return std::isnan(a) || std::isnan(b) ? nan : (b < a ? b : a);
@@ -220,6 +221,8 @@ std::vector<TestFormula> test_formulas() {
        [](H x, H z, H a, H b, H c) {
          return fn(Op::Sqrt, x + a) + fn(Op::Abs, x - 2.0 * b) * c + fn(Op::Tanh, a * z - b);
        }},
+      // sinh was added to the language as one row of slfit/law_functions.hpp and nothing else.
+      {"sinh", [](H x, H z, H a, H b, H c) { return fn(Op::Sinh, a * x - b) * c + fn(Op::Sinh, z); }},
       {"min_max", [](H x, H z, H a, H b, H c) { return min(a * x, z) + max(b * z, c * x) * min(x, a + b); }},
       {"data_only_subexpressions",
        [](H x, H z, H a, H b, H) { return fn(Op::Log, x) * a + fn(Op::Sqrt, z * x) * b + fn(Op::Tanh, z - x); }},

@@ -151,7 +151,7 @@ TEST(Parser, NoConstantFolding) {
 }
 
 TEST(Parser, EveryFunction) {
-  for (const std::string name : {"exp", "log", "log2", "log10", "log1p", "sqrt", "abs", "tanh"}) {
+  for (const std::string name : {"exp", "log", "log2", "log10", "log1p", "sqrt", "abs", "tanh", "sinh"}) {
     EXPECT_EQ(tree(name + "(x + 1)"), "(" + name + " (add x 1))");
   }
   EXPECT_EQ(tree("min(a, b*c)"), "(min a (mul b c))");
@@ -159,8 +159,8 @@ TEST(Parser, EveryFunction) {
   EXPECT_EQ(tree("pow(N, -b)"), "(pow N (neg b))");
   EXPECT_EQ(tree("exp(log(x))"), "(exp (log x))");
   EXPECT_EQ(slfit::detail::function_names(),
-            (std::vector<std::string>{"exp", "log", "log2", "log10", "log1p", "sqrt", "abs", "tanh", "pow",
-                                      "min", "max"}));
+            (std::vector<std::string>{"exp", "log", "log2", "log10", "log1p", "sqrt", "abs", "tanh", "sinh",
+                                      "pow", "min", "max"}));
 }
 
 TEST(Parser, NamesResolveToVarsAndParams) {
@@ -394,6 +394,7 @@ TEST(Evaluate, MatchesStdMath) {
   EXPECT_EQ(eval("sqrt(y)"), std::sqrt(y));
   EXPECT_EQ(eval("abs(b)"), 0.05);
   EXPECT_EQ(eval("tanh(x)"), std::tanh(x));
+  EXPECT_EQ(eval("sinh(x)"), std::sinh(x));
   EXPECT_EQ(eval("pow(P, c)"), std::pow(P, c));
   EXPECT_EQ(eval("min(x, y)"), x);
   EXPECT_EQ(eval("max(x, y)"), y);

@@ -15,20 +15,17 @@ namespace {
 // --fmad=false, so a*b+c rounds twice, as on the host.
 std::string operation(Op op, const std::string& a, const std::string& b) {
   switch (op) {
+#define SLFIT_CASE(o, name, value, adjoint, cuda) \
+  case Op::o:                                     \
+    return std::string(cuda) + "(" + a + ")";
+    SLFIT_LAW_FUNCTIONS(SLFIT_CASE)
+#undef SLFIT_CASE
     case Op::Neg: return "(-" + a + ")";
     case Op::Add: return "(" + a + " + " + b + ")";
     case Op::Sub: return "(" + a + " - " + b + ")";
     case Op::Mul: return "(" + a + " * " + b + ")";
     case Op::Div: return "(" + a + " / " + b + ")";
     case Op::Pow: return "pow(" + a + ", " + b + ")";
-    case Op::Exp: return "exp(" + a + ")";
-    case Op::Log: return "log(" + a + ")";
-    case Op::Log2: return "log2(" + a + ")";
-    case Op::Log10: return "log10(" + a + ")";
-    case Op::Log1p: return "log1p(" + a + ")";
-    case Op::Sqrt: return "sqrt(" + a + ")";
-    case Op::Abs: return "fabs(" + a + ")";
-    case Op::Tanh: return "tanh(" + a + ")";
     case Op::Min: return "min_of(" + a + ", " + b + ")";
     case Op::Max: return "max_of(" + a + ", " + b + ")";
     case Op::Const: case Op::Var: case Op::Param: break;

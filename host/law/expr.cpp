@@ -14,20 +14,13 @@
 namespace slfit {
 
 int arity(Op op) {
+  if (is_function1(op)) return 1;
   switch (op) {
     case Op::Const:
     case Op::Var:
     case Op::Param:
       return 0;
     case Op::Neg:
-    case Op::Exp:
-    case Op::Log:
-    case Op::Log2:
-    case Op::Log10:
-    case Op::Log1p:
-    case Op::Sqrt:
-    case Op::Abs:
-    case Op::Tanh:
       return 1;
     case Op::Add:
     case Op::Sub:
@@ -37,20 +30,18 @@ int arity(Op op) {
     case Op::Min:
     case Op::Max:
       return 2;
+    default:
+      return 0;
   }
-  return 0;
 }
 
 const char* function_name(Op op) {
   switch (op) {
-    case Op::Exp: return "exp";
-    case Op::Log: return "log";
-    case Op::Log2: return "log2";
-    case Op::Log10: return "log10";
-    case Op::Log1p: return "log1p";
-    case Op::Sqrt: return "sqrt";
-    case Op::Abs: return "abs";
-    case Op::Tanh: return "tanh";
+#define SLFIT_CASE(op, name, value, adjoint, cuda) \
+  case Op::op:                                     \
+    return name;
+    SLFIT_LAW_FUNCTIONS(SLFIT_CASE)
+#undef SLFIT_CASE
     case Op::Min: return "min";
     case Op::Max: return "max";
     default: return "";

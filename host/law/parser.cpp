@@ -37,8 +37,9 @@ struct FunctionEntry {
 const std::vector<FunctionEntry>& function_table() {
   static const std::vector<FunctionEntry> table = [] {
     std::vector<FunctionEntry> entries;
-    for (Op op : {Op::Exp, Op::Log, Op::Log2, Op::Log10, Op::Log1p, Op::Sqrt, Op::Abs, Op::Tanh})
-      entries.push_back({function_name(op), op});
+#define SLFIT_ENTRY(op, name, value, adjoint, cuda) entries.push_back({name, Op::op});
+    SLFIT_LAW_FUNCTIONS(SLFIT_ENTRY)
+#undef SLFIT_ENTRY
     // pow(a, b) is another spelling of a^b, so Op::Pow has no function name of its own.
     entries.push_back({"pow", Op::Pow});
     for (Op op : {Op::Min, Op::Max}) entries.push_back({function_name(op), op});

@@ -12,15 +12,7 @@ namespace {
 
 bool is_leaf(Op op) { return op == Op::Const || op == Op::Var || op == Op::Param; }
 
-constexpr bool is_unary(Op op) {
-  switch (op) {
-    case Op::Neg: case Op::Exp: case Op::Log: case Op::Log2: case Op::Log10: case Op::Log1p:
-    case Op::Sqrt: case Op::Abs: case Op::Tanh:
-      return true;
-    default:
-      return false;
-  }
-}
+constexpr bool is_unary(Op op) { return op == Op::Neg || is_function1(op); }
 
 // Calls f.template operator()<op>() for a run-time operator, so that each operator gets its own
 // instantiation of the loops below (a switch per point would stop them vectorising).
@@ -33,14 +25,11 @@ decltype(auto) visit_operator(Op op, F&& f) {
     case Op::Mul: return f.template operator()<Op::Mul>();
     case Op::Div: return f.template operator()<Op::Div>();
     case Op::Pow: return f.template operator()<Op::Pow>();
-    case Op::Exp: return f.template operator()<Op::Exp>();
-    case Op::Log: return f.template operator()<Op::Log>();
-    case Op::Log2: return f.template operator()<Op::Log2>();
-    case Op::Log10: return f.template operator()<Op::Log10>();
-    case Op::Log1p: return f.template operator()<Op::Log1p>();
-    case Op::Sqrt: return f.template operator()<Op::Sqrt>();
-    case Op::Abs: return f.template operator()<Op::Abs>();
-    case Op::Tanh: return f.template operator()<Op::Tanh>();
+#define SLFIT_CASE(op, name, value, adjoint, cuda) \
+  case Op::op:                                     \
+    return f.template operator()<Op::op>();
+    SLFIT_LAW_FUNCTIONS(SLFIT_CASE)
+#undef SLFIT_CASE
     case Op::Min: return f.template operator()<Op::Min>();
     case Op::Max: return f.template operator()<Op::Max>();
     case Op::Const: case Op::Var: case Op::Param: break;
@@ -79,14 +68,9 @@ inline double adjoint_lhs(double g, double a, double b, double v) {
   else if constexpr (op == Op::Mul) return g * b;
   else if constexpr (op == Op::Div) return g / b;
   else if constexpr (op == Op::Pow) return g * pow_base_derivative(a, b, v);
-  else if constexpr (op == Op::Exp) return g * v;
-  else if constexpr (op == Op::Log) return g / a;
-  else if constexpr (op == Op::Log2) return g / (a * std::numbers::ln2);
-  else if constexpr (op == Op::Log10) return g / (a * std::numbers::ln10);
-  else if constexpr (op == Op::Log1p) return g / (1.0 + a);
-  else if constexpr (op == Op::Sqrt) return 0.5 * g / v;
-  else if constexpr (op == Op::Abs) return a > 0.0 ? g : (a < 0.0 ? -g : 0.0);
-  else if constexpr (op == Op::Tanh) return g * (1.0 - v * v);
+#define SLFIT_ADJOINT(o, name, value, adjoint, cuda) else if constexpr (op == Op::o) return adjoint;
+  SLFIT_LAW_FUNCTIONS(SLFIT_ADJOINT)
+#undef SLFIT_ADJOINT
   else return selects_first<op>(a, b) ? g : 0.0;  // Min, Max
 }
 

@@ -83,14 +83,9 @@ inline double apply(double a, double b) {
   else if constexpr (op == Op::Mul) return a * b;
   else if constexpr (op == Op::Div) return a / b;
   else if constexpr (op == Op::Pow) return std::pow(a, b);
-  else if constexpr (op == Op::Exp) return std::exp(a);
-  else if constexpr (op == Op::Log) return std::log(a);
-  else if constexpr (op == Op::Log2) return std::log2(a);
-  else if constexpr (op == Op::Log10) return std::log10(a);
-  else if constexpr (op == Op::Log1p) return std::log1p(a);
-  else if constexpr (op == Op::Sqrt) return std::sqrt(a);
-  else if constexpr (op == Op::Abs) return std::fabs(a);
-  else if constexpr (op == Op::Tanh) return std::tanh(a);
+#define SLFIT_VALUE(o, name, value, adjoint, cuda) else if constexpr (op == Op::o) return value;
+  SLFIT_LAW_FUNCTIONS(SLFIT_VALUE)
+#undef SLFIT_VALUE
   else if constexpr (op == Op::Min) return (a <= b || std::isnan(a)) ? a : b;
   else if constexpr (op == Op::Max) return (a >= b || std::isnan(a)) ? a : b;
   else static_assert(op != op, "leaves have no scalar operation");

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "slfit/law_functions.hpp"
+
 namespace slfit {
 
 enum class Op : std::uint8_t {
@@ -15,9 +17,23 @@ enum class Op : std::uint8_t {
   Param,   // a fitted parameter; index
   Neg,
   Add, Sub, Mul, Div, Pow,
-  Exp, Log, Log2, Log10, Log1p, Sqrt, Abs, Tanh,
+#define SLFIT_ENUMERATOR(op, name, value, adjoint, cuda) op,
+  SLFIT_LAW_FUNCTIONS(SLFIT_ENUMERATOR)  // exp, log, ...: slfit/law_functions.hpp
+#undef SLFIT_ENUMERATOR
   Min, Max,
 };
+
+// Whether op is one of the one-argument functions of slfit/law_functions.hpp.
+constexpr bool is_function1(Op op) {
+  switch (op) {
+#define SLFIT_CASE(op, name, value, adjoint, cuda) case Op::op:
+    SLFIT_LAW_FUNCTIONS(SLFIT_CASE)
+#undef SLFIT_CASE
+    return true;
+    default:
+      return false;
+  }
+}
 
 // Number of operands an operator takes (0, 1 or 2).
 int arity(Op op);
