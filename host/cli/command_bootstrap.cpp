@@ -88,7 +88,7 @@ nlohmann::ordered_json checkpoint_arguments(const BootstrapArgs& a, const Law& l
           {"stratify", a.stratify},
           {"resamples", a.resamples},
           {"search", a.search},
-          {"pipeline", o.pipeline == Pipeline::Seed ? "seed" : "de"},
+          {"pipeline", to_string(o.pipeline)},
           {"popsize", o.de.popsize},
           {"maxiter", o.de.maxiter},
           {"tol", o.de.tol},
@@ -253,7 +253,7 @@ int run_bootstrap(const std::vector<std::string>& args) {
   report.resamples = a.resamples;
   report.search = a.search;
   report.stratify = a.stratify;
-  report.pipeline = a.options.pipeline == Pipeline::Seed ? "seed" : "de";
+  report.pipeline = to_string(a.options.pipeline);
   report.seed = a.options.seed;
   report.backend = backend_name(backend);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -60,7 +60,7 @@ std::string format_json(const Law& law, const CompiledLaw& compiled, const Datas
   j["law"] = law.name;
   j["formula"] = law.formula;
   j["param_names"] = law.param_names();
-  j["pipeline"] = a.options.pipeline == Pipeline::Seed ? "seed" : "de";
+  j["pipeline"] = to_string(a.options.pipeline);
   j["seed"] = a.options.seed;
   j["backend"] = a.backend;
   if (a.backend == "cuda")

@@ -31,9 +31,9 @@ po::options_description fitting_options(FitOptions& o, int& threads) {
 
 void finish_fitting_options(const po::variables_map& vm, FitOptions& o) {
   const std::string pipeline = vm["pipeline"].as<std::string>();
-  if (pipeline == "de") o.pipeline = Pipeline::De;
-  else if (pipeline == "seed") o.pipeline = Pipeline::Seed;
-  else throw InputError("--pipeline: '" + pipeline + "' is not one of: de, seed");
+  const std::optional<Pipeline> chosen = chosen_pipeline(pipeline);
+  if (!chosen) throw InputError("--pipeline: '" + pipeline + "' is not one of: " + chosen_pipeline_names());
+  o.pipeline = *chosen;
   validate(o.de);
   validate(o.refine);
   if (vm["threads"].as<int>() < 0) throw InputError("--threads must be >= 0");

@@ -55,7 +55,7 @@ Json entry_json(const EntryScore& s, std::size_t rank) {
   j["law"] = s.law_name;
   j["formula"] = s.law ? Json(s.law->formula) : Json(nullptr);
   j["param_names"] = s.law ? Json(s.law->param_names()) : Json::array();
-  j["pipeline"] = pipeline_name(s.options.pipeline);
+  j["pipeline"] = to_string(s.options.pipeline);
   j["r2"] = s.test.r2;
   j["nmse"] = number_or_null(s.test.nmse);
   j["nmae"] = number_or_null(s.test.nmae);
@@ -77,14 +77,6 @@ Json entry_json(const EntryScore& s, std::size_t rank) {
 
 }  // namespace
 
-const char* pipeline_name(Pipeline pipeline) {
-  switch (pipeline) {
-    case Pipeline::De: return "de";
-    case Pipeline::Seed: return "seed";
-    case Pipeline::Local: return "local";
-  }
-  return "unknown";
-}
 
 std::string scores_csv(const std::vector<EntryScore>& scores, const std::vector<std::size_t>& order) {
   std::string out = "rank,id,task,law,r2,nmse,nmae,train_objective,status,error,seconds\n";
@@ -102,7 +94,7 @@ std::string scores_markdown(const std::vector<EntryScore>& scores, const std::ve
                             const RescoreRun& run) {
   std::ostringstream out;
   out << "# Leaderboard: " << markdown_cell(run.manifest) << "\n\n"
-      << "Each law fitted per group with pipeline `" << pipeline_name(run.pipeline)
+      << "Each law fitted per group with pipeline `" << to_string(run.pipeline)
       << "` (unless the entry sets its own), seed " << run.seed << ", " << run.restarts
       << (run.restarts == 1 ? " restart" : " restarts")
       << " per group keeping the lowest training objective; scored on the task's test split with SLDBench's "
@@ -126,7 +118,7 @@ std::string scores_json(const std::vector<EntryScore>& scores, const std::vector
   j["manifest"] = run.manifest;
   j["seed"] = run.seed;
   j["restarts"] = run.restarts;
-  j["pipeline"] = pipeline_name(run.pipeline);
+  j["pipeline"] = to_string(run.pipeline);
   j["backend"] = run.backend;
   j["entries"] = Json::array();
   for (std::size_t k = 0; k < order.size(); ++k) j["entries"].push_back(entry_json(scores[order[k]], k + 1));

@@ -32,6 +32,5 @@ std::string scores_markdown(const std::vector<EntryScore>& scores, const std::ve
 std::string scores_json(const std::vector<EntryScore>& scores, const std::vector<std::size_t>& order,
                         const RescoreRun& run);
 
-const char* pipeline_name(Pipeline pipeline);
 
 }  // namespace slfit::cli

@@ -115,9 +115,8 @@ ManifestTask read_task(const std::string& name, const Json& spec, const std::str
 
 Pipeline read_pipeline(const Fields& f) {
   const std::string name = f.text("pipeline");
-  if (name == "de") return Pipeline::De;
-  if (name == "seed") return Pipeline::Seed;
-  f.fail("pipeline", in_quotes(name) + " is not one of: de, seed");
+  if (const std::optional<Pipeline> chosen = chosen_pipeline(name)) return *chosen;
+  f.fail("pipeline", in_quotes(name) + " is not one of: " + chosen_pipeline_names());
 }
 
 void read_de_overrides(const Fields& entry, EntryOverrides& o, const std::string& where) {

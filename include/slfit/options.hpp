@@ -3,6 +3,9 @@
 // the same name (README.md, "slfit fit").
 
 #include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
 
 namespace slfit {
 
@@ -38,6 +41,15 @@ enum class Pipeline {
   Local, // L-BFGS-B alone from the problem's initial point (bootstrap's --search local starts
          // each resample at the full-data optimum)
 };
+
+// The name of each pipeline in flags, files and outputs: "de", "seed", "local". One table
+// (host/engine/pipeline_names.cpp) for printing and parsing.
+const char* to_string(Pipeline pipeline);
+// The pipeline a user chooses by name (fit's --pipeline, a manifest's "pipeline"): de or seed.
+// Local is not among them (it is bootstrap's --search local); nullopt for any other name.
+std::optional<Pipeline> chosen_pipeline(std::string_view name);
+// The names chosen_pipeline accepts, for messages: "de, seed".
+const std::string& chosen_pipeline_names();
 
 struct FitOptions {
   Pipeline pipeline = Pipeline::De;

@@ -1,0 +1,37 @@
+#include <array>
+#include <string>
+#include <utility>
+
+#include "slfit/options.hpp"
+
+namespace slfit {
+namespace {
+
+constexpr std::array<std::pair<Pipeline, const char*>, 3> kNames = {
+    {{Pipeline::De, "de"}, {Pipeline::Seed, "seed"}, {Pipeline::Local, "local"}}};
+
+}  // namespace
+
+const char* to_string(Pipeline pipeline) {
+  for (const auto& [p, name] : kNames)
+    if (p == pipeline) return name;
+  return "unknown";
+}
+
+std::optional<Pipeline> chosen_pipeline(std::string_view name) {
+  for (const auto& [p, text] : kNames)
+    if (p != Pipeline::Local && name == text) return p;
+  return std::nullopt;
+}
+
+const std::string& chosen_pipeline_names() {
+  static const std::string names = [] {
+    std::string out;
+    for (const auto& [p, text] : kNames)
+      if (p != Pipeline::Local) out += (out.empty() ? "" : ", ") + std::string(text);
+    return out;
+  }();
+  return names;
+}
+
+}  // namespace slfit
