@@ -143,7 +143,7 @@ TwinRun run_twin(TwinBuilder& builder, const fs::path& dir, std::span<const Prob
                          input.string() + "' '" + output.string() + "'",
                      log);
   r.log = test::read_text(log);
-  if (r.exit_code == 0) r.outcomes = twin::read_outcomes(output.string());
+  if (r.exit_code == 0) r.outcomes = twin::read<twin::Outcomes>(output.string());
   return r;
 }
 

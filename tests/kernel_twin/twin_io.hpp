@@ -77,8 +77,8 @@ class Reader {
 };
 
 // Both directions of each record, field by field in one order.
-template <class Io, class L>
-void fields(Io& io, L& l) {
+template <class Io>
+void fields(Io& io, Launch& l) {
   for (auto* v : {&l.problems, &l.num_params, &l.columns, &l.num_constants, &l.members, &l.maxiter, &l.in_shared,
                   &l.block_threads})
     io.value(*v);
@@ -93,8 +93,8 @@ void fields(Io& io, L& l) {
   io.array(l.points);
   io.array(l.stream);
 }
-template <class Io, class O>
-void outcome_fields(Io& io, O& o) {
+template <class Io>
+void fields(Io& io, Outcomes& o) {
   io.array(o.best);
   io.array(o.best_energy);
   io.array(o.generations);
@@ -102,25 +102,17 @@ void outcome_fields(Io& io, O& o) {
   io.array(o.evaluations);
 }
 
-inline void write(const std::string& path, const Launch& l) {
+template <class Record>
+void write(const std::string& path, const Record& record) {
   Writer w(path);
-  fields(w, const_cast<Launch&>(l));
+  fields(w, const_cast<Record&>(record));  // Writer only reads the fields
 }
-inline Launch read_launch(const std::string& path) {
+template <class Record>
+Record read(const std::string& path) {
   Reader r(path);
-  Launch l;
-  fields(r, l);
-  return l;
-}
-inline void write(const std::string& path, const Outcomes& o) {
-  Writer w(path);
-  outcome_fields(w, const_cast<Outcomes&>(o));
-}
-inline Outcomes read_outcomes(const std::string& path) {
-  Reader r(path);
-  Outcomes o;
-  outcome_fields(r, o);
-  return o;
+  Record record;
+  fields(r, record);
+  return record;
 }
 
 }  // namespace slfit::twin

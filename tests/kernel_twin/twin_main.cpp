@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    slfit::twin::Launch in = slfit::twin::read_launch(argv[1]);
+    slfit::twin::Launch in = slfit::twin::read<slfit::twin::Launch>(argv[1]);
     const std::size_t n = static_cast<std::size_t>(in.problems), d = static_cast<std::size_t>(in.num_params);
     slfit::twin::Outcomes out;
     out.best.assign(n * d, -1.0);
