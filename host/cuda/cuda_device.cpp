@@ -13,8 +13,9 @@ namespace slfit {
 
 using cuda::describe;
 
-CudaDevice probe_cuda_device() {
+CudaDevice probe_cuda_device(int index) {
   CudaDevice d;
+  d.index = index;
   int count = 0;
   if (const cudaError_t e = cudaGetDeviceCount(&count); e != cudaSuccess) {
     cudaGetLastError();
@@ -28,8 +29,12 @@ CudaDevice probe_cuda_device() {
     d.reason = "no CUDA device is visible";
     return d;
   }
+  if (index < 0 || index >= count) {
+    d.reason = "there is no CUDA device " + std::to_string(index) + " (" + std::to_string(count) + " visible)";
+    return d;
+  }
   cudaDeviceProp prop{};
-  if (const cudaError_t e = cudaGetDeviceProperties(&prop, 0); e != cudaSuccess) {
+  if (const cudaError_t e = cudaGetDeviceProperties(&prop, index); e != cudaSuccess) {
     d.reason = describe(e);
     return d;
   }

@@ -1,5 +1,5 @@
 #pragma once
-// The GPU slfit would use (device 0), as the CUDA runtime sees it: whether it is usable, and why
+// A GPU slfit would use, as the CUDA runtime sees it: whether it is usable, and why
 // not when it is not (no driver, no device, an architecture NVRTC cannot target).
 
 #include <cstddef>
@@ -8,6 +8,7 @@
 namespace slfit {
 
 struct CudaDevice {
+  int index = 0;            // the runtime's device number, which every program and launch uses
   bool usable = false;
   std::string reason;       // why not, when not usable: no driver, no device, too old
   std::string name;         // e.g. "NVIDIA H200"
@@ -16,7 +17,7 @@ struct CudaDevice {
   std::size_t shared_per_block = 0;  // the opt-in limit of dynamic shared memory per block
 };
 
-// Device 0. Never throws.
-CudaDevice probe_cuda_device();
+// The device numbered `index` (0: the first visible). Never throws.
+CudaDevice probe_cuda_device(int index = 0);
 
 }  // namespace slfit

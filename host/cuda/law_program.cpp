@@ -88,7 +88,7 @@ LawProgram::LawProgram(const CompiledLaw& compiled, const ObjectiveSpec& objecti
   block_threads_ = de_block_threads(de, law_.num_params);
   cubin_ = build_law_program(law_, device.arch, compiler);
   const auto start = std::chrono::steady_clock::now();
-  cuda::check(cudaSetDevice(0), "cudaSetDevice");
+  cuda::check(cudaSetDevice(device.index), "cudaSetDevice " + std::to_string(device.index));
   cuda::check(cudaLibraryLoadData(&library_, cubin_.image.data(), nullptr, nullptr, 0, nullptr, nullptr, 0),
               "cudaLibraryLoadData (the law's CUBIN)");
   load_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
