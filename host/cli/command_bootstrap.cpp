@@ -9,7 +9,6 @@
 #include <set>
 #include <sstream>
 #include <tuple>
-#include <thread>
 
 #include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
@@ -153,7 +152,7 @@ std::vector<TaskFit> run_tasks(const BootstrapPlan& plan, Backend backend, const
 
   const std::size_t already = all.size() - todo.size();
   ProgressLine progress("bootstrap fits", all.size(), already, a.quiet);
-  const std::size_t threads = a.threads > 0 ? a.threads : std::max(1u, std::thread::hardware_concurrency());
+  const std::size_t threads = static_cast<std::size_t>(thread_count(a.threads));
   // On the CPU about a hundred chunks: progress and checkpoints often enough, each chunk still
   // wide enough to keep every thread busy. On the GPU about ten, each large enough to fill the
   // device and to overlap its DE with the host's refinement (fit_batch_cuda splits it further).

@@ -1,7 +1,6 @@
 #include "cuda/cuda_backend.hpp"
 
 #include <cuda_runtime.h>
-#include <omp.h>
 
 #include <algorithm>
 #include <chrono>
@@ -406,7 +405,7 @@ std::vector<FitResult> fit_uniform_run_cuda(std::span<const Problem> problems, c
   std::vector<FitResult> results(problems.size());
   if (batch.failures) batch.failures->assign(problems.size(), nullptr);
   CudaDifferentialEvolution de(problems.front(), device);
-  const int threads = batch.threads > 0 ? batch.threads : omp_get_max_threads();
+  const int threads = thread_count(batch.threads);
   std::exception_ptr failure;
   double refine = 0.0;
   run_chunks(de, problems, [&](std::size_t begin, const std::vector<DEOutcome>& outcomes) {

@@ -5,13 +5,14 @@
 #include <exception>
 #include <thread>
 
+#include "slfit/fit.hpp"
+
 namespace slfit {
 
 std::vector<Cubin> compile_programs(const NvrtcCompiler& compiler, const std::vector<NvrtcSource>& sources,
                                     const std::string& arch, int threads) {
   std::vector<Cubin> out(sources.size());
-  const std::size_t cores = threads > 0 ? static_cast<std::size_t>(threads)
-                                        : std::max(1u, std::thread::hardware_concurrency());
+  const auto cores = static_cast<std::size_t>(thread_count(threads));
   const std::size_t workers = std::min(cores, sources.size());
   std::atomic<std::size_t> next{0};
   std::vector<std::exception_ptr> failures(sources.size());

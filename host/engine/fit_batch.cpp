@@ -48,9 +48,11 @@ std::vector<Problem> make_group_problems(const Law& law, std::shared_ptr<const C
   return problems;
 }
 
+int thread_count(int requested) { return requested > 0 ? requested : omp_get_max_threads(); }
+
 std::vector<FitResult> fit_batch(std::span<const Problem> problems, const BatchOptions& batch) {
   std::vector<FitResult> results(problems.size());
-  const int threads = batch.threads > 0 ? batch.threads : omp_get_max_threads();
+  const int threads = thread_count(batch.threads);
   if (batch.failures) batch.failures->assign(problems.size(), nullptr);
   std::exception_ptr failure;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)

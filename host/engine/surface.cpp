@@ -1,7 +1,5 @@
 #include "engine/surface.hpp"
 
-#include <omp.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
@@ -126,7 +124,7 @@ std::vector<std::vector<double>> objective_values(std::span<const Problem> probl
 #endif
   }
   if (chosen != Backend::Cpu) throw std::logic_error("objective_values: choose_backend first");
-  const int t = threads > 0 ? threads : omp_get_max_threads();
+  const int t = thread_count(threads);
   std::vector<std::vector<double>> values;
   for (std::size_t i = 0; i < problems.size(); ++i) values.push_back(objective_values_cpu(problems[i], points[i], t));
   return values;

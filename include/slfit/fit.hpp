@@ -42,8 +42,12 @@ struct BatchTiming {
   double refine = 0.0;
 };
 
+// The threads a batch runs on when `requested` of them: requested when positive, else all cores
+// (OpenMP's count, so OMP_NUM_THREADS applies). Every part that takes a thread count uses this.
+int thread_count(int requested);
+
 struct BatchOptions {
-  int threads = 0;            // 0: all cores
+  int threads = 0;            // 0: all cores (thread_count)
   // When set, a problem that throws has its exception stored at its index here (resized to the
   // batch) and the batch returns normally, so one bad problem cannot discard the others' results
   // (rescore fits many unrelated entries in one batch). Unset: the first exception is rethrown.
