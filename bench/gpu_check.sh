@@ -42,10 +42,18 @@
 #   9   ncu, one slfit_de launch        120      15-30     ncu start 3-5 s; bootstrap of 2 groups x 1,000
 #                                                          resamples (2,002 fits, one launch) 3-8 s; --set full
 #                                                          replays the launch ~40 times
-#       total                           500     100-250    so a 570 s call ends in ~2-4 min (plus the 1-2 min
+#   10  PyTorch batched DE peer (10k)   120      10-25     3 python processes (self-test, masked, --compact), each
+#                                                          torch import + CUDA start 2-5 s; a run is ~210 generations
+#                                                          of ~10 fp64 passes over [10k, 80, 18] (~2 GB of memory
+#                                                          traffic, ~0.6-1 ms at 3-4 TB/s), so 0.15-0.4 s, x4 (warm-up
+#                                                          + 3 timed) per variant; CPU here: ~1e6 evaluations/s/core
+#       total                           500     110-275    so a 570 s call ends in ~2-5 min (plus the 1-2 min
 #                                                          start): time is left to rerun a failing step
 #
-# GPU_CHECK_STEPS (default "1 2 3 4 5 6 7 8 9") runs a subset, e.g. GPU_CHECK_STEPS="1 6".
+# GPU_CHECK_STEPS (default "1 2 3 4 5 6 7 8 9 10") runs a subset, e.g. GPU_CHECK_STEPS="1 6".
+# Step 10 (bench/torch_de_peer.py) reads GPU_CHECK_PYTHON (default python3), GPU_CHECK_PEER_DEVICE
+# (default cuda; cpu for a dry run without a GPU), GPU_CHECK_PEER_PROBLEMS (default 10000) and
+# GPU_CHECK_PEER_REPEATS (timed runs after a warm-up, default 3).
 set -uo pipefail
 export LC_ALL=C
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
@@ -148,7 +156,7 @@ fi
 # ---------------------------------------------------------------------------------------------
 OUT=${OUT:-${TMPDIR:-/tmp}/gpu_check_out}
 BUDGET=${GPU_CHECK_BUDGET:-500}
-STEPS=" ${GPU_CHECK_STEPS:-1 2 3 4 5 6 7 8 9} "
+STEPS=" ${GPU_CHECK_STEPS:-1 2 3 4 5 6 7 8 9 10} "
 RESERVE=5  # seconds kept for the summary
 mkdir -p "$OUT"
 ENV_LOG=$OUT/env.txt TESTS_LOG=$OUT/tests.log FITS_LOG=$OUT/fits.txt SAN_LOG=$OUT/sanitizers.log
@@ -507,6 +515,95 @@ judge_profile() {
   fi
 }
 
+# ---- step 10: the peer a user would write instead, bench/torch_de_peer.py: a batched DE in
+# PyTorch (fp64, all problems as one tensor) on step 6's 10,000 problems with the same settings;
+# its self-test first (Philox port, resample rows, the pile optimum), then the converged
+# problems masked (as asked) and dropped from the tensors (--compact), each a warm-up and
+# GPU_CHECK_PEER_REPEATS timed runs. GPU_CHECK_PEER_DEVICE=cpu and GPU_CHECK_PEER_PROBLEMS=200
+# make a dry run possible without a GPU; GPU_CHECK_PYTHON names the interpreter (default python3).
+peer() {
+  local py=${GPU_CHECK_PYTHON:-python3} dev=${GPU_CHECK_PEER_DEVICE:-cuda}
+  local problems=${GPU_CHECK_PEER_PROBLEMS:-10000} repeats=${GPU_CHECK_PEER_REPEATS:-3}
+  export PYTHONUNBUFFERED=1
+  if ! command -v "$py" > /dev/null; then
+    echo "@@ SKIP $py not found"
+    return
+  fi
+  local probe tv tcuda tavail
+  probe=$("$py" -c 'import torch; print(torch.__version__, torch.version.cuda, torch.cuda.is_available())' 2>&1)
+  echo "$py: $("$py" --version 2>&1); torch probe: $probe"
+  read -r tv tcuda tavail <<< "$(tail -1 <<< "$probe")"
+  if [[ $tavail != True && $tavail != False ]]; then
+    echo "@@ SKIP torch not importable by $py: $(grep -v '^$' <<< "$probe" | tail -1 | cut -c1-100)"
+    return
+  fi
+  if [[ $dev == cuda && $tavail != True ]]; then
+    echo "@@ SKIP no CUDA device for torch $tv (built for CUDA $tcuda): torch.cuda.is_available() is false (GPU_CHECK_PEER_DEVICE=cpu runs it on the CPU)"
+    return
+  fi
+  local cmd=("$py" bench/torch_de_peer.py --device "$dev")
+  echo "--- ${cmd[*]} --self-test"
+  "${cmd[@]}" --self-test 2>&1
+  local self=$? mode rc failed="" json
+  for mode in mask compact; do
+    json=$SCRATCH/peer_$mode.json
+    local run=("${cmd[@]}" --problems "$problems" --repeats "$repeats" --json)
+    [[ $mode == compact ]] && run+=(--compact)
+    echo "--- ${run[*]} > $json"
+    "${run[@]}" > "$json"
+    rc=$?
+    cat "$json"
+    if ((rc != 0)); then
+      failed+=" $mode rc $rc;"
+      continue
+    fi
+    # One line per run for the judge: the fields it reads, by name.
+    "$py" - "$json" "$mode" << 'EOF' || failed+=" $mode JSON unreadable;"
+import json, sys
+s = json.load(open(sys.argv[1]))
+g = s["generations"]
+print("PEER %s: seconds %.6g evaluations %d rate %.6g problems %d generations %.1f/%d converged %.4f device %s"
+      % (sys.argv[2], s["seconds"], s["evaluations"], s["evaluations_per_s"], s["problems"], g["mean"], g["max"],
+         s["converged_fraction"], s["device_name"]))
+EOF
+  done
+  ((self != 0)) && failed=" self-test FAILED (rc $self);$failed"
+  if [[ -n $failed ]]; then
+    echo "@@ FAIL${failed%;}"
+  else
+    echo "@@ PASS self-test passed"
+  fi
+}
+judge_peer() {
+  judge_self "$1"
+  [[ $STATUS == SKIP ]] && return
+  # Each variant's figures, then the ratio slfit / peer against step 6's "DE only: X s, N
+  # evaluations, R /s" (in bench.log when step 6 ran), with the faster peer.
+  local mode secs rate probs gens best_rate=0 best_secs="" best_mode="" figures=""
+  for mode in mask compact; do
+    read -r secs rate probs gens < <(awk -v m="PEER $mode:" 'index($0, m) == 1 {print $4, $8, $10, $12}' "$STEP_OUT" | tail -1)
+    [[ -z $secs ]] && continue
+    figures+="; $mode ${secs} s, ${rate} evals/s, gens ${gens}"
+    if awk -v a="$rate" -v b="$best_rate" 'BEGIN {exit !(a > b)}'; then
+      best_rate=$rate best_secs=$secs best_mode=$mode
+    fi
+  done
+  local slfit_line ratio=""
+  slfit_line=$(grep -E '^DE only: [0-9.e+-]+ s, [0-9]+ evaluations, [0-9.e+-]+ /s' "$BENCH_LOG" | tail -1)
+  if [[ -n $slfit_line && -n $best_mode ]]; then
+    ratio=$(awk -v line="$slfit_line" -v rate="$best_rate" -v secs="$best_secs" -v probs="${probs:-0}" \
+      -v mode="$best_mode" 'BEGIN {
+      split(line, f, " "); s_secs = f[3]; s_rate = f[7]
+      out = sprintf("slfit/peer(%s): rate %.3gx", mode, s_rate / rate)
+      if (probs == 10000) out = out sprintf(", wall %.3gx", secs / s_secs)
+      else out = out " (wall not compared: " probs " problems, slfit 10000)"
+      print out " (goal >= 20x)" }')
+  elif [[ -n $best_mode ]]; then
+    ratio="no slfit ratio (step 6 printed no \"DE only\" line)"
+  fi
+  DETAIL="${DETAIL}${figures}${ratio:+; $ratio}"
+}
+
 skip_tool() {  # id name log tool
   local looked=LOOKED_${4//-/_}
   [[ $STEPS == *" ${1%[abc]} "* ]] || return 0
@@ -544,6 +641,7 @@ if [[ -n $NCU ]]; then
 else
   skip_tool 9 "ncu: one slfit_de launch (--set full)" "$NCU_LOG" ncu
 fi
+step 10 "PyTorch batched DE peer (10k resamples)" "$BENCH_LOG" 20 120 peer
 
 # Logs stay under the 16 MiB a returned file may have.
 for f in "$OUT"/*; do
