@@ -126,8 +126,7 @@ TwinRun run_twin(TwinBuilder& builder, const fs::path& dir, std::span<const Prob
   in.mutation_max = de.mutation_max;
   in.recombination = de.recombination;
   in.block_threads = de_block_threads(de, law.num_params);
-  in.dynamic_bytes = sizeof(double) * (2 * static_cast<std::size_t>(in.members) * (law.num_params + 1) +
-                                       (law.columns.size() + 1) * static_cast<std::size_t>(chunk.max_points));
+  in.dynamic_bytes = de_shared_bytes(in.members, law.num_params, law.columns.size(), chunk.max_points);
   in.data = chunk.data;
   in.lower = chunk.lower;
   in.upper = chunk.upper;

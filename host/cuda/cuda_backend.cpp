@@ -77,7 +77,6 @@ std::string law_names(std::span<const Problem> problems) {
   return out;
 }
 
-
 }  // namespace
 
 struct CudaDifferentialEvolution::Impl {
@@ -102,11 +101,9 @@ struct CudaDifferentialEvolution::Impl {
   LaunchContext launched;  // for the errors of collect()
 
   const GeneratedLaw& law() const { return program->law(); }
-  std::size_t population_doubles() const {
-    return static_cast<std::size_t>(members) * law().num_params + members;
-  }
+  std::size_t population_doubles() const { return de_population_doubles(members, law().num_params); }
   std::size_t shared_bytes(int max_points) const {
-    return sizeof(double) * (2 * population_doubles() + (law().columns.size() + 1) * max_points);
+    return de_shared_bytes(members, law().num_params, law().columns.size(), max_points);
   }
   SharedMemoryPlan shared_memory(int max_points) const {
     return plan_shared_memory(de.static_shared, shared_bytes(max_points), device.shared_per_block, kMaxSharedBytes);
@@ -120,7 +117,6 @@ struct CudaDifferentialEvolution::Impl {
         throw std::invalid_argument("slfit: the CUDA backend runs batches whose problems share the law's structure, "
                                     "the objective, DE options and seed");
   }
-
 };
 
 CudaDifferentialEvolution::CudaDifferentialEvolution(const Problem& prototype, const CudaDevice& device,

@@ -14,6 +14,15 @@ const GeneratedLaws::Entry& GeneratedLaws::of(const Problem& p) {
   return it->second;
 }
 
+std::size_t de_population_doubles(int members, int num_params) {
+  return static_cast<std::size_t>(members) * (static_cast<std::size_t>(num_params) + 1);
+}
+
+std::size_t de_shared_bytes(int members, int num_params, std::size_t columns, int max_points) {
+  return sizeof(double) *
+         (2 * de_population_doubles(members, num_params) + (columns + 1) * static_cast<std::size_t>(max_points));
+}
+
 DeChunk pack_de_chunk(std::span<const Problem> chunk, GeneratedLaws& laws) {
   DeChunk h;
   for (const Problem& p : chunk) {

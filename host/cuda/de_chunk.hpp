@@ -42,6 +42,12 @@ struct DeChunk {
   int max_points = 0;
 };
 
+// The DE kernel's per-problem layout (kernels/de_kernel.cuh): the population and its energies,
+// then as many again for the trials, in doubles; in shared memory the problem's points follow
+// (its columns and observed values, max_points each).
+std::size_t de_population_doubles(int members, int num_params);
+std::size_t de_shared_bytes(int members, int num_params, std::size_t columns, int max_points);
+
 // Packs problems that share a launch (their generated sources are one; each brings its numbers).
 DeChunk pack_de_chunk(std::span<const Problem> chunk, GeneratedLaws& laws);
 
