@@ -73,7 +73,7 @@ int main(int argc, char** argv) {
   std::printf("first law (NVRTC start-up and the kernel module included): %.3f s\n", each[0]);
   if (more > 0) std::printf("each additional law, one at a time: mean %.3f s, max %.3f s\n", additional / more, worst);
 
-  // The law modules of all laws at once, as fit_batch_cuda compiles a batch's laws, then linked.
+  // The law modules of all laws at once, as the CUDA runner's prepare() compiles a batch's laws, then linked.
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   std::vector<NvrtcSource> sources;
   for (const GeneratedLaw& law : generated) sources.push_back(law_module_source(law));

@@ -11,10 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.hpp"
-#include "engine/backend.hpp"
-#ifdef SLFIT_HAVE_CUDA
-#include "cuda/cuda_backend.hpp"
-#endif
+#include "slfit/backend.hpp"
 
 namespace slfit {
 namespace {
@@ -22,13 +19,7 @@ namespace {
 using json = nlohmann::json;
 using test::run_slfit;
 
-bool gpu_usable() {
-#ifdef SLFIT_HAVE_CUDA
-  return probe_cuda_device().usable;
-#else
-  return false;
-#endif
-}
+bool gpu_usable() { return open_cuda_runner().runner != nullptr; }
 
 // One quick run of each command that fits, writing JSON to `out`.
 struct Command {

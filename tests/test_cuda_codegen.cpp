@@ -9,7 +9,7 @@
 #include <limits>
 #include <random>
 
-#include "cuda/cuda_backend.hpp"
+#include "cuda/cuda_de_program.hpp"
 #include "cuda/nvrtc_compiler.hpp"
 #include "cuda_test_laws.hpp"
 #include "law/cuda_codegen.hpp"

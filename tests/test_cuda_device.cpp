@@ -12,7 +12,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "cuda/cuda_backend.hpp"
+#include "cuda/cuda_de_program.hpp"
+#include "cuda/evaluation_rate.hpp"
 #include "engine/surface.hpp"
 #include "cli_runner.hpp"
 #include "cuda_test_batch.hpp"
@@ -20,6 +21,8 @@
 #include "de_comparison.hpp"
 #include "law/cuda_codegen.hpp"
 #include "optim/differential_evolution.hpp"
+#include "slfit/backend.hpp"
+#include "slfit/de_runner.hpp"
 #include "slfit/law_io.hpp"
 #include "slfit/philox.hpp"
 
@@ -29,6 +32,13 @@ namespace {
 #define SLFIT_REQUIRE_DEVICE(device)                                       \
   const CudaDevice device = probe_cuda_device();                           \
   if (!device.usable) GTEST_SKIP() << "no usable CUDA device: " << device.reason
+
+// The engine's runner for that device (the test's device is usable, so there is one).
+std::unique_ptr<DeRunner> runner_for(const CudaDevice& device) {
+  RunnerProbe probe = open_cuda_runner(device.index);
+  if (!probe.runner) throw std::runtime_error("open_cuda_runner: " + probe.reason);
+  return std::move(probe.runner);
+}
 
 void cuda_ok(cudaError_t e) { ASSERT_EQ(e, cudaSuccess) << cudaGetErrorString(e); }
 
@@ -129,7 +139,7 @@ TEST(CudaDevice, DeEnergiesMatchTheCpuAndRefinementIsNoWorse) {
   test::Comparison energies, refined;
   for (std::size_t k = 0; k < batch.laws.size(); ++k) {
     const std::vector<Problem>& problems = batch.problems[k];
-    const std::vector<DEOutcome> gpu = cuda_differential_evolution(problems, device);
+    const std::vector<DEOutcome> gpu = de_on_runner(*runner_for(device), problems);
     std::vector<DEOutcome> cpu(problems.size());
 #pragma omp parallel for schedule(dynamic, 1)
     for (std::size_t i = 0; i < problems.size(); ++i) {
@@ -140,7 +150,7 @@ TEST(CudaDevice, DeEnergiesMatchTheCpuAndRefinementIsNoWorse) {
     }
     energies.add(test::compare_energies(gpu, cpu, 1e-9, batch.laws[k].name));
 
-    const std::vector<FitResult> gpu_fit = fit_batch_cuda(problems, BatchOptions{}, device);
+    const std::vector<FitResult> gpu_fit = fit_batch_on_runner(*runner_for(device), problems);
     const std::vector<FitResult> cpu_fit = fit_batch(problems, BatchOptions{});
     refined.add(test::compare_no_worse(gpu_fit, cpu_fit, 1e-9, batch.laws[k].name));
   }
@@ -152,7 +162,7 @@ TEST(CudaDevice, DeEnergiesMatchTheCpuAndRefinementIsNoWorse) {
 }
 
 TEST(CudaDevice, MixedLawBatchRunsAsSeparateLaunchesInBatchOrder) {
-  // A leaderboard's batch interleaves laws; fit_batch_cuda splits it into launches per law and
+  // A leaderboard's batch interleaves laws; fit_batch_on_runner splits it into launches per law and
   // must put every result, failure slot and progress report back under its batch index.
   SLFIT_REQUIRE_DEVICE(device);
   const test::Batch batch = test::mixed_law_batch();  // 20 resamples of every built-in law
@@ -164,7 +174,7 @@ TEST(CudaDevice, MixedLawBatchRunsAsSeparateLaunchesInBatchOrder) {
   BatchOptions with_reports;
   with_reports.failures = &failures;
   with_reports.on_problem_done = [&](std::size_t i) { ++reported[i]; };
-  const std::vector<FitResult> gpu = fit_batch_cuda(mixed, with_reports, device);
+  const std::vector<FitResult> gpu = fit_batch_on_runner(*runner_for(device), mixed, with_reports);
   const std::vector<FitResult> cpu = fit_batch(mixed, BatchOptions{});
   ASSERT_EQ(gpu.size(), mixed.size());
   ASSERT_EQ(failures.size(), mixed.size());
@@ -197,7 +207,7 @@ TEST(CudaDevice, VariantsOfOneFormulaRunInOneLaunchEachWithItsOwnNumbers) {
       problems.push_back(Problem{&laws[k], compiled[k], &group, resolve_bounds(laws[k], group), laws[k].objective,
                                  options, r});
   ASSERT_EQ(cuda_launch_runs(problems).size(), 1u);
-  const std::vector<DEOutcome> gpu = cuda_differential_evolution(problems, device);
+  const std::vector<DEOutcome> gpu = de_on_runner(*runner_for(device), problems);
   for (std::size_t i = 0; i < problems.size(); ++i) {
     Objective objective(problems[i].compiled, group, problems[i].objective);
     const EnergyFunction energy = [&](std::span<const double> x) { return objective.value(x); };
@@ -224,8 +234,8 @@ TEST(CudaDevice, SurfaceValuesMatchTheCpu) {
         axes.push_back(GridAxis{j, p.bounds.lower[j], p.bounds.upper[j], 64, false});
       points.push_back(grid_points(axes, p.bounds.init));
     }
-    const auto cpu = objective_values(problems, points, Backend::Cpu, 0);
-    const auto gpu = objective_values(problems, points, Backend::Cuda, 0);
+    const auto cpu = objective_values(problems, points, BackendChoice{}, 0);
+    const auto gpu = objective_values(problems, points, BackendChoice{Backend::Cuda, runner_for(device)}, 0);
     ASSERT_EQ(gpu.size(), cpu.size());
     for (std::size_t i = 0; i < cpu.size(); ++i) {
       ASSERT_EQ(gpu[i].size(), cpu[i].size());
@@ -242,7 +252,7 @@ TEST(CudaDevice, MillionProblemsRunThroughChunking) {
   std::vector<Problem> problems;
   problems.reserve(test::kMillionProblems);
   for (std::uint64_t k = 0; k < test::kMillionProblems; ++k) problems.push_back(million.problem(k));
-  const std::vector<DEOutcome> out = cuda_differential_evolution(problems, device);
+  const std::vector<DEOutcome> out = de_on_runner(*runner_for(device), problems);
   ASSERT_EQ(out.size(), problems.size());
   const Problem& first = problems.front();
   const DEOptions& de = first.options.de;
@@ -277,19 +287,19 @@ TEST(CudaDevice, DISABLED_SpeedParscale10k) {
   BatchOptions with_timing;
   with_timing.timing = &split;
   const auto t0 = std::chrono::steady_clock::now();
-  const std::vector<FitResult> fits = fit_batch_cuda(problems, with_timing, device);
+  const std::vector<FitResult> fits = fit_batch_on_runner(*runner_for(device), problems, with_timing);
   const double end_to_end = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::cout << "end to end (DE on GPU + L-BFGS-B on host, cached kernel): " << end_to_end << " s\n";
   std::cout << "time split: compile (cache read + load) " << split.compile << " s, upload " << split.upload
             << " s, DE " << split.de << " s, download " << split.download << " s, refine (host, overlapping) "
             << split.refine << " s\n";
   const auto t1 = std::chrono::steady_clock::now();
-  const std::vector<DEOutcome> de = cuda_differential_evolution(problems, device);
+  const std::vector<DEOutcome> de = de_on_runner(*runner_for(device), problems);
   const double de_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
   long long evaluations = 0;
   for (const DEOutcome& o : de) evaluations += o.evaluations;
   const double de_rate = evaluations / de_seconds;
-  const double plain_rate = cached.evaluate_only_rate(problems, 200);
+  const double plain_rate = cuda_evaluation_rate(problems, device, 200);
   std::cout << "DE only: " << de_seconds << " s, " << evaluations << " evaluations, " << de_rate << " /s\n";
   std::cout << "plain evaluation kernel: " << plain_rate << " /s; DE / plain = " << de_rate / plain_rate << "\n";
   EXPECT_EQ(fits.size(), problems.size());

@@ -15,7 +15,7 @@ namespace {
 
 constexpr std::size_t KB = 1024;
 constexpr std::size_t kH100OptIn = 227 * KB;  // cudaDevAttrMaxSharedMemoryPerBlockOptin on sm_90
-constexpr std::size_t kCap = 96 * KB;         // cuda_backend.cpp's kMaxSharedBytes
+constexpr std::size_t kCap = 96 * KB;         // cuda_de_program.cpp's kMaxSharedBytes
 
 TEST(CudaSharedMemoryPlan, DynamicJustUnder48KbWithStaticOptsIn) {
   // 47 KB dynamic alone is under 48 KB, but with the kernel's 8 KB of static shared memory the

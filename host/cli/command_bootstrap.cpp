@@ -19,7 +19,7 @@
 #include "cli/parse_util.hpp"
 #include "cli/predict_points.hpp"
 #include "cli/progress_line.hpp"
-#include "engine/backend.hpp"
+#include "slfit/backend.hpp"
 #include "engine/bootstrap.hpp"
 #include "engine/bootstrap_summary.hpp"
 #include "io/atomic_file.hpp"
@@ -131,7 +131,8 @@ std::vector<Strata> group_strata(const Dataset& data, const std::string& stratif
 
 // Fits every task not already in the checkpoint, chunk by chunk, appending each chunk to the
 // checkpoint and reporting progress; returns all fits, resumed and new.
-std::vector<TaskFit> run_tasks(const BootstrapPlan& plan, Backend backend, const BootstrapArgs& a, const Law& law) {
+std::vector<TaskFit> run_tasks(const BootstrapPlan& plan, const BackendChoice& backend, const BootstrapArgs& a,
+                                const Law& law) {
   const std::vector<BootstrapTask> all = bootstrap_tasks(plan);
   std::vector<TaskFit> fits;
   std::unique_ptr<BootstrapCheckpoint> checkpoint;
@@ -155,8 +156,8 @@ std::vector<TaskFit> run_tasks(const BootstrapPlan& plan, Backend backend, const
   const std::size_t threads = static_cast<std::size_t>(thread_count(a.threads));
   // On the CPU about a hundred chunks: progress and checkpoints often enough, each chunk still
   // wide enough to keep every thread busy. On the GPU about ten, each large enough to fill the
-  // device and to overlap its DE with the host's refinement (fit_batch_cuda splits it further).
-  const bool gpu = backend == Backend::Cuda && plan.search == Search::Global;
+  // device and to overlap its DE with the host's refinement (fit_batch_on_runner splits it further).
+  const bool gpu = backend.backend == Backend::Cuda && plan.search == Search::Global;
   const std::size_t chunk = gpu ? std::clamp<std::size_t>(todo.size() / 10, 8192, 1 << 20)
                                 : std::clamp<std::size_t>(todo.size() / 100, 4 * threads, 1024);
   std::size_t done = already;
@@ -222,7 +223,7 @@ int run_bootstrap(const std::vector<std::string>& args) {
   plan.resamples = a.resamples;
   plan.jackknife = method == IntervalMethod::Bca;
   plan.full_problems = make_group_problems(law, plan.compiled, data, a.options);
-  const Backend backend = choose_backend(parse_backend(vm["backend"].as<std::string>()), a.options.pipeline, std::cerr);
+  const BackendChoice backend = choose_backend(parse_backend(vm["backend"].as<std::string>()), a.options.pipeline, std::cerr);
   plan.full_fits = fit_batch_on(backend, plan.full_problems, batch_options(a.threads));
   for (std::size_t g = 0; g < data.groups.size(); ++g)
     if (plan.full_fits[g].status == FitStatus::NoFiniteValue)
@@ -254,7 +255,7 @@ int run_bootstrap(const std::vector<std::string>& args) {
   report.stratify = a.stratify;
   report.pipeline = to_string(a.options.pipeline);
   report.seed = a.options.seed;
-  report.backend = backend_name(backend);
+  report.backend = to_string(backend.backend);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   if (!a.save_replicates.empty()) write_output(a.save_replicates, replicates_csv(report));

@@ -12,7 +12,7 @@
 #include "cli/fit_diagnostics.hpp"
 #include "cli/fit_options.hpp"
 #include "cli/parse_util.hpp"
-#include "engine/backend.hpp"
+#include "slfit/backend.hpp"
 #include "engine/metrics.hpp"
 #include "io/atomic_file.hpp"
 #include "io/csv.hpp"

@@ -13,7 +13,7 @@
 #include "cli/fit_options.hpp"
 #include "cli/parse_util.hpp"
 #include "cli/rescore_output.hpp"
-#include "engine/backend.hpp"
+#include "slfit/backend.hpp"
 #include "engine/rescore.hpp"
 #include "io/atomic_file.hpp"
 #include "io/manifest.hpp"

@@ -16,7 +16,7 @@
 #include "cli/fit_diagnostics.hpp"
 #include "cli/fit_options.hpp"
 #include "cli/parse_util.hpp"
-#include "engine/backend.hpp"
+#include "slfit/backend.hpp"
 #include "engine/surface.hpp"
 #include "io/atomic_file.hpp"
 #include "io/csv.hpp"
@@ -143,7 +143,7 @@ int run_surface(const std::vector<std::string>& args) {
 
   // The GPU evaluates a surface whatever the pipeline; fits of pipelines without a DE stage run
   // on the host either way (fit_batch_on).
-  const Backend backend = choose_backend(parse_backend(vm["backend"].as<std::string>()), Pipeline::De, std::cerr);
+  const BackendChoice backend = choose_backend(parse_backend(vm["backend"].as<std::string>()), Pipeline::De, std::cerr);
   const std::shared_ptr<const CompiledLaw> compiled = compile_law(law);
   std::vector<Problem> problems = make_group_problems(law, compiled, data, a.options);
   std::vector<std::vector<double>> base(problems.size(), std::vector<double>(law.params.size(), 0.0));

@@ -1,6 +1,6 @@
 #include "cli/fit_options.hpp"
 
-#include "engine/backend.hpp"
+#include "slfit/backend.hpp"
 #include "optim/differential_evolution.hpp"
 #include "optim/lbfgsb.hpp"
 #include "slfit/error.hpp"

@@ -49,7 +49,7 @@ std::vector<double> values_on_device(const LawProgram& program, const Problem& p
     void* args[] = {&P};
     // One problem; a thread per parameter vector.
     const LaunchContext context{.kernel = kernel.name,
-                                .law = p.law ? p.law->name : "(unnamed)",
+                                .law = launch_law_names(std::span<const Problem>(&p, 1)),
                                 .grid = static_cast<unsigned>((n + kThreads - 1) / kThreads),
                                 .block = kThreads,
                                 .dynamic_shared = 0,
@@ -68,9 +68,8 @@ std::vector<double> values_on_device(const LawProgram& program, const Problem& p
 
 }  // namespace
 
-std::vector<std::vector<double>> cuda_objective_values(std::span<const Problem> problems,
+std::vector<std::vector<double>> cuda_objective_values(const CudaDevice& device, std::span<const Problem> problems,
                                                        const std::vector<std::vector<double>>& points) {
-  const CudaDevice device = probe_cuda_device();
   if (!device.usable) throw std::runtime_error("CUDA: " + device.reason);
   std::vector<std::vector<double>> values;
   std::unique_ptr<LawProgram> program;

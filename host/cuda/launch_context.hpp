@@ -4,7 +4,10 @@
 // launch, shared memory opt-in and wait of the backend's kernels reports one (cuda::check).
 
 #include <cstddef>
+#include <span>
 #include <string>
+
+#include "slfit/fit.hpp"
 
 namespace slfit {
 
@@ -23,5 +26,9 @@ struct LaunchContext {
   // problems=... kernel=... law='...'", every field named.
   std::string to_string() const;
 };
+
+// The law names of a launch's problems, for LaunchContext::law: variants of one formula share a
+// launch, so there can be several; the first three distinct ones, then how many more.
+std::string launch_law_names(std::span<const Problem> problems);
 
 }  // namespace slfit

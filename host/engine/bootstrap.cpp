@@ -39,7 +39,7 @@ Problem task_problem(const BootstrapPlan& plan, const BootstrapTask& task, const
   return p;
 }
 
-void run_bootstrap_tasks(const BootstrapPlan& plan, std::span<const BootstrapTask> tasks, Backend backend,
+void run_bootstrap_tasks(const BootstrapPlan& plan, std::span<const BootstrapTask> tasks, const BackendChoice& backend,
                          const BatchOptions& batch, std::size_t chunk,
                          const std::function<void(std::span<const TaskFit>)>& on_chunk) {
   chunk = std::max<std::size_t>(chunk, 1);

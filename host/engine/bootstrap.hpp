@@ -11,7 +11,7 @@
 #include <span>
 #include <vector>
 
-#include "engine/backend.hpp"
+#include "slfit/backend.hpp"
 #include "engine/resample.hpp"
 #include "slfit/fit.hpp"
 
@@ -70,7 +70,7 @@ GroupData task_data(const BootstrapPlan& plan, const BootstrapTask& task);
 // Fits `tasks` `chunk` at a time on the chosen backend (Cpu or Cuda; the local search's fits are
 // L-BFGS-B alone, host work on either: see fit_batch_on), calling `on_chunk` with each chunk's fits (in
 // the order of `tasks`) as soon as the chunk is done.
-void run_bootstrap_tasks(const BootstrapPlan& plan, std::span<const BootstrapTask> tasks, Backend backend,
+void run_bootstrap_tasks(const BootstrapPlan& plan, std::span<const BootstrapTask> tasks, const BackendChoice& backend,
                          const BatchOptions& batch, std::size_t chunk,
                          const std::function<void(std::span<const TaskFit>)>& on_chunk);
 

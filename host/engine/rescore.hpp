@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/backend.hpp"
+#include "slfit/backend.hpp"
 #include "engine/metrics.hpp"
 #include "io/manifest.hpp"
 #include "slfit/fit.hpp"

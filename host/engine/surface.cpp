@@ -9,9 +9,6 @@
 #include "io/split.hpp"
 #include "slfit/error.hpp"
 #include "slfit/objective.hpp"
-#ifdef SLFIT_HAVE_CUDA
-#include "cuda/cuda_surface.hpp"
-#endif
 
 namespace slfit {
 namespace {
@@ -113,17 +110,11 @@ std::vector<double> grid_points(std::span<const GridAxis> axes, std::span<const 
 }
 
 std::vector<std::vector<double>> objective_values(std::span<const Problem> problems,
-                                                  const std::vector<std::vector<double>>& points, Backend chosen,
-                                                  int threads) {
+                                                  const std::vector<std::vector<double>>& points,
+                                                  const BackendChoice& chosen, int threads) {
   if (points.size() != problems.size()) throw std::invalid_argument("objective_values: one point set per problem");
-  if (chosen == Backend::Cuda) {
-#ifdef SLFIT_HAVE_CUDA
-    return cuda_objective_values(problems, points);
-#else
-    throw std::runtime_error("--backend cuda: this slfit was built without the CUDA backend");
-#endif
-  }
-  if (chosen != Backend::Cpu) throw std::logic_error("objective_values: choose_backend first");
+  if (chosen.runner) return chosen.runner->objective_values(problems, points);
+  if (chosen.backend != Backend::Cpu) throw std::logic_error("objective_values: choose_backend first");
   const int t = thread_count(threads);
   std::vector<std::vector<double>> values;
   for (std::size_t i = 0; i < problems.size(); ++i) values.push_back(objective_values_cpu(problems[i], points[i], t));

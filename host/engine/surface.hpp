@@ -1,13 +1,13 @@
 #pragma once
 // The objective on a grid of parameter vectors (slfit surface): the same objective the DE
-// minimises, evaluated on the GPU (cuda/cuda_surface.hpp) or on the host's cores.
+// minimises, evaluated on a device runner (slfit/de_runner.hpp) or on the host's cores.
 
 #include <cstddef>
 #include <span>
 #include <string>
 #include <vector>
 
-#include "engine/backend.hpp"
+#include "slfit/backend.hpp"
 #include "slfit/fit.hpp"
 
 namespace slfit {
@@ -35,9 +35,10 @@ std::size_t grid_size(std::span<const GridAxis> axes);
 std::vector<double> grid_points(std::span<const GridAxis> axes, std::span<const double> base);
 
 // The objective of each problem at its points (points[i]: k vectors of the law's parameters),
-// +inf where it is not finite, on a chosen backend (Cpu or Cuda; choose_backend).
+// +inf where it is not finite, on a chosen backend (choose_backend): its runner, or the host's
+// `threads` cores.
 std::vector<std::vector<double>> objective_values(std::span<const Problem> problems,
-                                                  const std::vector<std::vector<double>>& points, Backend chosen,
-                                                  int threads);
+                                                  const std::vector<std::vector<double>>& points,
+                                                  const BackendChoice& chosen, int threads);
 
 }  // namespace slfit

@@ -12,8 +12,6 @@ namespace slfit {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
-constexpr int kMaxMembers = 1 << 20;  // the Philox address holds 20 bits of member index
-constexpr int kMaxParams = 512;       // and 512 draws per site
 
 double finite_or_inf(double e) { return std::isfinite(e) ? e : kInf; }
 
@@ -62,7 +60,11 @@ bool has_converged(const std::vector<double>& energy, const DEOptions& options) 
 }  // namespace
 
 int de_population_size(const DEOptions& options, int num_params) {
-  return std::max(5, options.popsize * num_params);
+  const long long members = std::max(5LL, static_cast<long long>(options.popsize) * num_params);
+  if (members > kMaxDePopulation)
+    throw InputError("differential evolution: population of " + std::to_string(members) +
+                     " exceeds the limit of 2^20 members; lower --popsize");
+  return static_cast<int>(members);
 }
 
 void validate(const DEOptions& o) {
@@ -81,13 +83,10 @@ DEOutcome differential_evolution(const EnergyFunction& energy, std::span<const d
                                  std::uint64_t seed, std::uint64_t stream) {
   validate(options);
   const int n = static_cast<int>(lower.size());
-  if (n < 1 || n > kMaxParams) throw InputError("differential evolution: needs 1 to 512 parameters");
-  const long long members = std::max(5LL, static_cast<long long>(options.popsize) * n);
-  if (members > kMaxMembers)
-    throw InputError("differential evolution: population of " + std::to_string(members) +
-                     " exceeds the limit of 2^20 members; lower --popsize");
+  if (n < 1 || n > kMaxDeParams) throw InputError("differential evolution: needs 1 to 512 parameters");
+  const int members = de_population_size(options, n);
 
-  Population pop{static_cast<int>(members), n, std::vector<double>(members * n), std::vector<double>(members)};
+  Population pop{members, n, std::vector<double>(static_cast<std::size_t>(members) * n), std::vector<double>(members)};
   std::vector<double> scaled(n);
   auto evaluate = [&](const double* unit) {
     for (int j = 0; j < n; ++j) scaled[j] = de::scale_to_bounds(unit[j], lower[j], upper[j]);

@@ -12,21 +12,20 @@
 #include <vector>
 
 #include "slfit/options.hpp"
+#include "slfit/result.hpp"
 
 namespace slfit {
 
 // Objective of a scaled parameter vector; non-finite results are treated as +inf.
 using EnergyFunction = std::function<double(std::span<const double>)>;
 
-struct DEOutcome {
-  std::vector<double> best;      // scaled to the bounds
-  double best_energy = 0.0;
-  int generations = 0;
-  long long evaluations = 0;
-  bool converged = false;
-};
+// The limits of both backends' DE, from the Philox addressing (slfit/philox.hpp): a site's
+// member field holds 20 bits, and a site gives 512 draws, one per parameter.
+constexpr int kMaxDePopulation = 1 << 20;
+constexpr int kMaxDeParams = 512;
 
-// Population size for n parameters: max(5, popsize * n), as scipy.
+// Population size for n parameters: max(5, popsize * n), as scipy. Above kMaxDePopulation it is
+// an InputError.
 int de_population_size(const DEOptions& options, int num_params);
 
 // Runs DE on one problem. Throws std::invalid_argument for options outside their domain.

@@ -13,6 +13,16 @@ enum class FitStatus {
 };
 const char* to_string(FitStatus status);
 
+// What a differential evolution run returns, on whichever backend ran it (optim/ on the host, a
+// DeRunner on a device): the best member scaled to the bounds, its energy, and the run's length.
+struct DEOutcome {
+  std::vector<double> best;
+  double best_energy = 0.0;
+  int generations = 0;
+  long long evaluations = 0;
+  bool converged = false;
+};
+
 struct DEReport {
   bool ran = false;
   int generations = 0;

@@ -1,13 +1,11 @@
-#include "cuda/cuda_backend.hpp"
+#include "cuda/cuda_de_program.hpp"
 
 #include <cuda_runtime.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <exception>
 #include <map>
-#include <set>
 #include <stdexcept>
 #include <tuple>
 
@@ -18,9 +16,7 @@
 #include "cuda/launch_context.hpp"
 #include "cuda/nvrtc_batch.hpp"
 #include "cuda/shared_memory_plan.hpp"
-#include "engine/batch_guard.hpp"
-#include "engine/pipeline.hpp"
-#include "slfit/philox.hpp"
+#include "optim/differential_evolution.hpp"
 
 namespace slfit {
 
@@ -60,24 +56,6 @@ std::vector<std::vector<std::size_t>> cuda_launch_runs(std::span<const Problem> 
   }
   return runs;
 }
-
-namespace {
-
-// The law names of a launch's problems for its error messages: variants of one formula share a
-// launch, so there can be several; the first three distinct ones, then how many more.
-std::string law_names(std::span<const Problem> problems) {
-  std::vector<std::string> names;
-  for (const Problem& p : problems) {
-    const std::string name = p.law ? p.law->name : "(unnamed)";
-    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
-  }
-  std::string out;
-  for (std::size_t i = 0; i < std::min<std::size_t>(3, names.size()); ++i) out += (i ? ", " : "") + names[i];
-  if (names.size() > 3) out += " and " + std::to_string(names.size() - 3) + " more";
-  return out;
-}
-
-}  // namespace
 
 struct CudaDifferentialEvolution::Impl {
   std::unique_ptr<LawProgram> program;
@@ -129,11 +107,7 @@ CudaDifferentialEvolution::CudaDifferentialEvolution(const Problem& prototype, c
   m.options = prototype.options.de;
   m.seed = prototype.options.seed;
   m.device = device;
-  const long long members =
-      std::max(5LL, static_cast<long long>(m.options.popsize) * prototype.compiled->num_params);
-  if (members > (1 << 20))
-    throw std::invalid_argument("differential evolution: population exceeds the limit of 2^20 members");
-  m.members = static_cast<int>(members);
+  m.members = de_population_size(m.options, prototype.compiled->num_params);
   m.program =
       std::make_unique<LawProgram>(*prototype.compiled, prototype.objective, prototype.options.de, device, compiler);
   m.de = m.program->kernel("slfit_de");
@@ -151,11 +125,11 @@ CudaDifferentialEvolution::~CudaDifferentialEvolution() {
   if (impl_->stream) cudaStreamDestroy(impl_->stream);
 }
 
-const BatchTiming& CudaDifferentialEvolution::timing() const { return impl_->timing; }
+BatchTiming CudaDifferentialEvolution::timing() const { return impl_->timing; }
 
 const Cubin& CudaDifferentialEvolution::cubin() const { return impl_->program->cubin(); }
 
-std::size_t CudaDifferentialEvolution::chunk_capacity(std::span<const Problem> problems) const {
+std::size_t CudaDifferentialEvolution::capacity(std::span<const Problem> problems) const {
   const Impl& m = *impl_;
   std::size_t free = 0, total = 0;
   check(cudaMemGetInfo(&free, &total), "cudaMemGetInfo");
@@ -231,7 +205,7 @@ bool CudaDifferentialEvolution::launch(std::span<const Problem> chunk) {
   P.recombination = m.options.recombination;
 
   const LaunchContext context{.kernel = m.de.name,
-                              .law = law_names(chunk),
+                              .law = launch_law_names(chunk),
                               .grid = static_cast<unsigned>(n),
                               .block = static_cast<unsigned>(m.program->block_threads()),
                               .dynamic_shared = shared.dynamic_bytes,
@@ -285,184 +259,6 @@ std::vector<DEOutcome> CudaDifferentialEvolution::collect() {
     out[i].converged = converged[i] != 0;
   }
   return out;
-}
-
-double CudaDifferentialEvolution::evaluate_only_rate(std::span<const Problem> problems, int rounds) {
-  Impl& m = *impl_;
-  m.require_uniform(problems);
-  const DeChunk h = pack_de_chunk(problems, m.laws);
-  const std::size_t n = problems.size(), d = m.law().num_params, members = m.members;
-  std::vector<double> units(members * d);
-  for (std::size_t i = 0; i < members; ++i)
-    for (std::size_t j = 0; j < d; ++j)
-      units[i * d + j] = uniform01({m.seed, 0, 0, static_cast<std::uint32_t>(i), DrawPurpose::InitOffset},
-                                   static_cast<std::uint32_t>(j));
-  DeviceMemory mem;
-  slfit_kernel::EvalParams P{};
-  double* data = mem.allocate<double>(h.data.size());
-  long long* offset = mem.allocate<long long>(n);
-  int* points = mem.allocate<int>(n);
-  double* lower = mem.allocate<double>(n * d);
-  double* upper = mem.allocate<double>(n * d);
-  double* unit = mem.allocate<double>(units.size());
-  double* constants = mem.allocate<double>(h.constants.size());
-  P.energy_sum = mem.allocate<double>(n * members);
-  if (mem.out_of_memory()) throw std::runtime_error("CUDA: out of memory for the evaluation benchmark");
-  upload(data, h.data, m.stream);
-  upload(offset, h.offset, m.stream);
-  upload(points, h.points, m.stream);
-  upload(lower, h.lower, m.stream);
-  upload(upper, h.upper, m.stream);
-  upload(unit, units, m.stream);
-  upload(constants, h.constants, m.stream);
-  P = {data, offset, points, lower, upper, unit, constants, P.energy_sum, static_cast<int>(n), static_cast<int>(d),
-       static_cast<int>(m.law().columns.size()), static_cast<int>(m.law().constants.size()), static_cast<int>(members),
-       rounds};
-  const long long threads = static_cast<long long>(n) * members;
-  void* args[] = {&P};
-  const LaunchContext context{.kernel = m.evaluate.name,
-                              .law = law_names(problems),
-                              .grid = static_cast<unsigned>((threads + 127) / 128),
-                              .block = 128,
-                              .dynamic_shared = 0,
-                              .static_shared = m.evaluate.static_shared,
-                              .registers = m.evaluate.registers,
-                              .max_points = h.max_points,
-                              .problems = n};
-  auto run = [&] {
-    check(cudaLaunchKernel(m.evaluate.handle, dim3(context.grid), dim3(context.block), args, 0, m.stream),
-          "launching the evaluation kernel", context);
-    check(cudaGetLastError(), "launching the evaluation kernel", context);
-  };
-  run();  // warm-up
-  cudaEvent_t start, stop;
-  check(cudaEventCreate(&start), "cudaEventCreate");
-  check(cudaEventCreate(&stop), "cudaEventCreate");
-  check(cudaEventRecord(start, m.stream), "cudaEventRecord");
-  run();
-  check(cudaEventRecord(stop, m.stream), "cudaEventRecord");
-  check(cudaEventSynchronize(stop), "running the evaluation kernel", context);
-  float ms = 0;
-  check(cudaEventElapsedTime(&ms, start, stop), "cudaEventElapsedTime");
-  cudaEventDestroy(start);
-  cudaEventDestroy(stop);
-  return static_cast<double>(threads) * rounds / (ms * 1e-3);
-}
-
-namespace {
-
-// Runs the DE of every problem chunk by chunk; after each launch, `between(range)` runs on the
-// host with the previous chunk's outcomes while the device works.
-template <class Between>
-void run_chunks(CudaDifferentialEvolution& de, std::span<const Problem> problems, Between between) {
-  std::size_t chunk = de.chunk_capacity(problems);
-  std::size_t next = 0, previous_begin = 0;
-  std::vector<DEOutcome> previous;
-  while (next < problems.size() || !previous.empty()) {
-    bool launched = false;
-    std::size_t begin = next;
-    while (next < problems.size()) {
-      const std::size_t count = std::min(chunk, problems.size() - next);
-      if (de.launch(problems.subspan(next, count))) {
-        next += count;
-        launched = true;
-        break;
-      }
-      if (chunk == 1) throw std::runtime_error("CUDA: out of device memory for a single problem");
-      chunk = std::max<std::size_t>(1, chunk / 2);  // an allocation failure halves the chunk
-    }
-    if (!previous.empty()) between(previous_begin, previous);
-    previous.clear();
-    if (launched) {
-      previous = de.collect();
-      previous_begin = begin;
-    }
-  }
-}
-
-}  // namespace
-
-std::vector<DEOutcome> cuda_differential_evolution(std::span<const Problem> problems, const CudaDevice& device) {
-  std::vector<DEOutcome> out(problems.size());
-  if (problems.empty()) return out;
-  CudaDifferentialEvolution de(problems.front(), device);
-  run_chunks(de, problems, [&](std::size_t begin, std::vector<DEOutcome>& outcomes) {
-    std::move(outcomes.begin(), outcomes.end(), out.begin() + static_cast<std::ptrdiff_t>(begin));
-  });
-  return out;
-}
-
-namespace {
-
-// One run of problems that share a launch: DE on the GPU chunk by chunk, each chunk refined on
-// the host's cores while the GPU works on the next.
-std::vector<FitResult> fit_uniform_run_cuda(std::span<const Problem> problems, const BatchOptions& batch,
-                                            const CudaDevice& device) {
-  std::vector<FitResult> results(problems.size());
-  if (batch.failures) batch.failures->assign(problems.size(), nullptr);
-  CudaDifferentialEvolution de(problems.front(), device);
-  const int threads = thread_count(batch.threads);
-  std::exception_ptr failure;
-  double refine = 0.0;
-  run_chunks(de, problems, [&](std::size_t begin, const std::vector<DEOutcome>& outcomes) {
-    const auto start = std::chrono::steady_clock::now();
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-    for (std::size_t k = 0; k < outcomes.size(); ++k) {
-      const std::size_t i = begin + k;
-      fit_guarded(i, batch, failure, [&] { results[i] = fit_problem_from_de(problems[i], outcomes[k]); });
-    }
-    refine += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  });
-  if (batch.timing) {
-    const BatchTiming& t = de.timing();
-    batch.timing->compile += t.compile;
-    batch.timing->upload += t.upload;
-    batch.timing->de += t.de;
-    batch.timing->download += t.download;
-    batch.timing->refine += refine;
-  }
-  if (failure) std::rethrow_exception(failure);
-  return results;
-}
-
-// Compiles the law modules of a batch's distinct law structures concurrently on the host's
-// cores into the NVRTC cache, so that each run, which loads its program when its turn comes,
-// reads its module from there (a leaderboard of many formulas would otherwise compile them one
-// after another). Without a cache directory there is nowhere to keep them, and nothing is done.
-// Failures are left for the run concerned to meet and report.
-void precompile_law_modules(std::span<const Problem> problems, const std::vector<std::vector<std::size_t>>& runs,
-                            const CudaDevice& device, int threads) {
-  const NvrtcCompiler compiler;
-  if (runs.size() < 2 || compiler.cache_directory().empty()) return;
-  GeneratedLaws laws;
-  std::vector<NvrtcSource> sources;
-  std::set<std::size_t> seen;
-  for (const std::vector<std::size_t>& run : runs) {
-    const GeneratedLaws::Entry& entry = laws.of(problems[run.front()]);
-    if (seen.insert(entry.source_id).second) sources.push_back(law_module_source(entry.law));
-  }
-  try {
-    compile_programs(compiler, sources, device.arch, threads);
-  } catch (const std::exception&) {
-  }
-}
-
-}  // namespace
-
-std::vector<FitResult> fit_batch_cuda(std::span<const Problem> problems, const BatchOptions& batch,
-                                      const CudaDevice& device) {
-  std::vector<FitResult> results(problems.size());
-  if (batch.failures) batch.failures->assign(problems.size(), nullptr);
-  for (const Problem& p : problems)
-    if (p.options.pipeline != Pipeline::De)
-      throw std::invalid_argument("slfit: the CUDA backend runs the de pipeline only");
-  const std::vector<std::vector<std::size_t>> runs = cuda_launch_runs(problems);
-  precompile_law_modules(problems, runs, device, batch.threads);
-  for (const std::vector<std::size_t>& run : runs)
-    fit_subset(problems, run, batch, results, [&](std::span<const Problem> subset, const BatchOptions& sub) {
-      return fit_uniform_run_cuda(subset, sub, device);
-    });
-  return results;
 }
 
 }  // namespace slfit

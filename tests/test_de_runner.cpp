@@ -1,0 +1,226 @@
+// The engine's device batch loop (fit_batch_on_runner, de_on_runner, fit_batch_on) over a runner
+// that runs its DE on the host: the launch groups, the chunking, the halving of a chunk the
+// device has no memory for, the overlap bookkeeping and the result slots are the engine's, and
+// are tested here without a GPU. The host DE is the CPU backend's, so every result must equal
+// fit_batch's bit for bit.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+#include <stdexcept>
+#include <string>
+
+#include "cuda_test_batch.hpp"
+#include "engine/surface.hpp"
+#include "optim/differential_evolution.hpp"
+#include "slfit/backend.hpp"
+#include "slfit/de_runner.hpp"
+
+namespace slfit {
+namespace {
+
+// What the runner saw, for the assertions.
+struct RunnerLog {
+  int prepared = 0;
+  int opened = 0;
+  std::vector<std::size_t> attempted;  // every launch's chunk size, refused ones included
+  std::vector<std::size_t> launched;   // the accepted ones
+};
+
+// The DE on the host, as a device would run it: a chunk larger than `memory` problems is refused
+// as if the device were out of memory.
+class HostDeProgram final : public DeProgram {
+ public:
+  HostDeProgram(std::size_t capacity, std::size_t memory, RunnerLog& log)
+      : capacity_(capacity), memory_(memory), log_(log) {}
+
+  std::size_t capacity(std::span<const Problem>) const override { return capacity_; }
+
+  bool launch(std::span<const Problem> chunk) override {
+    if (!in_flight_.empty()) throw std::logic_error("a chunk is already in flight");
+    log_.attempted.push_back(chunk.size());
+    if (chunk.size() > memory_) return false;
+    log_.launched.push_back(chunk.size());
+    for (const Problem& p : chunk) {
+      Objective objective(p.compiled, *p.data, p.objective);
+      const EnergyFunction energy = [&](std::span<const double> x) { return objective.value(x); };
+      in_flight_.push_back(
+          differential_evolution(energy, p.bounds.lower, p.bounds.upper, p.options.de, p.options.seed, p.stream));
+    }
+    timing_.de += 1.0;  // one "second" per launch, to see the engine sum it
+    return true;
+  }
+
+  std::vector<DEOutcome> collect() override {
+    if (in_flight_.empty()) throw std::logic_error("no chunk in flight");
+    return std::exchange(in_flight_, {});
+  }
+
+  BatchTiming timing() const override { return timing_; }
+
+ private:
+  std::size_t capacity_, memory_;
+  RunnerLog& log_;
+  std::vector<DEOutcome> in_flight_;
+  BatchTiming timing_;
+};
+
+// Groups problems by law, as the CUDA runner groups them by generated source.
+class HostDeRunner final : public DeRunner {
+ public:
+  HostDeRunner(std::size_t capacity, std::size_t memory, RunnerLog& log)
+      : capacity_(capacity), memory_(memory), log_(log) {}
+
+  std::string description() const override { return "the host, as a device"; }
+
+  std::vector<std::vector<std::size_t>> launch_groups(std::span<const Problem> problems) const override {
+    std::map<const Law*, std::size_t> group_of;
+    std::vector<std::vector<std::size_t>> groups;
+    for (std::size_t i = 0; i < problems.size(); ++i) {
+      const auto [it, fresh] = group_of.try_emplace(problems[i].law, groups.size());
+      if (fresh) groups.emplace_back();
+      groups[it->second].push_back(i);
+    }
+    return groups;
+  }
+
+  void prepare(std::span<const Problem>, std::span<const std::vector<std::size_t>>, int) override {
+    ++log_.prepared;
+  }
+
+  std::unique_ptr<DeProgram> open(const Problem&) override {
+    ++log_.opened;
+    return std::make_unique<HostDeProgram>(capacity_, memory_, log_);
+  }
+
+  std::vector<std::vector<double>> objective_values(std::span<const Problem> problems,
+                                                    const std::vector<std::vector<double>>& points) override {
+    std::vector<std::vector<double>> values;
+    for (std::size_t i = 0; i < problems.size(); ++i) {
+      Objective objective(problems[i].compiled, *problems[i].data, problems[i].objective);
+      const std::size_t d = problems[i].bounds.lower.size();
+      auto& v = values.emplace_back();
+      for (std::size_t k = 0; k * d < points[i].size(); ++k)
+        v.push_back(objective.value(std::span(points[i]).subspan(k * d, d)));
+    }
+    return values;
+  }
+
+ private:
+  std::size_t capacity_, memory_;
+  RunnerLog& log_;
+};
+
+// Every built-in law's problems interleaved, as a leaderboard's batch is: 3 laws x 12 resamples.
+std::vector<Problem> interleaved(const test::Batch& batch, std::size_t resamples) {
+  std::vector<Problem> mixed;
+  for (std::size_t r = 0; r < resamples; ++r)
+    for (const auto& problems : batch.problems) mixed.push_back(problems[r]);
+  return mixed;
+}
+
+void expect_same_fits(const std::vector<FitResult>& got, const std::vector<FitResult>& want) {
+  ASSERT_EQ(got.size(), want.size());
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(got[i].params, want[i].params) << "problem " << i;
+    EXPECT_EQ(got[i].objective, want[i].objective) << "problem " << i;
+    EXPECT_EQ(got[i].status, want[i].status) << "problem " << i;
+    EXPECT_EQ(got[i].de.generations, want[i].de.generations) << "problem " << i;
+    EXPECT_EQ(got[i].lbfgsb.iterations, want[i].lbfgsb.iterations) << "problem " << i;
+  }
+}
+
+TEST(DeRunner, FitsEqualTheCpuBackendInBatchOrderWhateverTheChunks) {
+  const test::Batch batch = test::mixed_law_batch();
+  const std::vector<Problem> mixed = interleaved(batch, 12);
+  // Capacity 5, memory for 3: every group's first launch of 5 is refused and halved to 2
+  // (halving the refused count), then chunks of 2 follow.
+  RunnerLog log;
+  HostDeRunner runner(5, 3, log);
+  std::vector<std::exception_ptr> failures;
+  std::vector<int> reported(mixed.size(), 0);
+  BatchTiming timing;
+  BatchOptions options;
+  options.failures = &failures;
+  options.on_problem_done = [&](std::size_t i) { ++reported[i]; };
+  options.timing = &timing;
+  const std::vector<FitResult> on_runner = fit_batch_on_runner(runner, mixed, options);
+  expect_same_fits(on_runner, fit_batch(mixed));
+
+  ASSERT_EQ(failures.size(), mixed.size());
+  for (std::size_t i = 0; i < mixed.size(); ++i) {
+    EXPECT_EQ(reported[i], 1) << "problem " << i;
+    EXPECT_FALSE(failures[i]) << "problem " << i;
+  }
+  EXPECT_EQ(log.prepared, 1);
+  EXPECT_EQ(log.opened, 3);  // one program per law
+  for (std::size_t size : log.launched) EXPECT_LE(size, 3u);
+  EXPECT_EQ(std::count(log.attempted.begin(), log.attempted.end(), 5u), 3);  // refused once per group
+  std::size_t total = 0;
+  for (std::size_t size : log.launched) total += size;
+  EXPECT_EQ(total, mixed.size());
+  EXPECT_EQ(timing.de, static_cast<double>(log.launched.size()));
+  EXPECT_GT(timing.refine, 0.0);
+}
+
+TEST(DeRunner, DeOutcomesAreTheHostDeOfEachProblemInBatchOrder) {
+  const test::Batch batch = test::mixed_law_batch();
+  const std::vector<Problem> mixed = interleaved(batch, 4);
+  RunnerLog log;
+  HostDeRunner runner(1000, 1000, log);
+  const std::vector<DEOutcome> out = de_on_runner(runner, mixed);
+  ASSERT_EQ(out.size(), mixed.size());
+  for (std::size_t i = 0; i < mixed.size(); ++i) {
+    const Problem& p = mixed[i];
+    Objective objective(p.compiled, *p.data, p.objective);
+    const EnergyFunction energy = [&](std::span<const double> x) { return objective.value(x); };
+    const DEOutcome want =
+        differential_evolution(energy, p.bounds.lower, p.bounds.upper, p.options.de, p.options.seed, p.stream);
+    EXPECT_EQ(out[i].best, want.best) << "problem " << i;
+    EXPECT_EQ(out[i].best_energy, want.best_energy) << "problem " << i;
+  }
+  EXPECT_EQ(log.launched, (std::vector<std::size_t>{4, 4, 4}));
+}
+
+TEST(DeRunner, ProblemsWithoutADeStageRunOnTheHostUnderFitBatchOn) {
+  const test::Batch batch = test::mixed_law_batch();
+  std::vector<Problem> mixed = interleaved(batch, 4);
+  for (std::size_t i = 0; i < mixed.size(); i += 3) mixed[i].options.pipeline = Pipeline::Local;
+  RunnerLog log;
+  const BackendChoice device{Backend::Cuda, std::make_shared<HostDeRunner>(1000, 1000, log)};
+  expect_same_fits(fit_batch_on(device, mixed, BatchOptions{}), fit_batch(mixed));
+  std::size_t on_device = 0;
+  for (std::size_t size : log.launched) on_device += size;
+  EXPECT_EQ(on_device, mixed.size() - (mixed.size() + 2) / 3);
+  // fit_batch_on_runner itself takes the de pipeline only.
+  EXPECT_THROW(fit_batch_on_runner(*device.runner, mixed), std::invalid_argument);
+}
+
+TEST(DeRunner, ADeviceWithoutMemoryForOneProblemIsAnError) {
+  const test::Batch batch = test::mixed_law_batch();
+  RunnerLog log;
+  HostDeRunner runner(8, 0, log);
+  try {
+    fit_batch_on_runner(runner, batch.problems[0]);
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("out of device memory for a single problem"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(log.attempted, (std::vector<std::size_t>{8, 4, 2, 1}));
+}
+
+TEST(DeRunner, ObjectiveValuesGoToTheChosenRunner) {
+  const test::Batch batch = test::surface_batch();
+  const std::vector<Problem>& problems = batch.problems[0];
+  std::vector<std::vector<double>> points;
+  for (const Problem& p : problems) points.push_back(p.bounds.init);
+  RunnerLog log;
+  const BackendChoice device{Backend::Cuda, std::make_shared<HostDeRunner>(1, 1, log)};
+  const auto on_device = objective_values(problems, points, device, 1);
+  const auto on_host = objective_values(problems, points, BackendChoice{}, 1);
+  EXPECT_EQ(on_device, on_host);
+}
+
+}  // namespace
+}  // namespace slfit
