@@ -8,8 +8,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "io/csv.hpp"
-#include "io/manifest.hpp"
+#include "slfit/csv.hpp"
+#include "slfit/manifest.hpp"
 #include "slfit/error.hpp"
 #include "slfit/law_io.hpp"
 #include "slfit/objective.hpp"

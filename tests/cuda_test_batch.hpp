@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "cli_runner.hpp"
-#include "io/csv.hpp"
+#include "slfit/csv.hpp"
 #include "slfit/fit.hpp"
 #include "slfit/law_io.hpp"
 #include "slfit/objective.hpp"

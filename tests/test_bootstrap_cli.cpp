@@ -15,8 +15,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.hpp"
-#include "engine/bootstrap.hpp"
-#include "io/csv.hpp"
+#include "slfit/bootstrap.hpp"
+#include "slfit/csv.hpp"
 #include "slfit/law_io.hpp"
 
 namespace slfit {

@@ -8,7 +8,7 @@
 #include <limits>
 #include <vector>
 
-#include "engine/intervals.hpp"
+#include "slfit/intervals.hpp"
 
 namespace slfit {
 namespace {

@@ -7,8 +7,8 @@
 #include <cmath>
 #include <limits>
 
-#include "engine/bootstrap_summary.hpp"
-#include "engine/resample.hpp"
+#include "slfit/bootstrap_summary.hpp"
+#include "slfit/resample.hpp"
 #include "slfit/law_io.hpp"
 #include "slfit/resample_draw.hpp"
 

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "io/atomic_file.hpp"
-#include "io/csv.hpp"
+#include "slfit/atomic_file.hpp"
+#include "slfit/csv.hpp"
 #include "slfit/error.hpp"
 
 namespace {

@@ -14,7 +14,7 @@
 
 #include "cuda/cuda_de_program.hpp"
 #include "cuda/evaluation_rate.hpp"
-#include "engine/surface.hpp"
+#include "slfit/surface.hpp"
 #include "cli_runner.hpp"
 #include "cuda_test_batch.hpp"
 #include "cuda_test_laws.hpp"

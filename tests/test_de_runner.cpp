@@ -12,7 +12,7 @@
 #include <string>
 
 #include "cuda_test_batch.hpp"
-#include "engine/surface.hpp"
+#include "slfit/surface.hpp"
 #include "optim/differential_evolution.hpp"
 #include "slfit/backend.hpp"
 #include "slfit/de_runner.hpp"

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <vector>
 
-#include "engine/metrics.hpp"
+#include "slfit/metrics.hpp"
 
 namespace slfit {
 namespace {

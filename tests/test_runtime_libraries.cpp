@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cli_runner.hpp"
+#include "slfit/de_runner.hpp"
 
 namespace slfit {
 namespace {
@@ -37,9 +38,7 @@ std::string loader_of(const std::string& binary) {
 }
 
 TEST(RuntimeLibraries, NvrtcResolvesWithoutLdLibraryPath) {
-#ifndef SLFIT_HAVE_CUDA
-  GTEST_SKIP() << "built without the CUDA backend";
-#endif
+  if (!cuda_backend_built()) GTEST_SKIP() << "built without the CUDA backend";
   // What ldd lists, with neither LD_LIBRARY_PATH nor the loader's cache (where this machine's
   // toolkit may be registered, and another's not): the runpath alone must find libnvrtc.
   const std::string binary = test::slfit_binary();

@@ -11,8 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.hpp"
-#include "engine/surface.hpp"
-#include "io/csv.hpp"
+#include "slfit/surface.hpp"
+#include "slfit/csv.hpp"
 #include "slfit/error.hpp"
 #include "slfit/law_io.hpp"
 

@@ -4,7 +4,7 @@
 #include <sstream>
 
 #include "cli/parse_util.hpp"
-#include "io/fit_json.hpp"
+#include "slfit/fit_json.hpp"
 
 namespace slfit::cli {
 namespace {

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/predict_points.hpp"
-#include "engine/bootstrap_summary.hpp"
+#include "slfit/bootstrap_summary.hpp"
 
 namespace slfit::cli {
 

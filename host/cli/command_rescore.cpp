@@ -14,9 +14,9 @@
 #include "cli/parse_util.hpp"
 #include "cli/rescore_output.hpp"
 #include "slfit/backend.hpp"
-#include "engine/rescore.hpp"
-#include "io/atomic_file.hpp"
-#include "io/manifest.hpp"
+#include "slfit/rescore.hpp"
+#include "slfit/atomic_file.hpp"
+#include "slfit/manifest.hpp"
 #include "slfit/error.hpp"
 
 namespace po = boost::program_options;

@@ -17,9 +17,9 @@
 #include "cli/fit_options.hpp"
 #include "cli/parse_util.hpp"
 #include "slfit/backend.hpp"
-#include "engine/surface.hpp"
-#include "io/atomic_file.hpp"
-#include "io/csv.hpp"
+#include "slfit/surface.hpp"
+#include "slfit/atomic_file.hpp"
+#include "slfit/csv.hpp"
 #include "slfit/error.hpp"
 #include "slfit/law_io.hpp"
 

@@ -1,8 +1,6 @@
 #include "cli/fit_options.hpp"
 
 #include "slfit/backend.hpp"
-#include "optim/differential_evolution.hpp"
-#include "optim/lbfgsb.hpp"
 #include "slfit/error.hpp"
 
 namespace po = boost::program_options;
@@ -34,8 +32,7 @@ void finish_fitting_options(const po::variables_map& vm, FitOptions& o) {
   const std::optional<Pipeline> chosen = chosen_pipeline(pipeline);
   if (!chosen) throw InputError("--pipeline: '" + pipeline + "' is not one of: " + chosen_pipeline_names());
   o.pipeline = *chosen;
-  validate(o.de);
-  validate(o.refine);
+  validate(o);
   if (vm["threads"].as<int>() < 0) throw InputError("--threads must be >= 0");
   parse_backend(vm["backend"].as<std::string>());
 }

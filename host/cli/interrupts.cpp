@@ -3,7 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include "io/atomic_file.hpp"
+#include "slfit/atomic_file.hpp"
 
 namespace slfit::cli {
 namespace {

@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <optional>
 
-#include "io/split.hpp"
+#include "slfit/text.hpp"
 #include "slfit/error.hpp"
 
 namespace slfit::cli {

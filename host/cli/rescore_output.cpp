@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/parse_util.hpp"
-#include "io/fit_json.hpp"
+#include "slfit/fit_json.hpp"
 
 namespace slfit::cli {
 namespace {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/rescore.hpp"
+#include "slfit/rescore.hpp"
 
 namespace slfit::cli {
 

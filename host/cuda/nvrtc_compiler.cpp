@@ -16,7 +16,7 @@
 #include <system_error>
 
 #include "cuda/cuda_include_dir.hpp"
-#include "io/atomic_file.hpp"
+#include "slfit/atomic_file.hpp"
 
 namespace slfit {
 namespace {

@@ -1,4 +1,4 @@
-#include "engine/bootstrap.hpp"
+#include "slfit/bootstrap.hpp"
 
 #include <algorithm>
 #include <cmath>

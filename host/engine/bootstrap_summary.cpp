@@ -1,4 +1,4 @@
-#include "engine/bootstrap_summary.hpp"
+#include "slfit/bootstrap_summary.hpp"
 
 #include <cmath>
 #include <functional>

@@ -1,4 +1,4 @@
-#include "engine/intervals.hpp"
+#include "slfit/intervals.hpp"
 
 #include <algorithm>
 #include <cmath>

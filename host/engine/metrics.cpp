@@ -1,4 +1,4 @@
-#include "engine/metrics.hpp"
+#include "slfit/metrics.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "engine/resample.hpp"
+#include "slfit/resample.hpp"
 
 #include <map>
 #include <stdexcept>

@@ -1,4 +1,4 @@
-#include "engine/rescore.hpp"
+#include "slfit/rescore.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -7,7 +7,7 @@
 #include <numeric>
 #include <sstream>
 
-#include "io/csv.hpp"
+#include "slfit/csv.hpp"
 #include "slfit/error.hpp"
 #include "slfit/law_io.hpp"
 

@@ -1,4 +1,4 @@
-#include "engine/surface.hpp"
+#include "slfit/surface.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -6,7 +6,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "io/split.hpp"
+#include "slfit/text.hpp"
 #include "slfit/error.hpp"
 #include "slfit/objective.hpp"
 

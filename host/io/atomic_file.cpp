@@ -1,4 +1,4 @@
-#include "io/atomic_file.hpp"
+#include "slfit/atomic_file.hpp"
 
 #include <fcntl.h>
 #include <limits.h>

@@ -1,4 +1,4 @@
-#include "io/bootstrap_checkpoint.hpp"
+#include "slfit/bootstrap_checkpoint.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -1,4 +1,4 @@
-#include "io/csv.hpp"
+#include "slfit/csv.hpp"
 
 #include <algorithm>
 #include <cerrno>

@@ -1,6 +1,6 @@
-#include "io/fit_json.hpp"
+#include "slfit/fit_json.hpp"
 
-#include "engine/metrics.hpp"
+#include "slfit/metrics.hpp"
 
 namespace slfit {
 

@@ -1,4 +1,4 @@
-#include "io/manifest.hpp"
+#include "slfit/manifest.hpp"
 
 #include <algorithm>
 #include <cerrno>

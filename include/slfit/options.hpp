@@ -58,4 +58,7 @@ struct FitOptions {
   std::uint64_t seed = 42;
 };
 
+// Throws InputError naming the first option outside its domain (a DE or L-BFGS-B setting).
+void validate(const FitOptions& options);
+
 }  // namespace slfit

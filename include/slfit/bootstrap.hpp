@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "slfit/backend.hpp"
-#include "engine/resample.hpp"
+#include "slfit/resample.hpp"
 #include "slfit/fit.hpp"
 
 namespace slfit {

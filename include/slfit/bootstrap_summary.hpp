@@ -6,8 +6,8 @@
 #include <cstddef>
 #include <vector>
 
-#include "engine/bootstrap.hpp"
-#include "engine/intervals.hpp"
+#include "slfit/bootstrap.hpp"
+#include "slfit/intervals.hpp"
 
 namespace slfit {
 

@@ -21,8 +21,8 @@
 #include <vector>
 
 #include "slfit/backend.hpp"
-#include "engine/metrics.hpp"
-#include "io/manifest.hpp"
+#include "slfit/metrics.hpp"
+#include "slfit/manifest.hpp"
 #include "slfit/fit.hpp"
 
 namespace slfit {

@@ -15,7 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/bootstrap.hpp"
+#include "slfit/bootstrap.hpp"
 
 namespace slfit {
 
