@@ -63,6 +63,34 @@ TEST(DifferentialEvolution, SameSeedAndStreamGiveTheSameResult) {
   EXPECT_NE(a.best, c.best);
 }
 
+TEST(DifferentialEvolution, EvaluatesAWholePopulationPerCallAndMatchesTheOneVectorForm) {
+  // The batch energy sees the initial population, then each generation's trials, as one call of
+  // `members` vectors each inside the bounds; the outcome is the one-vector form's, bit for bit.
+  const std::vector<double> lo{-5.12, -1.0, 0.5}, hi{5.12, 2.0, 3.0};
+  DEOptions o;
+  o.maxiter = 40;
+  const std::size_t members = static_cast<std::size_t>(de_population_size(o, 3));
+  std::vector<std::size_t> call_sizes;
+  const PopulationEnergy batch = [&](std::span<const double> points, std::span<double> energies) {
+    ASSERT_EQ(points.size(), energies.size() * 3);
+    call_sizes.push_back(energies.size());
+    for (std::size_t i = 0; i < energies.size(); ++i) {
+      for (std::size_t j = 0; j < 3; ++j) {
+        EXPECT_GE(points[i * 3 + j], lo[j]);
+        EXPECT_LE(points[i * 3 + j], hi[j]);
+      }
+      energies[i] = rastrigin(points.subspan(i * 3, 3));
+    }
+  };
+  const DEOutcome a = differential_evolution(batch, lo, hi, o, 11, 2);
+  const DEOutcome b = differential_evolution(rastrigin, lo, hi, o, 11, 2);
+  EXPECT_EQ(a.best, b.best);
+  EXPECT_EQ(a.best_energy, b.best_energy);
+  EXPECT_EQ(a.generations, b.generations);
+  EXPECT_EQ(call_sizes.size(), static_cast<std::size_t>(a.generations) + 1);
+  for (std::size_t size : call_sizes) EXPECT_EQ(size, members);
+}
+
 TEST(DifferentialEvolution, CountsGenerationsAndEvaluationsLikeScipy) {
   // scipy: population = max(5, popsize * n); one evaluation per member at start and per
   // generation; maxiter bounds the generations.

@@ -32,7 +32,9 @@ class Stages {
   explicit Stages(Objective& objective) : objective_(objective) {}
 
   DEOutcome run_de(const Problem& p, const DEOptions& options) {
-    const EnergyFunction energy = [this](std::span<const double> x) { return objective_.value(x); };
+    const PopulationEnergy energy = [this](std::span<const double> points, std::span<double> energies) {
+      objective_.values(points, energies);
+    };
     DEOutcome de = differential_evolution(energy, p.bounds.lower, p.bounds.upper, options, p.options.seed, p.stream);
     record_de(de);
     return de;
@@ -107,7 +109,7 @@ class Stages {
       return value;
     };
     LbfgsbOutcome local = minimize_lbfgsb(f, v0, v_lo, v_hi, options);
-    if (local.status != "converged: gtol" && std::isfinite(local.f)) {
+    if (local.stop != LbfgsbStop::Gtol && std::isfinite(local.f)) {
       const NewtonOutcome newton = newton_polish(f, local.x, v_lo, v_hi, NewtonOptions{.gtol = options.gtol});
       NewtonReport& report = result_.newton;
       report.ran = true;

@@ -129,6 +129,14 @@ double Objective::value(std::span<const double> params) {
   return impl_->reduce(impl_->program.forward(params), false);
 }
 
+void Objective::values(std::span<const double> params, std::span<double> values) {
+  const std::size_t d = static_cast<std::size_t>(num_params());
+  if (params.size() != values.size() * d)
+    throw std::invalid_argument("slfit: expected " + std::to_string(values.size()) + " vectors of " +
+                                std::to_string(d) + " parameters, got " + std::to_string(params.size()) + " values");
+  for (std::size_t k = 0; k < values.size(); ++k) values[k] = value(params.subspan(k * d, d));
+}
+
 double Objective::value_and_gradient(std::span<const double> params, std::span<double> grad) {
   check_size(*impl_->law, params.size(), "parameters");
   check_size(*impl_->law, grad.size(), "gradient entries");

@@ -78,23 +78,27 @@ void validate(const DEOptions& o) {
   if (!(o.recombination >= 0 && o.recombination <= 1)) fail("recombination must be in [0, 1]");
 }
 
-DEOutcome differential_evolution(const EnergyFunction& energy, std::span<const double> lower,
+DEOutcome differential_evolution(const PopulationEnergy& energy, std::span<const double> lower,
                                  std::span<const double> upper, const DEOptions& options,
                                  std::uint64_t seed, std::uint64_t stream) {
   validate(options);
   const int n = static_cast<int>(lower.size());
   if (n < 1 || n > kMaxDeParams) throw InputError("differential evolution: needs 1 to 512 parameters");
   const int members = de_population_size(options, n);
+  const std::size_t size = static_cast<std::size_t>(members) * n;
 
-  Population pop{members, n, std::vector<double>(static_cast<std::size_t>(members) * n), std::vector<double>(members)};
-  std::vector<double> scaled(n);
-  auto evaluate = [&](const double* unit) {
-    for (int j = 0; j < n; ++j) scaled[j] = de::scale_to_bounds(unit[j], lower[j], upper[j]);
-    return finite_or_inf(energy(scaled));
+  Population pop{members, n, std::vector<double>(size), std::vector<double>(members)};
+  std::vector<double> scaled(size);
+  // The energies of `members` unit-cube rows, scaled to the bounds and evaluated in one call.
+  auto evaluate = [&](const std::vector<double>& unit, std::vector<double>& energies) {
+    for (std::size_t row = 0; row < size; row += n)
+      for (int j = 0; j < n; ++j) scaled[row + j] = de::scale_to_bounds(unit[row + j], lower[j], upper[j]);
+    energy(scaled, energies);
+    for (double& e : energies) e = finite_or_inf(e);
   };
 
   initialise_latin_hypercube(pop, seed, stream);
-  for (int i = 0; i < pop.members; ++i) pop.energy[i] = evaluate(pop.row(i));
+  evaluate(pop.unit, pop.energy);
   promote_lowest(pop);
 
   DEOutcome out;
@@ -107,7 +111,7 @@ DEOutcome differential_evolution(const EnergyFunction& energy, std::span<const d
     for (int i = 0; i < pop.members; ++i)
       de::make_trial(pop.unit.data(), pop.members, n, i, scale, options.recombination, seed, stream, g,
                      trials.data() + static_cast<std::size_t>(i) * n);
-    for (int i = 0; i < pop.members; ++i) trial_energy[i] = evaluate(trials.data() + static_cast<std::size_t>(i) * n);
+    evaluate(trials, trial_energy);
     for (int i = 0; i < pop.members; ++i) {
       if (trial_energy[i] <= pop.energy[i]) {
         pop.energy[i] = trial_energy[i];
@@ -127,6 +131,16 @@ DEOutcome differential_evolution(const EnergyFunction& energy, std::span<const d
   for (int j = 0; j < n; ++j) out.best[j] = de::scale_to_bounds(pop.row(0)[j], lower[j], upper[j]);
   out.best_energy = pop.energy[0];
   return out;
+}
+
+DEOutcome differential_evolution(const EnergyFunction& energy, std::span<const double> lower,
+                                 std::span<const double> upper, const DEOptions& options,
+                                 std::uint64_t seed, std::uint64_t stream) {
+  const std::size_t n = lower.size();
+  const PopulationEnergy each = [&](std::span<const double> points, std::span<double> energies) {
+    for (std::size_t i = 0; i < energies.size(); ++i) energies[i] = energy(points.subspan(i * n, n));
+  };
+  return differential_evolution(each, lower, upper, options, seed, stream);
 }
 
 }  // namespace slfit

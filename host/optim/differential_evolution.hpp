@@ -16,7 +16,13 @@
 
 namespace slfit {
 
-// Objective of a scaled parameter vector; non-finite results are treated as +inf.
+// The objective of a whole population at once: `points` holds count scaled parameter vectors one
+// after another (count x n), `energies` receives their count values; non-finite values are
+// treated as +inf. A batch call, so that an evaluator may vectorise across members (the DE
+// evaluates every member of a generation before it selects any).
+using PopulationEnergy = std::function<void(std::span<const double> points, std::span<double> energies)>;
+
+// The objective of one scaled parameter vector, for callers without a batch evaluator.
 using EnergyFunction = std::function<double(std::span<const double>)>;
 
 // The limits of both backends' DE, from the Philox addressing (slfit/philox.hpp): a site's
@@ -28,7 +34,13 @@ constexpr int kMaxDeParams = 512;
 // an InputError.
 int de_population_size(const DEOptions& options, int num_params);
 
-// Runs DE on one problem. Throws std::invalid_argument for options outside their domain.
+// Runs DE on one problem, calling `energy` once for the initial population and once per
+// generation for its trial vectors. Throws InputError for options outside their domain.
+DEOutcome differential_evolution(const PopulationEnergy& energy, std::span<const double> lower,
+                                 std::span<const double> upper, const DEOptions& options,
+                                 std::uint64_t seed, std::uint64_t stream);
+
+// The same with a one-vector objective, called member by member.
 DEOutcome differential_evolution(const EnergyFunction& energy, std::span<const double> lower,
                                  std::span<const double> upper, const DEOptions& options,
                                  std::uint64_t seed, std::uint64_t stream);

@@ -86,6 +86,18 @@ void validate(const LbfgsbOptions& o) {
   if (o.max_linesearch < 1) fail("max_linesearch must be at least 1");
 }
 
+const char* to_string(LbfgsbStop stop) {
+  switch (stop) {
+    case LbfgsbStop::Gtol: return "converged: gtol";
+    case LbfgsbStop::Ftol: return "converged: ftol";
+    case LbfgsbStop::MaxIterations: return "max iterations";
+    case LbfgsbStop::NoFurtherDecrease: return "no further decrease";
+    case LbfgsbStop::LineSearchFailed: return "line search failed";
+    case LbfgsbStop::StartNotFinite: return "start point not finite";
+  }
+  return "?";
+}
+
 LbfgsbOutcome minimize_lbfgsb(const GradientFunction& f, std::span<const double> x0,
                               std::span<const double> lower, std::span<const double> upper,
                               const LbfgsbOptions& options) {
@@ -103,7 +115,8 @@ LbfgsbOutcome minimize_lbfgsb(const GradientFunction& f, std::span<const double>
     out.x.assign(x.data(), x.data() + n);
     out.f = std::numeric_limits<double>::infinity();
     out.evaluations = tracked.evaluations();
-    out.status = "start point not finite";
+    out.stop = LbfgsbStop::StartNotFinite;
+    out.status = to_string(out.stop);
     return out;
   }
 
@@ -120,22 +133,19 @@ LbfgsbOutcome minimize_lbfgsb(const GradientFunction& f, std::span<const double>
       solver.minimize(tracked, x, fx, lb, ub);
       out.iterations = line_searches;
       tracked(x, grad);
-      if (projected_gradient_norm(x, grad, lb, ub) <= options.gtol) {
-        out.status = "converged: gtol";
-        out.converged = true;
-      } else if (out.iterations >= options.maxiter) {
-        out.status = "max iterations";
-      } else {
-        out.status = "converged: ftol";
-        out.converged = true;
-      }
+      out.stop = projected_gradient_norm(x, grad, lb, ub) <= options.gtol ? LbfgsbStop::Gtol
+                 : out.iterations >= options.maxiter                       ? LbfgsbStop::MaxIterations
+                                                                           : LbfgsbStop::Ftol;
+      out.converged = out.stop != LbfgsbStop::MaxIterations;
+      out.status = to_string(out.stop);
       break;
     } catch (const std::exception& e) {
       out.iterations = line_searches;
       const bool progressed = tracked.best_value() < start_value;
       // A failure on fresh memory that gains nothing means no step along the projected steepest
       // descent lowers f in floating point: the end of the road with ftol = 0.
-      out.status = progressed ? std::string("line search failed: ") + e.what() : "no further decrease";
+      out.stop = progressed ? LbfgsbStop::LineSearchFailed : LbfgsbStop::NoFurtherDecrease;
+      out.status = progressed ? std::string(to_string(out.stop)) + ": " + e.what() : to_string(out.stop);
       if (!progressed || out.iterations >= options.maxiter) break;
     }
   }

@@ -15,16 +15,28 @@ namespace slfit {
 // f(x) with its gradient written into grad; +inf where f is not finite.
 using GradientFunction = std::function<double(std::span<const double> x, std::span<double> grad)>;
 
+// Why a run stopped.
+enum class LbfgsbStop {
+  Gtol,               // the projected gradient's norm reached gtol
+  Ftol,               // the relative decrease fell below ftol
+  MaxIterations,
+  NoFurtherDecrease,  // a line search on fresh memory found no lower point
+  LineSearchFailed,   // a line search failed at the iteration limit
+  StartNotFinite,
+};
+
+// "converged: gtol", "converged: ftol", "max iterations", "no further decrease", "line search
+// failed", "start point not finite": the words of the fit's JSON lbfgsb.status.
+const char* to_string(LbfgsbStop stop);
+
 struct LbfgsbOutcome {
   std::vector<double> x;
   double f = 0.0;
   int iterations = 0;
   long long evaluations = 0;
   bool converged = false;   // stopped on ftol or gtol (scipy's success)
-  std::string status;       // "converged: gtol", "converged: ftol", "max iterations",
-                            // "no further decrease" (a line search on fresh memory found no
-                            // lower point), "line search failed: ..." (at the iteration limit),
-                            // "start point not finite"
+  LbfgsbStop stop = LbfgsbStop::MaxIterations;
+  std::string status;       // to_string(stop), with the line search's message after LineSearchFailed
 };
 
 LbfgsbOutcome minimize_lbfgsb(const GradientFunction& f, std::span<const double> x0,

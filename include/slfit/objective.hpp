@@ -35,6 +35,9 @@ class Objective {
 
   // The objective; +inf when any prediction (or, in log space, any log) is not finite.
   double value(std::span<const double> params);
+  // The objective at values.size() parameter vectors stored one after another in `params`: the
+  // batch form a DE generation calls.
+  void values(std::span<const double> params, std::span<double> values);
   // The same value, and its gradient into `grad` (left unspecified when the value is +inf).
   double value_and_gradient(std::span<const double> params, std::span<double> grad);
 
