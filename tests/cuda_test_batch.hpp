@@ -66,13 +66,20 @@ inline GroupData resample(const GroupData& group, std::uint64_t seed, std::uint6
   return g;
 }
 
+// A problem of `law` on `group`, owning copies of both (tests build them on the stack).
+inline Problem make_problem(const Law& law, std::shared_ptr<const CompiledLaw> compiled, const GroupData& group,
+                            const FitOptions& options, std::uint64_t stream) {
+  return Problem{std::make_shared<const Law>(law), std::move(compiled), std::make_shared<const GroupData>(group),
+                 resolve_bounds(law, group), law.objective, options, stream};
+}
+
 // Laws, each on resamples of its own group: problems[k][r] fits laws[k] to groups[k][r] with
-// stream r. Problems point into the batch, so it moves but does not copy.
+// stream r, sharing the law and the group with the batch.
 struct Batch {
   FitOptions options;
   std::vector<Law> laws;
   std::vector<std::shared_ptr<const CompiledLaw>> compiled;
-  std::vector<std::vector<GroupData>> groups;
+  std::vector<std::vector<std::shared_ptr<const GroupData>>> groups;
   std::vector<std::vector<Problem>> problems;
 
   Batch() = default;
@@ -93,18 +100,17 @@ inline Batch resample_batch(std::size_t resamples, const FitOptions& options,
   Batch b;
   b.options = options;
   for (const std::string& name : laws) b.laws.push_back(load_law(name));
-  for (const Law& law : b.laws) {  // every group in place before a problem points at one
+  for (const Law& law : b.laws) {
     const GroupData group = law_group(law);
-    auto& resampled = b.groups.emplace_back();
-    for (std::size_t r = 0; r < resamples; ++r) resampled.push_back(resample(group, options.seed, r));
-  }
-  for (std::size_t k = 0; k < b.laws.size(); ++k) {
-    const Law& law = b.laws[k];
+    const auto shared_law = std::make_shared<const Law>(law);
     b.compiled.push_back(compile_law(law));
+    auto& resampled = b.groups.emplace_back();
     auto& problems = b.problems.emplace_back();
-    for (std::size_t r = 0; r < resamples; ++r)
-      problems.push_back(Problem{&law, b.compiled.back(), &b.groups[k][r], resolve_bounds(law, b.groups[k][r]),
+    for (std::size_t r = 0; r < resamples; ++r) {
+      resampled.push_back(std::make_shared<const GroupData>(resample(group, options.seed, r)));
+      problems.push_back(Problem{shared_law, b.compiled.back(), resampled.back(), resolve_bounds(law, *resampled.back()),
                                  law.objective, options, static_cast<std::uint64_t>(r)});
+    }
   }
   return b;
 }
@@ -114,24 +120,24 @@ inline Batch resample_batch(std::size_t resamples, const FitOptions& options,
 class SingleGroup {
  public:
   SingleGroup(const std::string& law, const FitOptions& options)
-      : law_(load_law(law)),
-        compiled_(compile_law(law_)),
-        group_(law_group(law_)),
-        bounds_(resolve_bounds(law_, group_)),
+      : law_(std::make_shared<const Law>(load_law(law))),
+        compiled_(compile_law(*law_)),
+        group_(std::make_shared<const GroupData>(law_group(*law_))),
+        bounds_(resolve_bounds(*law_, *group_)),
         options_(options) {}
   SingleGroup(const SingleGroup&) = delete;
   SingleGroup& operator=(const SingleGroup&) = delete;
 
   Problem problem(std::uint64_t stream) const {
-    return Problem{&law_, compiled_, &group_, bounds_, law_.objective, options_, stream};
+    return Problem{law_, compiled_, group_, bounds_, law_->objective, options_, stream};
   }
-  const Law& law() const { return law_; }
-  const GroupData& group() const { return group_; }
+  const Law& law() const { return *law_; }
+  const GroupData& group() const { return *group_; }
 
  private:
-  Law law_;
+  std::shared_ptr<const Law> law_;
   std::shared_ptr<const CompiledLaw> compiled_;
-  GroupData group_;
+  std::shared_ptr<const GroupData> group_;
   ResolvedBounds bounds_;
   FitOptions options_;
 };

@@ -11,6 +11,7 @@
 
 #include "cuda/cuda_de_program.hpp"
 #include "cuda/nvrtc_compiler.hpp"
+#include "cuda_test_batch.hpp"
 #include "cuda_test_laws.hpp"
 #include "law/cuda_codegen.hpp"
 #include "slfit/objective.hpp"
@@ -242,8 +243,7 @@ TEST(CudaCodegen, VariantsOfOneFormulaShareALaunchRun) {
   const GroupData group = test::custom_group(12);
   std::vector<Problem> problems;
   for (std::size_t k = 0; k < laws.size(); ++k)
-    problems.push_back(Problem{&laws[k], compiled[k], &group, resolve_bounds(laws[k], group), laws[k].objective,
-                               FitOptions{}, k});
+    problems.push_back(test::make_problem(laws[k], compiled[k], group, FitOptions{}, k));
   problems.push_back(problems[1]);
   problems.back().options.seed = 7;
   const std::vector<std::vector<std::size_t>> runs = cuda_launch_runs(problems);

@@ -204,8 +204,7 @@ TEST(CudaDevice, VariantsOfOneFormulaRunInOneLaunchEachWithItsOwnNumbers) {
   std::vector<Problem> problems;
   for (std::uint64_t r = 0; r < 30; ++r)
     for (std::size_t k = 0; k < laws.size(); ++k)
-      problems.push_back(Problem{&laws[k], compiled[k], &group, resolve_bounds(laws[k], group), laws[k].objective,
-                                 options, r});
+      problems.push_back(test::make_problem(laws[k], compiled[k], group, options, r));
   ASSERT_EQ(cuda_launch_runs(problems).size(), 1u);
   const std::vector<DEOutcome> gpu = de_on_runner(*runner_for(device), problems);
   for (std::size_t i = 0; i < problems.size(); ++i) {

@@ -219,7 +219,7 @@ TEST_F(CudaKernelTwin, MatchesTheCpuBackendOnCustomLaws) {
     const auto compiled = compile_law(law);
     std::vector<Problem> problems;
     for (std::uint64_t stream = 0; stream < 2; ++stream)
-      problems.push_back(Problem{&law, compiled, &group, resolve_bounds(law, group), law.objective, options, stream});
+      problems.push_back(test::make_problem(law, compiled, group, options, stream));
     expect_twin_equals_cpu(builder, scratch.path(), problems, law.formula);
     ++tested;
   }

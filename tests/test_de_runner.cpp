@@ -75,10 +75,10 @@ class HostDeRunner final : public DeRunner {
   std::string description() const override { return "the host, as a device"; }
 
   std::vector<std::vector<std::size_t>> launch_groups(std::span<const Problem> problems) const override {
-    std::map<const Law*, std::size_t> group_of;
+    std::map<const Law*, std::size_t> group_of;  // the batch's problems of one law share its Law
     std::vector<std::vector<std::size_t>> groups;
     for (std::size_t i = 0; i < problems.size(); ++i) {
-      const auto [it, fresh] = group_of.try_emplace(problems[i].law, groups.size());
+      const auto [it, fresh] = group_of.try_emplace(problems[i].law.get(), groups.size());
       if (fresh) groups.emplace_back();
       groups[it->second].push_back(i);
     }

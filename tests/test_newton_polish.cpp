@@ -107,7 +107,8 @@ TEST(NewtonPolish, DePipelineReachesTheMinimumOfAResampleWhereLbfgsbStalled) {
   for (std::uint64_t seed : {0, 1, 2, 3}) {
     FitOptions options;
     options.seed = seed;
-    const std::vector<Problem> problems = make_group_problems(law, compiled, data, options);
+    const std::vector<Problem> problems =
+        make_group_problems(std::make_shared<const Law>(law), compiled, std::make_shared<const Dataset>(data), options);
     const FitResult r = fit_problem(problems.front());
     EXPECT_LE(r.objective, minimum * (1 + 1e-11)) << "seed " << seed << ", newton: " << r.newton.status;
     largest_gain = std::max(largest_gain, r.newton.gain);

@@ -209,20 +209,21 @@ int run_bootstrap(const std::vector<std::string>& args) {
   if (!(a.level > 0 && a.level < 1)) throw InputError("--ci must be strictly between 0 and 1");
 
   const auto start = std::chrono::steady_clock::now();
-  Law law = load_law(a.law);
-  override_columns(law, parse_assignments(a.maps, "--map"), a.target);
-  const PredictPoints points = parse_predict_points(a.predict, law);
-  const Dataset data = read_dataset(a.data, ColumnSelection{law.columns, law.target, a.group}, law.params.size());
-
+  Law loaded = load_law(a.law);
+  override_columns(loaded, parse_assignments(a.maps, "--map"), a.target);
   BootstrapPlan plan;
-  plan.law = &law;
+  plan.law = std::make_shared<const Law>(std::move(loaded));
+  const Law& law = *plan.law;
+  const PredictPoints points = parse_predict_points(a.predict, law);
+  plan.data = std::make_shared<const Dataset>(
+      read_dataset(a.data, ColumnSelection{law.columns, law.target, a.group}, law.params.size()));
+  const Dataset& data = *plan.data;
   plan.compiled = compile_law(law);
-  plan.data = &data;
   plan.strata = group_strata(data, a.stratify, law.target);
   plan.search = search;
   plan.resamples = a.resamples;
   plan.jackknife = method == IntervalMethod::Bca;
-  plan.full_problems = make_group_problems(law, plan.compiled, data, a.options);
+  plan.full_problems = make_group_problems(plan.law, plan.compiled, plan.data, a.options);
   const BackendChoice backend = choose_backend(parse_backend(vm["backend"].as<std::string>()), a.options.pipeline, std::cerr);
   plan.full_fits = fit_batch_on(backend, plan.full_problems, batch_options(a.threads));
   for (std::size_t g = 0; g < data.groups.size(); ++g)

@@ -120,16 +120,19 @@ int run_fit(const std::vector<std::string>& args) {
   const std::string format = resolve_format(a.format, a.out);
 
   const auto start = std::chrono::steady_clock::now();
-  Law law = load_law(a.law);
-  override_columns(law, parse_assignments(a.maps, "--map"), a.target);
+  Law loaded = load_law(a.law);
+  override_columns(loaded, parse_assignments(a.maps, "--map"), a.target);
+  const auto shared_law = std::make_shared<const Law>(std::move(loaded));
+  const Law& law = *shared_law;
   const ColumnSelection columns{law.columns, law.target, a.group};
-  const Dataset train = read_dataset(a.data, columns, law.params.size());
+  const auto shared_train = std::make_shared<const Dataset>(read_dataset(a.data, columns, law.params.size()));
+  const Dataset& train = *shared_train;
   std::optional<Dataset> test;
   if (!a.test.empty()) test = read_dataset(a.test, columns, 1);
   reject_constant_targets(train, test ? &*test : nullptr);
 
   const std::shared_ptr<const CompiledLaw> compiled = compile_law(law);
-  const std::vector<Problem> problems = make_group_problems(law, compiled, train, a.options);
+  const std::vector<Problem> problems = make_group_problems(shared_law, compiled, shared_train, a.options);
   BatchOptions batch;
   batch.threads = a.threads;
   batch.timing = &a.timing;

@@ -123,8 +123,10 @@ int run_surface(const std::vector<std::string>& args) {
   if (!parse_command_line(args, all, vm)) return 0;
   finish_fitting_options(vm, a.options);
 
-  Law law = load_law(a.law);
-  override_columns(law, parse_assignments(a.maps, "--map"), a.target);
+  Law loaded = load_law(a.law);
+  override_columns(loaded, parse_assignments(a.maps, "--map"), a.target);
+  const auto shared_law = std::make_shared<const Law>(std::move(loaded));
+  const Law& law = *shared_law;
   const std::vector<GridAxis> axes = parse_axes(a.grids, law);
   const std::vector<std::optional<double>> fixed = parse_fixes(a.fixes, law, axes);
   bool needs_fit = false;
@@ -132,8 +134,9 @@ int run_surface(const std::vector<std::string>& args) {
     const bool on_grid = std::any_of(axes.begin(), axes.end(), [k](const GridAxis& x) { return x.param == k; });
     needs_fit = needs_fit || (!on_grid && !fixed[k]);
   }
-  const Dataset data =
-      read_dataset(a.data, ColumnSelection{law.columns, law.target, a.group}, needs_fit ? law.params.size() : 1);
+  const auto shared_data = std::make_shared<const Dataset>(
+      read_dataset(a.data, ColumnSelection{law.columns, law.target, a.group}, needs_fit ? law.params.size() : 1));
+  const Dataset& data = *shared_data;
   const std::size_t size = grid_size(axes);
   if (size > kMaxRows / data.groups.size())
     throw InputError("--grid: " + (size == std::numeric_limits<std::size_t>::max() ? std::string("too many")
@@ -145,7 +148,7 @@ int run_surface(const std::vector<std::string>& args) {
   // on the host either way (fit_batch_on).
   const BackendChoice backend = choose_backend(parse_backend(vm["backend"].as<std::string>()), Pipeline::De, std::cerr);
   const std::shared_ptr<const CompiledLaw> compiled = compile_law(law);
-  std::vector<Problem> problems = make_group_problems(law, compiled, data, a.options);
+  std::vector<Problem> problems = make_group_problems(shared_law, compiled, shared_data, a.options);
   std::vector<std::vector<double>> base(problems.size(), std::vector<double>(law.params.size(), 0.0));
   if (needs_fit) {
     const std::vector<FitResult> fits = fit_batch_on(backend, problems, BatchOptions{a.threads});

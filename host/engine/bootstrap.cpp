@@ -27,9 +27,9 @@ GroupData task_data(const BootstrapPlan& plan, const BootstrapTask& task) {
                                         plan.strata[task.group]));
 }
 
-Problem task_problem(const BootstrapPlan& plan, const BootstrapTask& task, const GroupData& data) {
+Problem task_problem(const BootstrapPlan& plan, const BootstrapTask& task) {
   Problem p = plan.full_problems[task.group];
-  p.data = &data;
+  p.data = std::make_shared<const GroupData>(task_data(plan, task));
   p.stream = task.kind == FitKind::Jackknife ? jackknife_stream(task.group, task.index)
                                              : replicate_stream(task.group, task.index);
   if (plan.search == Search::Local) {
@@ -45,14 +45,9 @@ void run_bootstrap_tasks(const BootstrapPlan& plan, std::span<const BootstrapTas
   chunk = std::max<std::size_t>(chunk, 1);
   for (std::size_t begin = 0; begin < tasks.size(); begin += chunk) {
     const std::span<const BootstrapTask> part = tasks.subspan(begin, std::min(chunk, tasks.size() - begin));
-    std::vector<GroupData> data;
-    data.reserve(part.size());  // problems point into it: no reallocation
     std::vector<Problem> problems;
     problems.reserve(part.size());
-    for (const BootstrapTask& task : part) {
-      data.push_back(task_data(plan, task));
-      problems.push_back(task_problem(plan, task, data.back()));
-    }
+    for (const BootstrapTask& task : part) problems.push_back(task_problem(plan, task));
     const std::vector<FitResult> results = fit_batch_on(backend, problems, batch);
     std::vector<TaskFit> fits;
     fits.reserve(part.size());

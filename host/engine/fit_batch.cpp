@@ -36,14 +36,16 @@ void require_positive_targets(const Law& law, const Dataset& data, const GroupDa
 
 }  // namespace
 
-std::vector<Problem> make_group_problems(const Law& law, std::shared_ptr<const CompiledLaw> compiled,
-                                         const Dataset& data, const FitOptions& options) {
+std::vector<Problem> make_group_problems(std::shared_ptr<const Law> law, std::shared_ptr<const CompiledLaw> compiled,
+                                         std::shared_ptr<const Dataset> data, const FitOptions& options) {
   std::vector<Problem> problems;
-  problems.reserve(data.groups.size());
-  for (std::size_t g = 0; g < data.groups.size(); ++g) {
-    const GroupData& group = data.groups[g];
-    if (law.objective.space == ResidualSpace::Log) require_positive_targets(law, data, group);
-    problems.push_back(Problem{&law, compiled, &group, resolve_bounds(law, group), law.objective, options, g});
+  problems.reserve(data->groups.size());
+  for (std::size_t g = 0; g < data->groups.size(); ++g) {
+    const GroupData& group = data->groups[g];
+    if (law->objective.space == ResidualSpace::Log) require_positive_targets(*law, *data, group);
+    // The group shares the data set's ownership (the aliasing constructor): no copy of the rows.
+    problems.push_back(Problem{law, compiled, std::shared_ptr<const GroupData>(data, &group),
+                               resolve_bounds(*law, group), law->objective, options, g});
   }
   return problems;
 }

@@ -109,7 +109,7 @@ PreparedEntry prepare(const Manifest& manifest, const ManifestEntry& entry, cons
   score.compiled = compiler.get(*law);
 
   // Validates per group (bounds that cannot hold, log-space targets) before anything is batched.
-  const std::vector<Problem> per_group = make_group_problems(*law, score.compiled, *score.train, score.options);
+  const std::vector<Problem> per_group = make_group_problems(law, score.compiled, score.train, score.options);
   for (std::size_t g = 0; g < per_group.size(); ++g) {
     for (int r = 0; r < options.restarts; ++r) {
       Problem problem = per_group[g];

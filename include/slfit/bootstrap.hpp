@@ -45,9 +45,9 @@ struct TaskFit {
 };
 
 struct BootstrapPlan {
-  const Law* law = nullptr;
+  std::shared_ptr<const Law> law;
   std::shared_ptr<const CompiledLaw> compiled;
-  const Dataset* data = nullptr;
+  std::shared_ptr<const Dataset> data;
   std::vector<Strata> strata;              // per group
   std::vector<Problem> full_problems;      // per group: the full-data fit's problem
   std::vector<FitResult> full_fits;        // per group: its result (the local search's start)
@@ -59,10 +59,9 @@ struct BootstrapPlan {
 // Every task of the plan: per group its replicates, then (with jackknife) its leave-one-out fits.
 std::vector<BootstrapTask> bootstrap_tasks(const BootstrapPlan& plan);
 
-// The problem a task fits, on `data` (the task's resample or jackknife sample, kept alive by the
-// caller): the group's bounds, the task's own Philox stream, and for the local search the
-// full-data optimum as the start.
-Problem task_problem(const BootstrapPlan& plan, const BootstrapTask& task, const GroupData& data);
+// The problem a task fits, owning its data (task_data): the group's bounds, the task's own
+// Philox stream, and for the local search the full-data optimum as the start.
+Problem task_problem(const BootstrapPlan& plan, const BootstrapTask& task);
 
 // The data a task fits: its resample, or its group without the left-out row.
 GroupData task_data(const BootstrapPlan& plan, const BootstrapTask& task);

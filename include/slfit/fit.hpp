@@ -20,10 +20,12 @@
 
 namespace slfit {
 
+// One fit: a law on one set of rows. A problem owns what it reads (shared with the problems that
+// read the same law or rows), so a batch may outlive the caller's copies of them.
 struct Problem {
-  const Law* law = nullptr;
-  std::shared_ptr<const CompiledLaw> compiled;
-  const GroupData* data = nullptr;
+  std::shared_ptr<const Law> law;               // as written: its names, for messages
+  std::shared_ptr<const CompiledLaw> compiled;  // its evaluation program
+  std::shared_ptr<const GroupData> data;
   ResolvedBounds bounds;
   ObjectiveSpec objective;
   FitOptions options;
@@ -60,9 +62,10 @@ struct BatchOptions {
 };
 
 // One problem per group of `data` (the law's objective, bounds resolved per group), with
-// stream = group index, so group k draws the same numbers whatever else is in the batch.
-std::vector<Problem> make_group_problems(const Law& law, std::shared_ptr<const CompiledLaw> compiled,
-                                         const Dataset& data, const FitOptions& options);
+// stream = group index, so group k draws the same numbers whatever else is in the batch. The
+// problems share the law and the data set.
+std::vector<Problem> make_group_problems(std::shared_ptr<const Law> law, std::shared_ptr<const CompiledLaw> compiled,
+                                         std::shared_ptr<const Dataset> data, const FitOptions& options);
 
 std::vector<FitResult> fit_batch(std::span<const Problem> problems, const BatchOptions& batch = {});
 
