@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "cuda/law_program.hpp"
 #include "cuda/nvrtc_compiler.hpp"
 #include "law/cuda_codegen.hpp"
 #include "slfit/law_io.hpp"
@@ -98,6 +99,7 @@ inline GroupData custom_group(int points) {
 // the device tests run it on a GPU.
 inline NvrtcSource law_probe_source(const GeneratedLaw& law) {
   return {"slfit_probe.cu",
+          "#include \"loss_terms.hpp\"\n"
           "#include \"slfit_law.cuh\"\n"
           "extern \"C\" __global__ void slfit_probe(const double* p, const double* K, const double* cols,\n"
           "                                        const double* obs, int n, double* prediction, double* term) {\n"
@@ -107,7 +109,7 @@ inline NvrtcSource law_probe_source(const GeneratedLaw& law) {
           "  prediction[i] = slfit_law::predict(s, cols, n, i);\n"
           "  term[i] = slfit_law::term(prediction[i], obs[i]);\n"
           "}\n",
-          {{"slfit_law.cuh", law.source}}};
+          {{"slfit_law.cuh", law.source}, {"loss_terms.hpp", embedded_kernel_file("loss_terms.hpp")}}};
 }
 
 }  // namespace slfit::test

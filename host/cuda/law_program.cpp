@@ -11,19 +11,27 @@
 #include "../../kernels/de_params.h"
 #include "cuda/cuda_check.hpp"
 #include "cuda/jit_link.hpp"
+#include "optim/differential_evolution.hpp"
 
 namespace slfit {
 namespace detail {
 const std::map<std::string, std::string>& embedded_kernel_sources();  // cmake/embed_kernels.cmake
 }
 
+const std::string& embedded_kernel_file(const std::string& name) {
+  const auto& files = detail::embedded_kernel_sources();
+  const auto found = files.find(name);
+  if (found == files.end()) throw std::logic_error("slfit: no embedded kernel file '" + name + "'");
+  return found->second;
+}
+
 namespace {
-std::string embedded(const std::string& name) { return detail::embedded_kernel_sources().at(name); }
+const std::string& embedded(const std::string& name) { return embedded_kernel_file(name); }
 }  // namespace
 
 int de_block_threads(const DEOptions& de, int num_params) {
-  const long long members = std::max(5LL, static_cast<long long>(de.popsize) * num_params);
-  return static_cast<int>(std::min<long long>(slfit_kernel::kMaxBlockThreads, (members + 31) / 32 * 32));
+  const int members = de_population_size(de, num_params);
+  return std::min(slfit_kernel::kMaxBlockThreads, (members + 31) / 32 * 32);
 }
 
 NvrtcSource kernel_module_source() {
@@ -41,10 +49,11 @@ NvrtcSource kernel_module_source() {
 
 NvrtcSource law_module_source(const GeneratedLaw& law) {
   return NvrtcSource{"slfit_law.cu",
-                     "#include \"de_steps.hpp\"\n#include \"law_interface.h\"\n#include \"slfit_law.cuh\"\n"
-                     "#include \"law_entry.cuh\"\n",
+                     "#include \"de_steps.hpp\"\n#include \"law_interface.h\"\n#include \"loss_terms.hpp\"\n"
+                     "#include \"slfit_law.cuh\"\n#include \"law_entry.cuh\"\n",
                      {{"slfit/philox.hpp", embedded("slfit/philox.hpp")},
                       {"de_steps.hpp", embedded("de_steps.hpp")},
+                      {"loss_terms.hpp", embedded("loss_terms.hpp")},
                       {"law_interface.h", embedded("law_interface.h")},
                       {"slfit_law.cuh", law.source},
                       {"law_entry.cuh", embedded("law_entry.cuh")}},

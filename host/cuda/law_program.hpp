@@ -26,6 +26,10 @@ int de_block_threads(const DEOptions& de, int num_params);
 NvrtcSource kernel_module_source();
 NvrtcSource law_module_source(const GeneratedLaw& law);
 
+// A header NVRTC compiles, as embedded at build time (cmake/embed_kernels.cmake): "de_steps.hpp",
+// "loss_terms.hpp", "slfit/philox.hpp", ...; a name not embedded is a std::logic_error.
+const std::string& embedded_kernel_file(const std::string& name);
+
 // A law's loadable program for `arch`: the kernel module (compiled once per process, or read
 // from the cache) linked with the law's module (compiled, or read from the cache). Needs no GPU.
 // `seconds` is the whole time spent; `key` and `from_cache` are the law module's.

@@ -162,18 +162,14 @@ GeneratedLaw generate_cuda_law(const CompiledLaw& law, const ObjectiveSpec& obje
     src << "  const double c" << c << " = cols[" << c << " * n + i];\n";
   src << body.str() << "  return " << name(law.result) << ";\n}\n\n";
 
-  // The objective term, as Objective's sum_terms computes it.
+  // The objective term, with Objective's own loss functions (law/loss_terms.hpp, which every
+  // source including this code includes first; the generated text itself includes nothing).
   src << "constexpr bool kMeanReduction = " << (objective.reduce == Reduction::Mean ? "true" : "false") << ";\n\n";
   src << "__device__ __forceinline__ double term(double prediction, double observed) {\n";
   src << "  const double r = " << (objective.space == ResidualSpace::Log ? "log(prediction)" : "prediction")
       << " - observed;\n";
-  if (objective.kind == ObjectiveKind::Mse) {
-    src << "  return r * r;\n";
-  } else {
-    const std::string delta = exact_literal(objective.delta);
-    src << "  const double size = fabs(r);\n";
-    src << "  return size <= " << delta << " ? 0.5 * r * r : " << delta << " * (size - 0.5 * " << delta << ");\n";
-  }
+  if (objective.kind == ObjectiveKind::Mse) src << "  return slfit::loss::squared(r);\n";
+  else src << "  return slfit::loss::huber(r, " << exact_literal(objective.delta) << ");\n";
   src << "}\n\n}  // namespace slfit_law\n";
   out.source = src.str();
   return out;

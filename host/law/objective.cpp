@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "law/loss_terms.hpp"
 #include "law/program.hpp"
 
 namespace slfit {
@@ -21,22 +22,18 @@ void check_size(const CompiledLaw& law, std::size_t size, const char* what) {
                                 std::to_string(size));
 }
 
-// The per-point loss term of residual r, and its derivative with respect to r. Huber is
-// scipy.special.huber(delta, r); mse is r^2.
+// The per-point loss term of residual r, and its derivative with respect to r, from the terms
+// the CUDA code calls too (law/loss_terms.hpp).
 template <ObjectiveKind kind>
 inline double term(double r, double delta) {
-  if constexpr (kind == ObjectiveKind::Mse) {
-    return r * r;
-  } else {
-    const double size = std::fabs(r);
-    return size <= delta ? 0.5 * r * r : delta * (size - 0.5 * delta);
-  }
+  if constexpr (kind == ObjectiveKind::Mse) return loss::squared(r);
+  else return loss::huber(r, delta);
 }
 
 template <ObjectiveKind kind>
 inline double term_derivative(double r, double delta) {
-  if constexpr (kind == ObjectiveKind::Mse) return 2.0 * r;
-  else return std::fabs(r) <= delta ? r : std::copysign(delta, r);
+  if constexpr (kind == ObjectiveKind::Mse) return loss::squared_derivative(r);
+  else return loss::huber_derivative(r, delta);
 }
 
 // Sums the loss terms over the points; with_adjoint also stores d(sum)/d(prediction) per point.
