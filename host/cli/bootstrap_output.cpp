@@ -19,7 +19,7 @@ Json group_json(const BootstrapReport& r, std::size_t g) {
   const GroupSummary& s = r.summaries[g];
   Json j;
   j["group"] = r.data->groups[g].name;
-  j["fit"] = fit_to_json(*r.law, *r.compiled, r.data->groups[g], r.full_fits[g]);
+  j["fit"] = fit_to_json(*r.law, r.data->groups[g], r.full_fits[g]);
   j["params"] = Json::object();
   for (std::size_t k = 0; k < r.law->params.size(); ++k) j["params"][r.law->params[k].name] = statistic_json(s.params[k]);
   j["predictions"] = Json::array();

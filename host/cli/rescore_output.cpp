@@ -65,7 +65,7 @@ Json entry_json(const EntryScore& s, std::size_t rank) {
   j["error"] = s.error.empty() ? Json(nullptr) : Json(s.error);
   j["fits"] = Json::array();
   for (const GroupFit& f : s.fits) {
-    Json fit = fit_to_json(*s.law, *s.compiled, *f.group, f.fit);
+    Json fit = fit_to_json(*s.law, *f.group, f.fit);
     fit["restart"] = f.restart;
     fit["restart_objectives"] = Json::array();
     for (double objective : f.restart_objectives) fit["restart_objectives"].push_back(number_or_null(objective));

@@ -14,6 +14,7 @@
 #include "optim/newton_polish.hpp"
 #include "engine/pipeline.hpp"
 #include "slfit/fit.hpp"
+#include "slfit/metrics.hpp"
 
 namespace slfit {
 namespace {
@@ -206,6 +207,20 @@ FitResult run_local_pipeline(const Problem& p, Stages& stages, Objective& object
   return r;
 }
 
+// What every pipeline's result ends with: the best objective, the status when no finite value
+// was seen, r2 on the fitted rows, the time.
+void finish(FitResult& result, const Stages& stages, const Problem& problem,
+            std::chrono::steady_clock::time_point start) {
+  result.objective = stages.best();
+  if (!std::isfinite(result.objective)) result.status = FitStatus::NoFiniteValue;
+  result.r2_train = std::numeric_limits<double>::quiet_NaN();
+  if (!result.params.empty()) {
+    const std::vector<double> predictions = predict(*problem.compiled, *problem.data, result.params);
+    result.r2_train = score(problem.data->target, predictions).r2;
+  }
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 }  // namespace
 
 FitResult fit_problem(const Problem& problem) {
@@ -215,9 +230,7 @@ FitResult fit_problem(const Problem& problem) {
   FitResult result = problem.options.pipeline == Pipeline::Seed    ? run_seed_pipeline(problem, stages, objective)
                      : problem.options.pipeline == Pipeline::Local ? run_local_pipeline(problem, stages, objective)
                                                                    : run_de_pipeline(problem, stages);
-  result.objective = stages.best();
-  if (!std::isfinite(result.objective)) result.status = FitStatus::NoFiniteValue;
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  finish(result, stages, problem, start);
   return result;
 }
 
@@ -231,9 +244,7 @@ FitResult fit_problem_from_de(const Problem& problem, const DEOutcome& device_de
   if (!de.best.empty()) de.best_energy = objective.value(de.best);
   stages.record_de(de);
   FitResult result = refine_de(problem, stages, de);
-  result.objective = stages.best();
-  if (!std::isfinite(result.objective)) result.status = FitStatus::NoFiniteValue;
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  finish(result, stages, problem, start);
   return result;
 }
 

@@ -170,30 +170,15 @@ void keep_best_restarts(EntryScore& score, std::span<const FitResult> results,
 // SLDBench's metrics over all test groups' predictions concatenated, each test group predicted
 // by the fit of the training group of the same name.
 void score_test_split(EntryScore& score, const Dataset& test) {
-  std::vector<double> targets, predictions;
-  for (const GroupData& group : test.groups) {
-    const auto fit = std::find_if(score.fits.begin(), score.fits.end(),
-                                  [&](const GroupFit& f) { return f.group->name == group.name; });
-    const std::vector<double> p = predict(*score.compiled, group, fit->fit.params);
-    for (std::size_t i = 0; i < p.size(); ++i) {
-      if (std::isfinite(p[i])) continue;
-      std::ostringstream value;
-      value << p[i];
-      score.status = EntryStatus::InvalidPrediction;
-      score.error = test.source + ":" + std::to_string(group.lines[i]) + ": the prediction for group '" +
-                    group.name + "' is " + value.str();
-      return;
-    }
-    predictions.insert(predictions.end(), p.begin(), p.end());
-    targets.insert(targets.end(), group.target.begin(), group.target.end());
-  }
-  const Scores scores = slfit::score(targets, predictions);
-  if (!std::isfinite(scores.r2) || !std::isfinite(scores.nmae)) {
+  std::vector<std::vector<double>> params;  // score.fits holds one fit per training group, in order
+  for (const GroupFit& f : score.fits) params.push_back(f.fit.params);
+  const SplitScores split = score_split(test, *score.train, *score.compiled, params);
+  if (!split.error.empty()) {
     score.status = EntryStatus::InvalidPrediction;
-    score.error = test.source + ": the test targets are constant, so r2, nmse and nmae are undefined";
+    score.error = split.error;
     return;
   }
-  score.test = scores;
+  score.test = split.scores;
 }
 
 }  // namespace

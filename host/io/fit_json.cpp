@@ -1,21 +1,18 @@
 #include "slfit/fit_json.hpp"
 
-#include "slfit/metrics.hpp"
 
 namespace slfit {
 
-nlohmann::ordered_json fit_to_json(const Law& law, const CompiledLaw& compiled, const GroupData& group,
-                                   const FitResult& fit) {
+nlohmann::ordered_json fit_to_json(const Law& law, const GroupData& group, const FitResult& fit) {
   nlohmann::ordered_json params = nlohmann::ordered_json::object();
   for (std::size_t k = 0; k < law.params.size(); ++k) params[law.params[k].name] = fit.params[k];
 
-  const std::vector<double> predictions = predict(compiled, group, fit.params);
   nlohmann::ordered_json j;
   j["group"] = group.name;
   j["n"] = group.size();
   j["params"] = std::move(params);
   j["objective"] = fit.objective;
-  j["r2_train"] = score(group.target, predictions).r2;
+  j["r2_train"] = fit.r2_train;
   j["status"] = to_string(fit.status);
   j["de"] = {{"ran", fit.de.ran},
              {"generations", fit.de.generations},

@@ -204,29 +204,28 @@ Manifest read_manifest(const std::string& path) {
 }
 
 Law load_entry_law(const Manifest& manifest, const ManifestEntry& entry, const ManifestTask& task) {
-  std::string text, source;
+  Json spec;
+  std::string source;
   switch (entry.origin) {
     case LawOrigin::Builtin:
-      text = builtin_law_json(entry.law);
       source = "builtin:" + entry.law;
+      spec = parse_law_json(builtin_law_json(entry.law), source);
       break;
     case LawOrigin::File:
-      text = law_file_text(entry);
       source = entry.law_path;
+      spec = parse_law_json(law_file_text(entry), source);
       break;
     case LawOrigin::Inline:
-      text = entry.law_spec.dump();
       source = manifest.path + ": entries[" + std::to_string(entry.index) + "] (" + in_quotes(entry.id) + "): law";
+      spec = entry.law_spec;
       break;
   }
-  Law law = parse_law(text, source);
   if (entry.overrides.objective) {
-    // Re-read with the entry's objective in place of the law's, so that it is checked exactly
-    // as a law file's objective is.
-    Json spec = Json::parse(text);
+    // The entry's objective in place of the law's, read exactly as a law file's objective is.
     spec["objective"] = *entry.overrides.objective;
-    law = parse_law(spec.dump(), source + " with the objective of entry " + in_quotes(entry.id));
+    source += " with the objective of entry " + in_quotes(entry.id);
   }
+  Law law = parse_law_spec(spec, source);
   override_columns(law, {}, task.target);
   return law;
 }

@@ -284,8 +284,12 @@ std::vector<std::string> Law::param_names() const {
 }
 
 Law parse_law(std::string_view json_text, const std::string& source) {
-  return LawReader(source).read(parse_json(json_text, source));
+  return parse_law_spec(parse_law_json(json_text, source), source);
 }
+
+Json parse_law_json(std::string_view json_text, const std::string& source) { return parse_json(json_text, source); }
+
+Law parse_law_spec(const Json& spec, const std::string& source) { return LawReader(source).read(spec); }
 
 Law load_law(const std::string& name_or_path) {
   const auto& specs = detail::builtin_law_specs();

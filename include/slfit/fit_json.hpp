@@ -10,9 +10,9 @@
 
 namespace slfit {
 
-// {"group", "n", "params", "objective", "r2_train", "status", "de", "lbfgsb", "seconds"}.
-// r2_train is null where the group's targets are constant.
-nlohmann::ordered_json fit_to_json(const Law& law, const CompiledLaw& compiled, const GroupData& group,
-                                   const FitResult& fit);
+// {"group", "n", "params", "objective", "r2_train", "status", "de", "lbfgsb", "newton", "seconds"}:
+// the fit's values as the engine computed them, mapped to JSON and nothing recomputed. r2_train
+// is null where it is not finite (constant targets).
+nlohmann::ordered_json fit_to_json(const Law& law, const GroupData& group, const FitResult& fit);
 
 }  // namespace slfit

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "slfit/dataset.hpp"
 #include "slfit/law.hpp"
 
@@ -21,6 +23,12 @@ Expr parse_expression(std::string_view text, const std::vector<std::string>& var
 
 // A law from JSON text (the law-file format in README.md); `source` names it in messages.
 Law parse_law(std::string_view json_text, const std::string& source);
+
+// The same in two steps, for callers that change the spec in between (a manifest entry that
+// overrides a law's objective): the JSON text parsed (an InputError names the line and column),
+// then the spec read.
+nlohmann::ordered_json parse_law_json(std::string_view json_text, const std::string& source);
+Law parse_law_spec(const nlohmann::ordered_json& spec, const std::string& source);
 
 // A built-in name (see builtin_law_names) or a path to a JSON law file.
 Law load_law(const std::string& name_or_path);

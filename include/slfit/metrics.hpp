@@ -5,6 +5,11 @@
 
 #include <cstddef>
 #include <span>
+#include <string>
+#include <vector>
+
+#include "slfit/dataset.hpp"
+#include "slfit/objective.hpp"
 
 namespace slfit {
 
@@ -16,5 +21,18 @@ struct Scores {
 };
 
 Scores score(std::span<const double> targets, std::span<const double> predictions);
+
+// A test split scored: its scores, or why it has none.
+struct SplitScores {
+  Scores scores;      // all NaN when error is set
+  std::string error;  // "TEST.csv:LINE: the prediction for group 'g' is inf", or constant targets
+};
+
+// Every group of `test` predicted with params[g], the parameters fitted to the group of `train`
+// of the same name, concatenated in test-file order and scored. A test group absent from `train`
+// is an InputError naming its first line and both files; a prediction that is not finite, or
+// constant test targets, leave the scores NaN and say so in `error`, naming the file and line.
+SplitScores score_split(const Dataset& test, const Dataset& train, const CompiledLaw& compiled,
+                        const std::vector<std::vector<double>>& params);
 
 }  // namespace slfit

@@ -50,6 +50,9 @@ struct NewtonReport {
 struct FitResult {
   std::vector<double> params;
   double objective = 0.0;
+  // SLDBench's r2 of the fitted law on the rows it was fitted to (slfit/metrics.hpp): NaN where
+  // their targets are constant, not finite where a prediction is not.
+  double r2_train = 0.0;
   FitStatus status = FitStatus::Converged;
   DEReport de;
   LbfgsbReport lbfgsb;

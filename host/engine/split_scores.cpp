@@ -1,0 +1,50 @@
+// The test split's scores, for `slfit fit --test` and every rescored leaderboard entry alike.
+
+#include <cmath>
+#include <limits>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+
+#include "slfit/error.hpp"
+#include "slfit/metrics.hpp"
+
+namespace slfit {
+
+SplitScores score_split(const Dataset& test, const Dataset& train, const CompiledLaw& compiled,
+                        const std::vector<std::vector<double>>& params) {
+  if (params.size() != train.groups.size())
+    throw std::invalid_argument("score_split: one parameter vector per training group");
+  std::map<std::string, std::size_t> train_group;
+  for (std::size_t g = 0; g < train.groups.size(); ++g) train_group.emplace(train.groups[g].name, g);
+
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  SplitScores out{{kNaN, kNaN, kNaN, 0}, {}};
+  std::vector<double> targets, predictions;
+  for (const GroupData& group : test.groups) {
+    const auto found = train_group.find(group.name);
+    if (found == train_group.end())
+      throw InputError(test.source + ":" + std::to_string(group.lines.front()) + ": group '" + group.name +
+                       "' does not appear in the training data " + train.source);
+    const std::vector<double> p = predict(compiled, group, params[found->second]);
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      if (std::isfinite(p[i]) || !out.error.empty()) continue;
+      std::ostringstream value;
+      value << p[i];
+      out.error = test.source + ":" + std::to_string(group.lines[i]) + ": the prediction for group '" + group.name +
+                  "' is " + value.str();
+    }
+    predictions.insert(predictions.end(), p.begin(), p.end());
+    targets.insert(targets.end(), group.target.begin(), group.target.end());
+  }
+  if (!out.error.empty()) return out;
+  const Scores scores = score(targets, predictions);
+  if (!std::isfinite(scores.r2) || !std::isfinite(scores.nmae)) {
+    out.error = test.source + ": the test targets are constant, so r2, nmse and nmae are undefined";
+    return out;
+  }
+  out.scores = scores;
+  return out;
+}
+
+}  // namespace slfit
