@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <utility>
 #include <vector>
 
 #include "cli_runner.hpp"
@@ -95,6 +96,22 @@ TEST(CliErrors, UsageErrorsExitTwo) {
   const test::CommandResult missing = test::run_slfit("fit --data no/such/file.csv --law parallel_power");
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("no/such/file.csv"), std::string::npos);
+}
+
+TEST(CliErrors, AnOptionOutOfItsDomainIsNamedByItsFlag) {
+  // The engine names the field (de.popsize); the CLI says it as the user typed it.
+  const std::string fit = "fit --data examples/parscale/train.csv --law parallel_power --group group ";
+  for (const auto& [args, message] : std::vector<std::pair<std::string, std::string>>{
+           {"--popsize 0", "slfit fit: error: --popsize must be at least 1"},
+           {"--lbfgs-maxiter 0", "slfit fit: error: --lbfgs-maxiter must be at least 1"},
+           {"--gtol -1", "slfit fit: error: --gtol must be a finite number >= 0"},
+           {"--popsize 1000000", "slfit fit: error: --popsize 1000000 with 4 parameters gives a population of "
+                                 "4000000, which exceeds the limit of 2^20 members"}}) {
+    const test::CommandResult r = test::run_slfit(fit + args + " --backend cpu");
+    EXPECT_EQ(r.exit_code, 2) << args;
+    EXPECT_NE(r.err.find(message), std::string::npos) << args << ": " << r.err;
+    EXPECT_EQ(r.err.find("de."), std::string::npos) << r.err;
+  }
 }
 
 TEST(CliErrors, TestGroupUnknownToTrainingIsAnError) {

@@ -144,7 +144,7 @@ TEST_F(SmallLeaderboard, BrokenEntriesGetTheirRowsAndTheRunGoesOn) {
       {"nonfinite_test", {"invalid_prediction", "data/test.csv:2: the prediction for group 'pile' is "}},
       {"never_finite", {"fit_failed", "no parameter values within the bounds give a finite objective"}},
       {"huge_population", {"fit_failed", "exceeds the limit of 2^20 members"}},
-      {"bad_popsize", {"invalid_entry", "--popsize must be at least 1"}},
+      {"bad_popsize", {"invalid_entry", "entry 'bad_popsize': de.popsize must be at least 1"}},
       {"missing_file", {"invalid_entry", "laws/missing.json: cannot open"}},
       {"unknown_builtin", {"invalid_entry", "unknown built-in law 'parscal'"}},
       {"unknown_task", {"invalid_entry", "no task 'paralel'"}},

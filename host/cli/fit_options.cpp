@@ -1,5 +1,8 @@
 #include "cli/fit_options.hpp"
 
+#include <map>
+#include <string>
+
 #include "slfit/backend.hpp"
 #include "slfit/error.hpp"
 
@@ -35,6 +38,15 @@ void finish_fitting_options(const po::variables_map& vm, FitOptions& o) {
   validate(o);
   if (vm["threads"].as<int>() < 0) throw InputError("--threads must be >= 0");
   parse_backend(vm["backend"].as<std::string>());
+}
+
+std::string option_flag(const std::string& field) {
+  static const std::map<std::string, std::string> flags = {
+      {"de.popsize", "--popsize"}, {"de.maxiter", "--maxiter"},          {"de.tol", "--tol"},
+      {"de.atol", "--atol"},       {"refine.ftol", "--ftol"},            {"refine.gtol", "--gtol"},
+      {"refine.maxiter", "--lbfgs-maxiter"}};
+  const auto found = flags.find(field);
+  return found == flags.end() ? field : found->second;
 }
 
 }  // namespace slfit::cli

@@ -13,4 +13,8 @@ boost::program_options::options_description fitting_options(FitOptions& options,
 // Reads --pipeline (held as text by fitting_options) and validates every optimizer option.
 void finish_fitting_options(const boost::program_options::variables_map& vm, FitOptions& options);
 
+// The command-line flag of a FitOptions field named by an OptionError ("de.popsize" is
+// "--popsize"); a field without a flag keeps its name.
+std::string option_flag(const std::string& field);
+
 }  // namespace slfit::cli

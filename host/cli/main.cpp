@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/fit_options.hpp"
 #include "cli/interrupts.hpp"
 #include "slfit/error.hpp"
 
@@ -44,6 +45,10 @@ int main(int argc, char** argv) {
     if (command == "bootstrap") return slfit::cli::run_bootstrap(rest);
     if (command == "surface") return slfit::cli::run_surface(rest);
     std::cerr << "slfit: unknown command '" << command << "'\n\n" << kUsage;
+    return 2;
+  } catch (const slfit::OptionError& e) {
+    std::cerr << "slfit " << command << ": error: " << slfit::cli::option_flag(e.field()) << " " << e.requirement()
+              << "\n";
     return 2;
   } catch (const slfit::InputError& e) {
     std::cerr << "slfit " << command << ": error: " << e.what() << "\n";

@@ -239,9 +239,9 @@ FitOptions entry_fit_options(const ManifestEntry& entry, const FitOptions& base)
   if (o.tol) options.de.tol = *o.tol;
   if (o.atol) options.de.atol = *o.atol;
   try {
-    validate(options.de);
-  } catch (const InputError& e) {
-    throw InputError("entry " + in_quotes(entry.id) + ": de: " + e.what());
+    validate(options);
+  } catch (const OptionError& e) {  // its field is the entry's key: "de.popsize"
+    throw InputError("entry " + in_quotes(entry.id) + ": " + e.what());
   }
   return options;
 }

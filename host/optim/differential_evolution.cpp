@@ -62,20 +62,20 @@ bool has_converged(const std::vector<double>& energy, const DEOptions& options) 
 int de_population_size(const DEOptions& options, int num_params) {
   const long long members = std::max(5LL, static_cast<long long>(options.popsize) * num_params);
   if (members > kMaxDePopulation)
-    throw InputError("differential evolution: population of " + std::to_string(members) +
-                     " exceeds the limit of 2^20 members; lower --popsize");
+    throw OptionError("de.popsize", std::to_string(options.popsize) + " with " + std::to_string(num_params) +
+                                        " parameters gives a population of " + std::to_string(members) +
+                                        ", which exceeds the limit of 2^20 members");
   return static_cast<int>(members);
 }
 
 void validate(const DEOptions& o) {
-  auto fail = [](const std::string& what) { throw InputError("differential evolution: " + what); };
-  if (o.popsize < 1) fail("--popsize must be at least 1");
-  if (o.maxiter < 0) fail("--maxiter must be non-negative");
-  if (!(o.tol >= 0) || !std::isfinite(o.tol)) fail("--tol must be a finite number >= 0");
-  if (!(o.atol >= 0) || !std::isfinite(o.atol)) fail("--atol must be a finite number >= 0");
+  if (o.popsize < 1) throw OptionError("de.popsize", "must be at least 1");
+  if (o.maxiter < 0) throw OptionError("de.maxiter", "must be non-negative");
+  if (!(o.tol >= 0) || !std::isfinite(o.tol)) throw OptionError("de.tol", "must be a finite number >= 0");
+  if (!(o.atol >= 0) || !std::isfinite(o.atol)) throw OptionError("de.atol", "must be a finite number >= 0");
   if (!(o.mutation_min >= 0 && o.mutation_min <= o.mutation_max && o.mutation_max <= 2))
-    fail("mutation must satisfy 0 <= min <= max <= 2");
-  if (!(o.recombination >= 0 && o.recombination <= 1)) fail("recombination must be in [0, 1]");
+    throw OptionError("de.mutation_min and de.mutation_max", "must satisfy 0 <= min <= max <= 2");
+  if (!(o.recombination >= 0 && o.recombination <= 1)) throw OptionError("de.recombination", "must be in [0, 1]");
 }
 
 DEOutcome differential_evolution(const PopulationEnergy& energy, std::span<const double> lower,

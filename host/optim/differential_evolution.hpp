@@ -31,7 +31,7 @@ constexpr int kMaxDePopulation = 1 << 20;
 constexpr int kMaxDeParams = 512;
 
 // Population size for n parameters: max(5, popsize * n), as scipy. Above kMaxDePopulation it is
-// an InputError.
+// an OptionError on de.popsize.
 int de_population_size(const DEOptions& options, int num_params);
 
 // Runs DE on one problem, calling `energy` once for the initial population and once per
@@ -45,7 +45,7 @@ DEOutcome differential_evolution(const EnergyFunction& energy, std::span<const d
                                  std::span<const double> upper, const DEOptions& options,
                                  std::uint64_t seed, std::uint64_t stream);
 
-// Checks DE options, throwing InputError with the offending option's name.
+// Checks DE options, throwing OptionError naming the offending field ("de.popsize").
 void validate(const DEOptions& options);
 
 }  // namespace slfit

@@ -78,12 +78,11 @@ LBFGSpp::LBFGSBParam<double> solver_parameters(const LbfgsbOptions& o) {
 }  // namespace
 
 void validate(const LbfgsbOptions& o) {
-  auto fail = [](const std::string& what) { throw InputError("L-BFGS-B: " + what); };
-  if (!(o.ftol >= 0) || !std::isfinite(o.ftol)) fail("--ftol must be a finite number >= 0");
-  if (!(o.gtol >= 0) || !std::isfinite(o.gtol)) fail("--gtol must be a finite number >= 0");
-  if (o.maxiter < 1) fail("--lbfgs-maxiter must be at least 1");
-  if (o.maxcor < 1) fail("maxcor must be at least 1");
-  if (o.max_linesearch < 1) fail("max_linesearch must be at least 1");
+  if (!(o.ftol >= 0) || !std::isfinite(o.ftol)) throw OptionError("refine.ftol", "must be a finite number >= 0");
+  if (!(o.gtol >= 0) || !std::isfinite(o.gtol)) throw OptionError("refine.gtol", "must be a finite number >= 0");
+  if (o.maxiter < 1) throw OptionError("refine.maxiter", "must be at least 1");
+  if (o.maxcor < 1) throw OptionError("refine.maxcor", "must be at least 1");
+  if (o.max_linesearch < 1) throw OptionError("refine.max_linesearch", "must be at least 1");
 }
 
 const char* to_string(LbfgsbStop stop) {

@@ -43,7 +43,7 @@ LbfgsbOutcome minimize_lbfgsb(const GradientFunction& f, std::span<const double>
                               std::span<const double> lower, std::span<const double> upper,
                               const LbfgsbOptions& options);
 
-// Checks the options, throwing InputError naming the offending one.
+// Checks the options, throwing OptionError naming the offending field ("refine.gtol").
 void validate(const LbfgsbOptions& options);
 
 }  // namespace slfit

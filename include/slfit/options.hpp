@@ -58,7 +58,8 @@ struct FitOptions {
   std::uint64_t seed = 42;
 };
 
-// Throws InputError naming the first option outside its domain (a DE or L-BFGS-B setting).
+// Throws OptionError (slfit/error.hpp) naming the first field outside its domain: "de.popsize",
+// "refine.gtol", ...
 void validate(const FitOptions& options);
 
 }  // namespace slfit
