@@ -7,9 +7,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "cuda_test_batch.hpp"
 #include "slfit/surface.hpp"
@@ -32,8 +34,8 @@ struct RunnerLog {
 // as if the device were out of memory.
 class HostDeProgram final : public DeProgram {
  public:
-  HostDeProgram(std::size_t capacity, std::size_t memory, RunnerLog& log)
-      : capacity_(capacity), memory_(memory), log_(log) {}
+  HostDeProgram(std::size_t capacity, std::size_t memory, RunnerLog& log, std::size_t fault_at)
+      : capacity_(capacity), memory_(memory), fault_at_(fault_at), log_(log) {}
 
   std::size_t capacity(std::span<const Problem>) const override { return capacity_; }
 
@@ -41,6 +43,8 @@ class HostDeProgram final : public DeProgram {
     if (!in_flight_.empty()) throw std::logic_error("a chunk is already in flight");
     log_.attempted.push_back(chunk.size());
     if (chunk.size() > memory_) return false;
+    if (log_.launched.size() == fault_at_)
+      throw std::runtime_error("the device faulted at launch " + std::to_string(fault_at_));
     log_.launched.push_back(chunk.size());
     for (const Problem& p : chunk) {
       Objective objective(p.compiled, *p.data, p.objective);
@@ -60,17 +64,18 @@ class HostDeProgram final : public DeProgram {
   BatchTiming timing() const override { return timing_; }
 
  private:
-  std::size_t capacity_, memory_;
+  std::size_t capacity_, memory_, fault_at_;
   RunnerLog& log_;
   std::vector<DEOutcome> in_flight_;
   BatchTiming timing_;
 };
 
-// Groups problems by law, as the CUDA runner groups them by generated source.
+// Groups problems by law, as the CUDA runner groups them by generated source. A program's launch
+// number `fault_at` (counting from 0, accepted launches only) throws, as a faulting device would.
 class HostDeRunner final : public DeRunner {
  public:
-  HostDeRunner(std::size_t capacity, std::size_t memory, RunnerLog& log)
-      : capacity_(capacity), memory_(memory), log_(log) {}
+  HostDeRunner(std::size_t capacity, std::size_t memory, RunnerLog& log, std::size_t fault_at = SIZE_MAX)
+      : capacity_(capacity), memory_(memory), fault_at_(fault_at), log_(log) {}
 
   std::string description() const override { return "the host, as a device"; }
 
@@ -91,7 +96,7 @@ class HostDeRunner final : public DeRunner {
 
   std::unique_ptr<DeProgram> open(const Problem&) override {
     ++log_.opened;
-    return std::make_unique<HostDeProgram>(capacity_, memory_, log_);
+    return std::make_unique<HostDeProgram>(capacity_, memory_, log_, fault_at_);
   }
 
   std::vector<std::vector<double>> objective_values(std::span<const Problem> problems,
@@ -108,7 +113,7 @@ class HostDeRunner final : public DeRunner {
   }
 
  private:
-  std::size_t capacity_, memory_;
+  std::size_t capacity_, memory_, fault_at_;
   RunnerLog& log_;
 };
 
@@ -138,20 +143,21 @@ TEST(DeRunner, FitsEqualTheCpuBackendInBatchOrderWhateverTheChunks) {
   // (halving the refused count), then chunks of 2 follow.
   RunnerLog log;
   HostDeRunner runner(5, 3, log);
-  std::vector<std::exception_ptr> failures;
   std::vector<int> reported(mixed.size(), 0);
   BatchTiming timing;
   BatchOptions options;
-  options.failures = &failures;
-  options.on_problem_done = [&](std::size_t i) { ++reported[i]; };
+  const std::thread::id caller = std::this_thread::get_id();
+  options.on_problem_done = [&](std::size_t i) {
+    ++reported[i];
+    EXPECT_EQ(std::this_thread::get_id(), caller) << "progress from another thread";
+  };
   options.timing = &timing;
   const std::vector<FitResult> on_runner = fit_batch_on_runner(runner, mixed, options);
   expect_same_fits(on_runner, fit_batch(mixed));
 
-  ASSERT_EQ(failures.size(), mixed.size());
   for (std::size_t i = 0; i < mixed.size(); ++i) {
     EXPECT_EQ(reported[i], 1) << "problem " << i;
-    EXPECT_FALSE(failures[i]) << "problem " << i;
+    EXPECT_NE(on_runner[i].status, FitStatus::Failed) << "problem " << i;
   }
   EXPECT_EQ(log.prepared, 1);
   EXPECT_EQ(log.opened, 3);  // one program per law
@@ -197,17 +203,41 @@ TEST(DeRunner, ProblemsWithoutADeStageRunOnTheHostUnderFitBatchOn) {
   EXPECT_THROW(fit_batch_on_runner(*device.runner, mixed), std::invalid_argument);
 }
 
-TEST(DeRunner, ADeviceWithoutMemoryForOneProblemIsAnError) {
+TEST(DeRunner, ADeviceWithoutMemoryForOneProblemFailsEveryProblemOfTheGroup) {
   const test::Batch batch = test::mixed_law_batch();
   RunnerLog log;
   HostDeRunner runner(8, 0, log);
-  try {
-    fit_batch_on_runner(runner, batch.problems[0]);
-    FAIL() << "expected an error";
-  } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find("out of device memory for a single problem"), std::string::npos) << e.what();
+  const std::vector<FitResult> results = fit_batch_on_runner(runner, batch.problems[0]);
+  ASSERT_EQ(results.size(), batch.problems[0].size());
+  for (const FitResult& r : results) {
+    EXPECT_EQ(r.status, FitStatus::Failed);
+    EXPECT_EQ(r.error, "slfit: out of device memory for a single problem");
   }
   EXPECT_EQ(log.attempted, (std::vector<std::size_t>{8, 4, 2, 1}));
+  EXPECT_THROW(rethrow_first_failure(results), std::runtime_error);
+}
+
+TEST(DeRunner, ADeviceThatFailsMidwayKeepsTheFitsItFinishedAndFailsTheRest) {
+  // Chunks of 4; the third launch throws: the first chunk was refined while the second ran, the
+  // second's outcomes were collected but not refined, and nothing else ran.
+  const test::Batch batch = test::mixed_law_batch();
+  const std::vector<Problem>& problems = batch.problems[0];  // 20 problems of one law
+  RunnerLog log;
+  HostDeRunner runner(4, 4, log, 2);
+  std::vector<int> reported(problems.size(), 0);
+  BatchOptions options;
+  options.on_problem_done = [&](std::size_t i) { ++reported[i]; };
+  const std::vector<FitResult> results = fit_batch_on_runner(runner, problems, options);
+  const std::vector<FitResult> cpu = fit_batch(std::span(problems).subspan(0, 4));
+  for (std::size_t i = 0; i < problems.size(); ++i) {
+    EXPECT_EQ(reported[i], 1) << "problem " << i;
+    if (i < 4) {
+      EXPECT_EQ(results[i].params, cpu[i].params) << "problem " << i;
+    } else {
+      EXPECT_EQ(results[i].status, FitStatus::Failed) << "problem " << i;
+      EXPECT_EQ(results[i].error, "the device faulted at launch 2") << "problem " << i;
+    }
+  }
 }
 
 TEST(DeRunner, ObjectiveValuesGoToTheChosenRunner) {

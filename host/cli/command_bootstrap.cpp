@@ -226,6 +226,7 @@ int run_bootstrap(const std::vector<std::string>& args) {
   plan.full_problems = make_group_problems(plan.law, plan.compiled, plan.data, a.options);
   const BackendChoice backend = choose_backend(parse_backend(vm["backend"].as<std::string>()), a.options.pipeline, std::cerr);
   plan.full_fits = fit_batch_on(backend, plan.full_problems, batch_options(a.threads));
+  rethrow_first_failure(plan.full_fits);
   for (std::size_t g = 0; g < data.groups.size(); ++g)
     if (plan.full_fits[g].status == FitStatus::NoFiniteValue)
       throw std::runtime_error("group '" + data.groups[g].name +

@@ -152,6 +152,7 @@ int run_surface(const std::vector<std::string>& args) {
   std::vector<std::vector<double>> base(problems.size(), std::vector<double>(law.params.size(), 0.0));
   if (needs_fit) {
     const std::vector<FitResult> fits = fit_batch_on(backend, problems, BatchOptions{a.threads});
+    rethrow_first_failure(fits);
     reject_fits_without_finite_value(law, data, fits);
     for (std::size_t g = 0; g < fits.size(); ++g) {
       base[g] = fits[g].params;

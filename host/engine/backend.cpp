@@ -48,7 +48,6 @@ std::vector<FitResult> fit_batch_on(const BackendChoice& chosen, std::span<const
   for (std::size_t i = 0; i < problems.size(); ++i)
     (problems[i].options.pipeline == Pipeline::De ? on_device : on_host).push_back(i);
   std::vector<FitResult> results(problems.size());
-  if (batch.failures) batch.failures->assign(problems.size(), nullptr);
   fit_subset(problems, on_device, batch, results, [&](std::span<const Problem> subset, const BatchOptions& sub) {
     return fit_batch_on_runner(*chosen.runner, subset, sub);
   });

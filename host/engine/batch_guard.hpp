@@ -1,13 +1,17 @@
 #pragma once
 // What every backend's batch loop shares. fit_guarded is the per-problem step: exceptions cannot
-// cross an OpenMP region, so each problem's failure is caught here and either stored in its own
-// slot (when the caller collects failures, as rescore does, so one problem cannot abort the
-// others) or kept as the batch's first failure for the caller to rethrow after the loop; then
-// progress is reported. fit_subset runs part of a batch as a batch of its own (a backend splits a
-// batch into the parts it runs differently).
+// cross an OpenMP region, so each problem's failure is caught here and becomes its result
+// (status Failed, with the error). ProgressRelay carries the completions of the worker threads
+// to the thread that called the batch, which alone calls the user's on_problem_done. fit_subset
+// runs part of a batch as a batch of its own (a backend splits a batch into the parts it runs
+// differently).
+
+#include <omp.h>
 
 #include <cstddef>
 #include <exception>
+#include <functional>
+#include <mutex>
 #include <span>
 #include <vector>
 
@@ -15,27 +19,59 @@
 
 namespace slfit {
 
-// Call inside an OpenMP loop over problems; `fit` writes problem i's result.
-template <class Fit>
-void fit_guarded(std::size_t i, const BatchOptions& batch, std::exception_ptr& first_failure, Fit&& fit) {
-  try {
-    fit();
-  } catch (...) {
-#pragma omp critical(slfit_batch_failure)
+// The result of a problem whose fit threw the current exception.
+FitResult failed_fit(std::exception_ptr failure);
+
+// Completions from any thread, reported on the calling thread: the master thread of the OpenMP
+// region (the caller, which works on problems too) reports what has finished after each of its
+// own problems, and whatever is left when the loop ends.
+class ProgressRelay {
+ public:
+  explicit ProgressRelay(const std::function<void(std::size_t)>& report) : report_(report) {}
+  ProgressRelay(const ProgressRelay&) = delete;
+  ProgressRelay& operator=(const ProgressRelay&) = delete;
+
+  // Any thread: problem i finished; on the master thread, also reports what has finished.
+  void done(std::size_t i) {
+    if (!report_) return;
     {
-      if (batch.failures) (*batch.failures)[i] = std::current_exception();
-      else if (!first_failure) first_failure = std::current_exception();
+      const std::lock_guard<std::mutex> lock(mutex_);
+      finished_.push_back(i);
     }
+    if (omp_get_thread_num() == 0) flush();
   }
-  if (batch.on_problem_done) {
-#pragma omp critical(slfit_batch_progress)
-    batch.on_problem_done(i);
+  // The calling thread, outside the parallel region: reports what has finished.
+  void flush() {
+    if (!report_) return;
+    std::vector<std::size_t> finished;
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      finished.swap(finished_);
+    }
+    for (std::size_t i : finished) report_(i);
   }
+
+ private:
+  const std::function<void(std::size_t)>& report_;
+  std::mutex mutex_;
+  std::vector<std::size_t> finished_;
+};
+
+// Call inside an OpenMP loop over problems; `fit` returns problem i's result, which goes to
+// results[i] (a failed fit's result when it throws); then the completion goes to `progress`.
+template <class Fit>
+void fit_guarded(std::size_t i, std::vector<FitResult>& results, ProgressRelay& progress, Fit&& fit) {
+  try {
+    results[i] = fit();
+  } catch (...) {
+    results[i] = failed_fit(std::current_exception());
+  }
+  progress.done(i);
 }
 
 // Fits the problems at `indices` with `fit` (a function of a span of problems and BatchOptions
-// returning their results), storing each result into `results` and each failure and progress
-// report under its index in the whole batch. `batch.failures`, when set, is already sized.
+// returning their results), storing each result into `results` and each progress report under
+// its index in the whole batch.
 template <class Fit>
 void fit_subset(std::span<const Problem> problems, std::span<const std::size_t> indices, const BatchOptions& batch,
                 std::vector<FitResult>& results, Fit&& fit) {
@@ -43,15 +79,10 @@ void fit_subset(std::span<const Problem> problems, std::span<const std::size_t> 
   std::vector<Problem> subset;
   subset.reserve(indices.size());
   for (std::size_t i : indices) subset.push_back(problems[i]);
-  std::vector<std::exception_ptr> failures;
   BatchOptions sub = batch;
-  sub.failures = batch.failures ? &failures : nullptr;
   if (batch.on_problem_done) sub.on_problem_done = [&](std::size_t j) { batch.on_problem_done(indices[j]); };
   std::vector<FitResult> fits = fit(std::span<const Problem>(subset), sub);
-  for (std::size_t j = 0; j < indices.size(); ++j) {
-    results[indices[j]] = std::move(fits[j]);
-    if (batch.failures) (*batch.failures)[indices[j]] = failures[j];
-  }
+  for (std::size_t j = 0; j < indices.size(); ++j) results[indices[j]] = std::move(fits[j]);
 }
 
 }  // namespace slfit

@@ -49,6 +49,7 @@ void run_bootstrap_tasks(const BootstrapPlan& plan, std::span<const BootstrapTas
     problems.reserve(part.size());
     for (const BootstrapTask& task : part) problems.push_back(task_problem(plan, task));
     const std::vector<FitResult> results = fit_batch_on(backend, problems, batch);
+    rethrow_first_failure(results);  // a bootstrap whose fits fail has no interval to give
     std::vector<TaskFit> fits;
     fits.reserve(part.size());
     for (std::size_t i = 0; i < part.size(); ++i)

@@ -1,6 +1,7 @@
 #include <omp.h>
 
 #include <exception>
+#include <limits>
 #include <sstream>
 #include <string>
 
@@ -15,8 +16,30 @@ const char* to_string(FitStatus status) {
     case FitStatus::Converged: return "converged";
     case FitStatus::MaxIter: return "maxiter";
     case FitStatus::NoFiniteValue: return "no_finite_value";
+    case FitStatus::Failed: return "failed";
   }
   return "unknown";
+}
+
+FitResult failed_fit(std::exception_ptr failure) {
+  FitResult result;
+  result.status = FitStatus::Failed;
+  result.objective = std::numeric_limits<double>::quiet_NaN();
+  result.r2_train = std::numeric_limits<double>::quiet_NaN();
+  try {
+    std::rethrow_exception(failure);
+  } catch (const std::exception& e) {
+    result.error = e.what();
+  } catch (...) {
+    result.error = "an exception that is not a std::exception";
+  }
+  result.failure = std::move(failure);
+  return result;
+}
+
+void rethrow_first_failure(std::span<const FitResult> results) {
+  for (const FitResult& r : results)
+    if (r.status == FitStatus::Failed && r.failure) std::rethrow_exception(r.failure);
 }
 
 namespace {
@@ -55,12 +78,11 @@ int thread_count(int requested) { return requested > 0 ? requested : omp_get_max
 std::vector<FitResult> fit_batch(std::span<const Problem> problems, const BatchOptions& batch) {
   std::vector<FitResult> results(problems.size());
   const int threads = thread_count(batch.threads);
-  if (batch.failures) batch.failures->assign(problems.size(), nullptr);
-  std::exception_ptr failure;
+  ProgressRelay progress(batch.on_problem_done);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
   for (std::size_t i = 0; i < problems.size(); ++i)
-    fit_guarded(i, batch, failure, [&] { results[i] = fit_problem(problems[i]); });
-  if (failure) std::rethrow_exception(failure);
+    fit_guarded(i, results, progress, [&] { return fit_problem(problems[i]); });
+  progress.flush();
   return results;
 }
 

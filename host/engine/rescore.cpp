@@ -120,27 +120,15 @@ PreparedEntry prepare(const Manifest& manifest, const ManifestEntry& entry, cons
   return prepared;
 }
 
-std::string message_of(const std::exception_ptr& failure) {
-  try {
-    std::rethrow_exception(failure);
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "unknown error";
-  }
-}
-
 // Keeps the restart with the lowest objective per group (the first of equals), or records why
 // the entry has no usable fit.
-void keep_best_restarts(EntryScore& score, std::span<const FitResult> results,
-                        std::span<const std::exception_ptr> failures, int restarts) {
+void keep_best_restarts(EntryScore& score, std::span<const FitResult> results, int restarts) {
   for (std::size_t i = 0; i < results.size(); ++i) {
     score.seconds += results[i].seconds;
-    if (failures[i] && score.error.empty()) {
+    if (results[i].status == FitStatus::Failed && score.error.empty()) {
       const GroupData& group = score.train->groups[i / restarts];
       score.status = EntryStatus::FitFailed;
-      score.error = "group '" + group.name + "', restart " + std::to_string(i % restarts) + ": " +
-                    message_of(failures[i]);
+      score.error = "group '" + group.name + "', restart " + std::to_string(i % restarts) + ": " + results[i].error;
     }
   }
   if (!score.error.empty()) return;
@@ -222,8 +210,8 @@ Rescored rescore(const Manifest& manifest, const RescoreOptions& options) {
   }
   if (options.on_entries_done && done > 0) options.on_entries_done(done, n);
 
-  std::vector<std::exception_ptr> failures;
-  BatchOptions batch{options.threads, &failures, {}};
+  BatchOptions batch;
+  batch.threads = options.threads;
   if (options.on_entries_done)
     batch.on_problem_done = [&](std::size_t i) {
       if (--remaining[owner[i]] == 0) options.on_entries_done(++done, n);
@@ -235,8 +223,7 @@ Rescored rescore(const Manifest& manifest, const RescoreOptions& options) {
   for (std::size_t e = 0; e < n; ++e) {
     if (prepared[e].problems.empty()) continue;
     const std::size_t count = first[e + 1] - first[e];
-    keep_best_restarts(scores[e], std::span(results).subspan(first[e], count),
-                       std::span(failures).subspan(first[e], count), options.restarts);
+    keep_best_restarts(scores[e], std::span(results).subspan(first[e], count), options.restarts);
     if (scores[e].error.empty()) score_test_split(scores[e], *prepared[e].test);
     if (!scores[e].error.empty()) scores[e].test = Scores{kFailedR2, kNaN, kNaN, 0};
   }

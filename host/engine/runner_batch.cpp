@@ -56,29 +56,42 @@ void add_timing(BatchTiming& sum, const BatchTiming& part) {
 }
 
 // One launch group: DE on the device chunk by chunk, each chunk refined on the host's cores while
-// the device works on the next.
+// the device works on the next. When the device fails (the group's program does not build, a
+// launch faults), every problem of the group not yet refined gets that failure as its result.
 std::vector<FitResult> fit_group_on_runner(DeRunner& runner, std::span<const Problem> problems,
                                            const BatchOptions& batch) {
   std::vector<FitResult> results(problems.size());
-  if (batch.failures) batch.failures->assign(problems.size(), nullptr);
-  const std::unique_ptr<DeProgram> program = runner.open(problems.front());
+  std::vector<char> finished(problems.size(), 0);
+  ProgressRelay progress(batch.on_problem_done);
   const int threads = thread_count(batch.threads);
-  std::exception_ptr failure;
   BatchTiming refined;
-  run_chunks(*program, problems, [&](std::size_t begin, const std::vector<DEOutcome>& outcomes) {
-    const auto start = std::chrono::steady_clock::now();
+  std::unique_ptr<DeProgram> program;
+  try {
+    program = runner.open(problems.front());
+    run_chunks(*program, problems, [&](std::size_t begin, const std::vector<DEOutcome>& outcomes) {
+      const auto start = std::chrono::steady_clock::now();
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-    for (std::size_t k = 0; k < outcomes.size(); ++k) {
-      const std::size_t i = begin + k;
-      fit_guarded(i, batch, failure, [&] { results[i] = fit_problem_from_de(problems[i], outcomes[k]); });
+      for (std::size_t k = 0; k < outcomes.size(); ++k) {
+        const std::size_t i = begin + k;
+        fit_guarded(i, results, progress, [&] { return fit_problem_from_de(problems[i], outcomes[k]); });
+        finished[i] = 1;
+      }
+      progress.flush();
+      refined.refine += seconds_since(start);
+    });
+  } catch (...) {
+    const std::exception_ptr failure = std::current_exception();
+    for (std::size_t i = 0; i < problems.size(); ++i) {
+      if (finished[i]) continue;
+      results[i] = failed_fit(failure);
+      progress.done(i);
     }
-    refined.refine += seconds_since(start);
-  });
+    progress.flush();
+  }
   if (batch.timing) {
-    add_timing(*batch.timing, program->timing());
+    if (program) add_timing(*batch.timing, program->timing());
     add_timing(*batch.timing, refined);
   }
-  if (failure) std::rethrow_exception(failure);
   return results;
 }
 
@@ -90,7 +103,6 @@ std::vector<FitResult> fit_batch_on_runner(DeRunner& runner, std::span<const Pro
     if (p.options.pipeline != Pipeline::De)
       throw std::invalid_argument("slfit: a device runs the de pipeline only");
   std::vector<FitResult> results(problems.size());
-  if (batch.failures) batch.failures->assign(problems.size(), nullptr);
   const std::vector<std::vector<std::size_t>> groups = runner.launch_groups(problems);
   runner.prepare(problems, groups, thread_count(batch.threads));
   for (const std::vector<std::size_t>& group : groups)

@@ -29,6 +29,7 @@ nlohmann::ordered_json fit_to_json(const Law& law, const GroupData& group, const
                  {"status", fit.newton.status},
                  {"gain", fit.newton.gain}};
   j["seconds"] = fit.seconds;
+  if (fit.status == FitStatus::Failed) j["error"] = fit.error;
   return j;
 }
 

@@ -74,8 +74,10 @@ bool cuda_backend_built();
 
 // fit_batch with each problem's DE on the runner, chunk by chunk, and its refinement
 // (Pipeline::De's, as fit_problem) on `batch.threads` host cores overlapping the next chunk.
-// Every problem must use Pipeline::De (std::invalid_argument otherwise). Failures, progress and
-// timing are reported as BatchOptions says.
+// Every problem must use Pipeline::De (std::invalid_argument otherwise). A problem that fails gets
+// status Failed; when the device fails for a launch group (its program does not build, a launch
+// faults), every problem of the group not yet refined does. Progress and timing as BatchOptions
+// says.
 std::vector<FitResult> fit_batch_on_runner(DeRunner& runner, std::span<const Problem> problems,
                                            const BatchOptions& batch = {});
 

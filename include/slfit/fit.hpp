@@ -48,13 +48,13 @@ struct BatchTiming {
 // (OpenMP's count, so OMP_NUM_THREADS applies). Every part that takes a thread count uses this.
 int thread_count(int requested);
 
+// A problem that throws does not stop the batch: its result has status Failed with the error
+// (rescore fits many unrelated entries in one batch; one bad one cannot discard the others).
 struct BatchOptions {
   int threads = 0;            // 0: all cores (thread_count)
-  // When set, a problem that throws has its exception stored at its index here (resized to the
-  // batch) and the batch returns normally, so one bad problem cannot discard the others' results
-  // (rescore fits many unrelated entries in one batch). Unset: the first exception is rethrown.
-  std::vector<std::exception_ptr>* failures = nullptr;
-  // Called after each problem finishes, with its index, one call at a time (for progress).
+  // Called as problems finish, with their indices, each once, on the thread that called the
+  // batch (so a caller needs no locking, and Python no other thread), in completion order as
+  // far as that thread sees it.
   std::function<void(std::size_t)> on_problem_done = nullptr;
   // When set, the CUDA backend adds its time split here (the CPU backend leaves it alone: its DE
   // and refinement interleave problem by problem).
@@ -69,7 +69,7 @@ std::vector<Problem> make_group_problems(std::shared_ptr<const Law> law, std::sh
 
 std::vector<FitResult> fit_batch(std::span<const Problem> problems, const BatchOptions& batch = {});
 
-// One problem on the calling thread; fit_batch calls this for each.
+// One problem on the calling thread; fit_batch calls this for each. Throws where the fit fails.
 FitResult fit_problem(const Problem& problem);
 
 }  // namespace slfit

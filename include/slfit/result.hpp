@@ -1,6 +1,8 @@
 #pragma once
 // What a fit returns. Every field is written to the JSON output (README.md, "Output").
 
+#include <exception>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -10,6 +12,7 @@ enum class FitStatus {
   Converged,      // DE met its tolerance, or the pipeline's local search met its tolerance
   MaxIter,        // DE stopped at maxiter; the refined point is still the best found
   NoFiniteValue,  // every candidate evaluated gave a non-finite objective
+  Failed,         // the fit threw: FitResult::error says why; the other fields mean nothing
 };
 const char* to_string(FitStatus status);
 
@@ -58,6 +61,13 @@ struct FitResult {
   LbfgsbReport lbfgsb;
   NewtonReport newton;
   double seconds = 0.0;
+  std::string error;            // what the fit threw, when status is Failed
+  std::exception_ptr failure;   // the exception itself, for a caller that rethrows it (the CLI's
+                                // exit codes tell bad input from other failures)
 };
+
+// Rethrows the exception of the first result whose status is Failed, if any: for callers that
+// treat any failed fit as the whole command's failure.
+void rethrow_first_failure(std::span<const FitResult> results);
 
 }  // namespace slfit
