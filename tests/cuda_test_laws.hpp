@@ -109,7 +109,8 @@ inline NvrtcSource law_probe_source(const GeneratedLaw& law) {
           "  prediction[i] = slfit_law::predict(s, cols, n, i);\n"
           "  term[i] = slfit_law::term(prediction[i], obs[i]);\n"
           "}\n",
-          {{"slfit_law.cuh", law.source}, {"loss_terms.hpp", embedded_kernel_file("loss_terms.hpp")}}};
+          {{"slfit_law.cuh", law.source}, {"loss_terms.hpp", embedded_kernel_file("loss_terms.hpp")},
+           {"slfit/host_device.hpp", embedded_kernel_file("slfit/host_device.hpp")}}};
 }
 
 }  // namespace slfit::test

@@ -15,6 +15,7 @@
 
 #include "cli/bootstrap_output.hpp"
 #include "cli/commands.hpp"
+#include "cli/data_options.hpp"
 #include "cli/fit_options.hpp"
 #include "cli/parse_util.hpp"
 #include "cli/predict_points.hpp"
@@ -41,9 +42,10 @@ BatchOptions batch_options(int threads) {
 }
 
 struct BootstrapArgs {
-  std::string data, law, group, target, out, stratify, save_replicates, checkpoint;
+  DataArgs input;
+  std::string out, stratify, save_replicates, checkpoint;
   std::string method = "bca", search = "global";
-  std::vector<std::string> maps, predict;
+  std::vector<std::string> predict;
   std::uint32_t resamples = 1000;
   double level = 0.95;
   bool quiet = false;
@@ -77,13 +79,13 @@ std::string law_text(const Law& law) {
 // --method or --predict): a checkpoint made with other values is refused.
 nlohmann::ordered_json checkpoint_arguments(const BootstrapArgs& a, const Law& law) {
   const FitOptions& o = a.options;
-  return {{"data", a.data},
-          {"data_fnv1a", fnv1a_hex(file_bytes(a.data))},
+  return {{"data", a.input.data},
+          {"data_fnv1a", fnv1a_hex(file_bytes(a.input.data))},
           {"law", law.source},
           {"law_fnv1a", fnv1a_hex(law_text(law))},
           {"columns", law.columns},
           {"target", law.target},
-          {"group", a.group},
+          {"group", a.input.group},
           {"stratify", a.stratify},
           {"resamples", a.resamples},
           {"search", a.search},
@@ -178,12 +180,10 @@ int run_bootstrap(const std::vector<std::string>& args) {
       "slfit bootstrap: confidence intervals for a law's parameters and predictions from resampled fits\n\n"
       "Usage: slfit bootstrap --data FILE --law LAW [options]\n\nInput and output");
   io.add_options()
-    ("help,h", "show this help")
-    ("data", po::value(&a.data)->required(), "data (CSV with a header row)")
-    ("law", po::value(&a.law)->required(), "a built-in law (see 'slfit laws') or a JSON law file")
-    ("group", po::value(&a.group), "column whose values split the data into groups bootstrapped separately")
-    ("map", po::value(&a.maps)->composing(), "VAR=COL: read the law's input VAR from column COL (repeatable)")
-    ("target", po::value(&a.target), "column holding the observed values (default: the law's target)")
+    ("help,h", "show this help");
+  add_data_options(io, a.input, "data (CSV with a header row)",
+                   "column whose values split the data into groups bootstrapped separately");
+  io.add_options()
     ("resamples", po::value(&a.resamples)->default_value(a.resamples), "bootstrap resamples B per group")
     ("ci", po::value(&a.level)->default_value(a.level, "0.95"), "confidence level of the intervals, in (0, 1)")
     ("method", po::value(&a.method)->default_value(a.method), "interval: percentile, basic or bca (jackknife acceleration)")
@@ -209,14 +209,11 @@ int run_bootstrap(const std::vector<std::string>& args) {
   if (!(a.level > 0 && a.level < 1)) throw InputError("--ci must be strictly between 0 and 1");
 
   const auto start = std::chrono::steady_clock::now();
-  Law loaded = load_law(a.law);
-  override_columns(loaded, parse_assignments(a.maps, "--map"), a.target);
   BootstrapPlan plan;
-  plan.law = std::make_shared<const Law>(std::move(loaded));
+  plan.law = load_mapped_law(a.input);
   const Law& law = *plan.law;
   const PredictPoints points = parse_predict_points(a.predict, law);
-  plan.data = std::make_shared<const Dataset>(
-      read_dataset(a.data, ColumnSelection{law.columns, law.target, a.group}, law.params.size()));
+  plan.data = read_data(a.input, law, law.params.size());
   const Dataset& data = *plan.data;
   plan.compiled = compile_law(law);
   plan.strata = group_strata(data, a.stratify, law.target);

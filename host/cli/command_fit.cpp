@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/data_options.hpp"
 #include "cli/fit_diagnostics.hpp"
 #include "cli/fit_options.hpp"
 #include "cli/parse_util.hpp"
@@ -26,8 +27,8 @@ namespace slfit::cli {
 namespace {
 
 struct FitArgs {
-  std::string data, law, group, target, test, out, format;
-  std::vector<std::string> maps;
+  DataArgs input;
+  std::string test, out, format;
   FitOptions options;
   int threads = 0;
   std::string backend = "cpu";  // the backend that ran the fits
@@ -82,12 +83,10 @@ int run_fit(const std::vector<std::string>& args) {
   po::options_description io("slfit fit: fit a scaling law to every group of a CSV file\n\n"
                              "Usage: slfit fit --data FILE --law LAW [options]\n\nInput and output");
   io.add_options()
-    ("help,h", "show this help")
-    ("data", po::value(&a.data)->required(), "training data (CSV with a header row)")
-    ("law", po::value(&a.law)->required(), "a built-in law (see 'slfit laws') or a JSON law file")
-    ("group", po::value(&a.group), "column whose values split the data into groups fitted separately")
-    ("map", po::value(&a.maps)->composing(), "VAR=COL: read the law's input VAR from column COL (repeatable)")
-    ("target", po::value(&a.target), "column holding the observed values (default: the law's target)")
+    ("help,h", "show this help");
+  add_data_options(io, a.input, "training data (CSV with a header row)",
+                   "column whose values split the data into groups fitted separately");
+  io.add_options()
     ("test", po::value(&a.test), "held-out data scored with SLDBench's r2, nmse and nmae")
     ("out", po::value(&a.out)->default_value("-"), "output file, written atomically; - for stdout")
     ("format", po::value(&a.format), "json or csv (default: csv for a .csv --out, else json)");
@@ -100,13 +99,11 @@ int run_fit(const std::vector<std::string>& args) {
   const std::string format = resolve_format(a.format, a.out);
 
   const auto start = std::chrono::steady_clock::now();
-  Law loaded = load_law(a.law);
-  override_columns(loaded, parse_assignments(a.maps, "--map"), a.target);
-  const auto shared_law = std::make_shared<const Law>(std::move(loaded));
+  const std::shared_ptr<const Law> shared_law = load_mapped_law(a.input);
   const Law& law = *shared_law;
-  const ColumnSelection columns{law.columns, law.target, a.group};
-  const auto shared_train = std::make_shared<const Dataset>(read_dataset(a.data, columns, law.params.size()));
+  const std::shared_ptr<const Dataset> shared_train = read_data(a.input, law, law.params.size());
   const Dataset& train = *shared_train;
+  const ColumnSelection& columns = train.columns;
   std::optional<Dataset> test;
   if (!a.test.empty()) test = read_dataset(a.test, columns, 1);
   reject_constant_targets(train, test ? &*test : nullptr);

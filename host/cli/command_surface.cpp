@@ -13,6 +13,7 @@
 #include <boost/program_options.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/data_options.hpp"
 #include "cli/fit_diagnostics.hpp"
 #include "cli/fit_options.hpp"
 #include "cli/parse_util.hpp"
@@ -32,8 +33,9 @@ namespace {
 constexpr std::size_t kMaxRows = 10'000'000;
 
 struct SurfaceArgs {
-  std::string data, law, group, target, out;
-  std::vector<std::string> maps, grids, fixes;
+  DataArgs input;
+  std::string out;
+  std::vector<std::string> grids, fixes;
   FitOptions options;
   int threads = 0;
 };
@@ -104,12 +106,10 @@ int run_surface(const std::vector<std::string>& args) {
       "Usage: slfit surface --data FILE --law LAW --grid NAME=LO:HI:N [--grid ...] [--fix NAME=VALUE ...] "
       "[options]\n\nInput and output");
   io.add_options()
-    ("help,h", "show this help")
-    ("data", po::value(&a.data)->required(), "data (CSV with a header row)")
-    ("law", po::value(&a.law)->required(), "a built-in law (see 'slfit laws') or a JSON law file")
-    ("group", po::value(&a.group), "column whose values split the data into groups, one surface each")
-    ("map", po::value(&a.maps)->composing(), "VAR=COL: read the law's input VAR from column COL (repeatable)")
-    ("target", po::value(&a.target), "column holding the observed values (default: the law's target)")
+    ("help,h", "show this help");
+  add_data_options(io, a.input, "data (CSV with a header row)",
+                   "column whose values split the data into groups, one surface each");
+  io.add_options()
     ("grid", po::value(&a.grids)->composing()->required(),
      "NAME=LO:HI:N[:log]: N values of parameter NAME from LO to HI, evenly (or geometrically) spaced "
      "(repeatable; the first varies slowest)")
@@ -123,9 +123,7 @@ int run_surface(const std::vector<std::string>& args) {
   if (!parse_command_line(args, all, vm)) return 0;
   finish_fitting_options(vm, a.options);
 
-  Law loaded = load_law(a.law);
-  override_columns(loaded, parse_assignments(a.maps, "--map"), a.target);
-  const auto shared_law = std::make_shared<const Law>(std::move(loaded));
+  const std::shared_ptr<const Law> shared_law = load_mapped_law(a.input);
   const Law& law = *shared_law;
   const std::vector<GridAxis> axes = parse_axes(a.grids, law);
   const std::vector<std::optional<double>> fixed = parse_fixes(a.fixes, law, axes);
@@ -134,8 +132,7 @@ int run_surface(const std::vector<std::string>& args) {
     const bool on_grid = std::any_of(axes.begin(), axes.end(), [k](const GridAxis& x) { return x.param == k; });
     needs_fit = needs_fit || (!on_grid && !fixed[k]);
   }
-  const auto shared_data = std::make_shared<const Dataset>(
-      read_dataset(a.data, ColumnSelection{law.columns, law.target, a.group}, needs_fit ? law.params.size() : 1));
+  const std::shared_ptr<const Dataset> shared_data = read_data(a.input, law, needs_fit ? law.params.size() : 1);
   const Dataset& data = *shared_data;
   const std::size_t size = grid_size(axes);
   if (size > kMaxRows / data.groups.size())

@@ -38,7 +38,8 @@ NvrtcSource kernel_module_source() {
   return NvrtcSource{"slfit_kernels.cu",
                      "#include \"de_steps.hpp\"\n#include \"de_params.h\"\n#include \"law_interface.h\"\n"
                      "#include \"block_reduce.cuh\"\n#include \"de_kernel.cuh\"\n",
-                     {{"slfit/philox.hpp", embedded("slfit/philox.hpp")},
+                     {{"slfit/host_device.hpp", embedded("slfit/host_device.hpp")},
+                      {"slfit/philox.hpp", embedded("slfit/philox.hpp")},
                       {"de_steps.hpp", embedded("de_steps.hpp")},
                       {"de_params.h", embedded("de_params.h")},
                       {"law_interface.h", embedded("law_interface.h")},
@@ -51,7 +52,8 @@ NvrtcSource law_module_source(const GeneratedLaw& law) {
   return NvrtcSource{"slfit_law.cu",
                      "#include \"de_steps.hpp\"\n#include \"law_interface.h\"\n#include \"loss_terms.hpp\"\n"
                      "#include \"slfit_law.cuh\"\n#include \"law_entry.cuh\"\n",
-                     {{"slfit/philox.hpp", embedded("slfit/philox.hpp")},
+                     {{"slfit/host_device.hpp", embedded("slfit/host_device.hpp")},
+                      {"slfit/philox.hpp", embedded("slfit/philox.hpp")},
                       {"de_steps.hpp", embedded("de_steps.hpp")},
                       {"loss_terms.hpp", embedded("loss_terms.hpp")},
                       {"law_interface.h", embedded("law_interface.h")},

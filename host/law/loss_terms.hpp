@@ -5,13 +5,7 @@
 // functions, so both backends compute every term with the same operations. A new objective is a
 // pair of functions here and a case in each of the two callers.
 
-#ifndef SLFIT_HOST_DEVICE  // also defined, the same way, by slfit/philox.hpp
-#if defined(__CUDACC__) || defined(__CUDACC_RTC__)
-#define SLFIT_HOST_DEVICE __host__ __device__
-#else
-#define SLFIT_HOST_DEVICE
-#endif
-#endif
+#include "slfit/host_device.hpp"
 
 #if !defined(__CUDACC_RTC__)
 #include <math.h>  // fabs and copysign in the global namespace, as device code calls them

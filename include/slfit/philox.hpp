@@ -13,13 +13,7 @@
 
 #include <cstdint>
 
-#ifndef SLFIT_HOST_DEVICE  // also defined, the same way, by the other host/device headers
-#if defined(__CUDACC__) || defined(__CUDACC_RTC__)
-#define SLFIT_HOST_DEVICE __host__ __device__
-#else
-#define SLFIT_HOST_DEVICE
-#endif
-#endif
+#include "slfit/host_device.hpp"
 
 namespace slfit {
 

@@ -10,7 +10,8 @@
 //   Commands         bootstrap.hpp, resample.hpp, bootstrap_summary.hpp, intervals.hpp,
 //                    bootstrap_checkpoint.hpp, rescore.hpp, manifest.hpp, metrics.hpp, surface.hpp
 //   Output           fit_json.hpp, atomic_file.hpp, text.hpp (splitting option text)
-//   Random numbers   philox.hpp, resample_draw.hpp
+//   Random numbers   philox.hpp, resample_draw.hpp (host and device code, marked as
+//                    host_device.hpp says)
 //   Errors           error.hpp (InputError: the user's input is wrong)
 
 #include "slfit/atomic_file.hpp"
@@ -25,6 +26,7 @@
 #include "slfit/expr.hpp"
 #include "slfit/fit.hpp"
 #include "slfit/fit_json.hpp"
+#include "slfit/host_device.hpp"
 #include "slfit/intervals.hpp"
 #include "slfit/law.hpp"
 #include "slfit/law_functions.hpp"

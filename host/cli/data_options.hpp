@@ -1,0 +1,34 @@
+#pragma once
+// What every command that fits one law to one data file reads (fit, bootstrap, surface): the
+// options --data, --law, --group, --map and --target, and the law and data set they make.
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#include "slfit/dataset.hpp"
+#include "slfit/law.hpp"
+
+namespace slfit::cli {
+
+struct DataArgs {
+  std::string data, law, group, target;
+  std::vector<std::string> maps;  // VAR=COL
+};
+
+// Adds the five options to `options`; `data_help` and `group_help` say what this command does
+// with the file and its groups.
+void add_data_options(boost::program_options::options_description& options, DataArgs& a, const char* data_help,
+                      const char* group_help);
+
+// The law named by --law, its inputs read from the columns --map names and its target from
+// --target.
+std::shared_ptr<const Law> load_mapped_law(const DataArgs& a);
+
+// --data with the law's columns, split by --group; every group needs at least `min_rows` rows.
+std::shared_ptr<const Dataset> read_data(const DataArgs& a, const Law& law, std::size_t min_rows);
+
+}  // namespace slfit::cli
