@@ -64,8 +64,10 @@ class TwinBuilder {
              "/cuda_emulation.hpp'";
     fs::create_directories(dir_ / "kernels");
     write_source(dir_ / "kernels", kernel_module_source());
-    compile(flags_ + " -x c++ -c '" + (dir_ / "kernels/slfit_kernels.cu").string() + "' -o '" +
-            (dir_ / "kernels.o").string() + "'");
+    // -I the module's own directory: NVRTC finds a header by its name (slfit/philox.hpp includes
+    // "slfit/host_device.hpp"), wherever the including header sits.
+    compile(flags_ + " -I'" + (dir_ / "kernels").string() + "' -x c++ -c '" +
+            (dir_ / "kernels/slfit_kernels.cu").string() + "' -o '" + (dir_ / "kernels.o").string() + "'");
     compile(flags_ + " -I'" + (dir_ / "kernels").string() + "' -I'" + twin_dir + "' -c '" + twin_dir +
             "/twin_main.cpp' -o '" + (dir_ / "main.o").string() + "'");
   }
@@ -77,7 +79,8 @@ class TwinBuilder {
       const fs::path dir = dir_ / ("law" + std::to_string(executables_.size()));
       fs::create_directories(dir);
       write_source(dir, law_module_source(law));
-      compile(flags_ + " -x c++ -c '" + (dir / "slfit_law.cu").string() + "' -o '" + (dir / "law.o").string() + "'");
+      compile(flags_ + " -I'" + dir.string() + "' -x c++ -c '" + (dir / "slfit_law.cu").string() + "' -o '" +
+              (dir / "law.o").string() + "'");
       it->second = dir / "twin";
       compile(flags_ + " '" + (dir_ / "main.o").string() + "' '" + (dir_ / "kernels.o").string() + "' '" +
               (dir / "law.o").string() + "' -o '" + it->second.string() + "'");

@@ -13,6 +13,7 @@
 #include "slfit/error.hpp"
 #include "slfit/expr.hpp"
 #include "slfit/law_io.hpp"
+#include "slfit/text.hpp"
 
 namespace {
 
@@ -42,7 +43,7 @@ std::string op_name(Op op) {
 std::string tree(const Expr& expr, int i) {
   const Node& node = expr.nodes.at(i);
   switch (node.op) {
-    case Op::Const: return slfit::detail::format_number(node.value);
+    case Op::Const: return slfit::shortest_number(node.value);
     case Op::Var: return kVars.at(node.index);
     case Op::Param: return kParams.at(node.index);
     default: break;
@@ -337,14 +338,14 @@ TEST(ExprPrint, MinimalParentheses) {
 TEST(ExprPrint, NumbersRoundTripExactly) {
   for (const double value : {0.1, 1e-10, 1.0 / 3.0, 0.1 + 0.2, 6.02214076e23, 5e-324, 1.7976931348623157e308, 3.0,
                              1e21, 123456789012345680.0}) {
-    const std::string text = slfit::detail::format_number(value);
+    const std::string text = slfit::shortest_number(value);
     const Expr expr = parse(text);
     ASSERT_EQ(expr.nodes.size(), 1u) << text;
     EXPECT_EQ(expr.nodes[0].value, value) << text;
   }
-  EXPECT_EQ(slfit::detail::format_number(0.1), "0.1");
-  EXPECT_EQ(slfit::detail::format_number(1e-10), "1e-10");
-  EXPECT_EQ(slfit::detail::format_number(3.0), "3");
+  EXPECT_EQ(slfit::shortest_number(0.1), "0.1");
+  EXPECT_EQ(slfit::shortest_number(1e-10), "1e-10");
+  EXPECT_EQ(slfit::shortest_number(3.0), "3");
 }
 
 TEST(ExprPrint, RoundTripGivesTheSameTree) {

@@ -93,7 +93,6 @@ std::string bootstrap_table(const BootstrapReport& r) {
 
 std::string replicates_csv(const BootstrapReport& r) {
   std::ostringstream out;
-  out.precision(17);
   out << "group,replicate,status,objective";
   for (const std::string& name : r.law->param_names()) out << ',' << csv_field(name);
   for (std::size_t p = 0; p < r.points->labels.size(); ++p) out << ",prediction_" << p + 1;
@@ -101,13 +100,13 @@ std::string replicates_csv(const BootstrapReport& r) {
   for (std::size_t g = 0; g < r.replicates.size(); ++g) {
     for (const TaskFit& fit : r.replicates[g]) {
       out << csv_field(r.data->groups[g].name) << ',' << fit.task.index << ',' << to_string(fit.status) << ','
-          << fit.objective;
-      for (double v : fit.params) out << ',' << v;
+          << csv_number(fit.objective);
+      for (double v : fit.params) out << ',' << csv_number(v);
       if (r.points->data.size() > 0) {
         if (fit.failed()) {
           for (std::size_t p = 0; p < r.points->data.size(); ++p) out << ',';
         } else {
-          for (double v : predict(*r.compiled, r.points->data, fit.params)) out << ',' << v;
+          for (double v : predict(*r.compiled, r.points->data, fit.params)) out << ',' << csv_number(v);
         }
       }
       out << '\n';

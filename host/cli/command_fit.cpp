@@ -58,18 +58,17 @@ std::string format_json(const Law& law, const Dataset& train,
 std::string format_csv(const Law& law, const Dataset& train,
                        const std::vector<FitResult>& fits, const Scores* test) {
   std::ostringstream out;
-  out.precision(17);
   out << "group,n";
   for (const std::string& name : law.param_names()) out << ',' << csv_field(name);
   out << ",objective,r2_train,status,de_generations,de_evaluations,lbfgsb_iterations,lbfgsb_status,seconds"
          ",test_r2,test_nmse,test_nmae\n";
   for (std::size_t g = 0; g < fits.size(); ++g) {
     out << csv_field(train.groups[g].name) << ',' << train.groups[g].size();
-    for (double p : fits[g].params) out << ',' << p;
-    out << ',' << fits[g].objective << ',' << fits[g].r2_train << ',' << to_string(fits[g].status) << ','
-        << fits[g].de.generations << ',' << fits[g].de.evaluations << ',' << fits[g].lbfgsb.iterations << ','
-        << csv_field(fits[g].lbfgsb.status) << ',' << fits[g].seconds;
-    if (test) out << ',' << test->r2 << ',' << test->nmse << ',' << test->nmae;
+    for (double p : fits[g].params) out << ',' << csv_number(p);
+    out << ',' << csv_number(fits[g].objective) << ',' << csv_number(fits[g].r2_train) << ','
+        << to_string(fits[g].status) << ',' << fits[g].de.generations << ',' << fits[g].de.evaluations << ','
+        << fits[g].lbfgsb.iterations << ',' << csv_field(fits[g].lbfgsb.status) << ',' << csv_number(fits[g].seconds);
+    if (test) out << ',' << csv_number(test->r2) << ',' << csv_number(test->nmse) << ',' << csv_number(test->nmae);
     else out << ",,,";
     out << '\n';
   }

@@ -23,6 +23,7 @@
 #include "slfit/csv.hpp"
 #include "slfit/error.hpp"
 #include "slfit/law_io.hpp"
+#include "slfit/text.hpp"
 
 namespace po = boost::program_options;
 

@@ -1,10 +1,12 @@
 #include "cli/parse_util.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <iostream>
 #include <sstream>
 
 #include "slfit/error.hpp"
+#include "slfit/text.hpp"
 
 namespace po = boost::program_options;
 
@@ -53,18 +55,6 @@ std::string csv_field(const std::string& text) {
   return quoted + '"';
 }
 
-std::string shortest_number(double value) {
-  char text[32];
-  const auto [end, error] = std::to_chars(text, text + sizeof text, value);
-  return error == std::errc() ? std::string(text, end) : std::to_string(value);
-}
-
-std::string csv_number(const nlohmann::ordered_json& value) {
-  if (value.is_null()) return "";
-  std::ostringstream s;
-  s.precision(17);
-  s << value.get<double>();
-  return s.str();
-}
+std::string csv_number(double value) { return std::isnan(value) ? std::string() : shortest_number(value); }
 
 }  // namespace slfit::cli

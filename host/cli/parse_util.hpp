@@ -25,9 +25,8 @@ std::string resolve_format(const std::string& format, const std::string& out);
 
 // A CSV field, quoted when it holds a comma, a quote or a line break.
 std::string csv_field(const std::string& text);
-// The shortest decimal text that reads back as the same double ("0.2", "1e-05"); inf, -inf, nan.
-std::string shortest_number(double value);
-// A JSON number as CSV text; null (an undefined metric) as an empty field.
-std::string csv_number(const nlohmann::ordered_json& value);
+// A number as a CSV field: its shortest exact text ("0.1", "1e-10", "inf"), or empty where it is
+// undefined (NaN: a metric of constant targets, a failed entry's scores).
+std::string csv_number(double value);
 
 }  // namespace slfit::cli

@@ -14,16 +14,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-// Full precision, so that a CSV value reads back as the double that was computed; empty where
-// the value is undefined (a failed entry's nmse, nmae and train objective).
-std::string exact(double value) {
-  if (std::isnan(value)) return "";
-  std::ostringstream s;
-  s.precision(17);
-  s << value;
-  return s.str();
-}
-
 std::string rounded(const char* format, double value) {
   if (std::isnan(value)) return "";
   char text[64];
@@ -83,8 +73,8 @@ std::string scores_csv(const std::vector<EntryScore>& scores, const std::vector<
   for (std::size_t k = 0; k < order.size(); ++k) {
     const EntryScore& s = scores[order[k]];
     out += std::to_string(k + 1) + ',' + csv_field(s.entry->id) + ',' + csv_field(s.entry->task) + ',' +
-           csv_field(s.law_name) + ',' + exact(s.test.r2) + ',' + exact(s.test.nmse) + ',' + exact(s.test.nmae) +
-           ',' + exact(s.train_objective) + ',' + to_string(s.status) + ',' + csv_field(s.error) + ',' +
+           csv_field(s.law_name) + ',' + csv_number(s.test.r2) + ',' + csv_number(s.test.nmse) + ',' + csv_number(s.test.nmae) +
+           ',' + csv_number(s.train_objective) + ',' + to_string(s.status) + ',' + csv_field(s.error) + ',' +
            rounded("%.6f", s.seconds) + '\n';
   }
   return out;

@@ -10,6 +10,7 @@
 #include "slfit/csv.hpp"
 #include "slfit/error.hpp"
 #include "slfit/law_io.hpp"
+#include "slfit/text.hpp"
 
 namespace slfit {
 
@@ -28,19 +29,13 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-std::string join(const std::vector<std::string>& items, char separator) {
-  std::string out;
-  for (const std::string& item : items) out += item + separator;
-  return out;
-}
-
 // Data sets shared by the entries that read the same columns of the same file: a leaderboard
 // has many laws per task, and most read the same columns.
 class DatasetCache {
  public:
   std::shared_ptr<const Dataset> get(const std::string& path, const ColumnSelection& columns, std::size_t min_rows) {
-    const std::string key = path + '\n' + columns.group + '\n' + columns.target + '\n' + join(columns.inputs, '\n') +
-                            std::to_string(min_rows);
+    const std::string key = path + '\n' + columns.group + '\n' + columns.target + '\n' + join(columns.inputs, "\n") +
+                            '\n' + std::to_string(min_rows);
     auto& slot = loaded_[key];
     if (!slot) slot = std::make_shared<const Dataset>(read_dataset(path, columns, min_rows));
     return slot;
@@ -57,7 +52,7 @@ class LawCompiler {
   std::shared_ptr<const CompiledLaw> get(const Law& law) {
     const std::vector<std::string> params = law.param_names();
     const std::string key =
-        to_string(law.expr, law.variables, params) + '\n' + join(law.variables, ',') + '\n' + join(params, ',');
+        to_string(law.expr, law.variables, params) + '\n' + join(law.variables, ",") + '\n' + join(params, ",");
     auto& slot = compiled_[key];
     if (!slot) slot = compile_law(law);
     return slot;
@@ -94,7 +89,7 @@ PreparedEntry prepare(const Manifest& manifest, const ManifestEntry& entry, cons
     std::vector<std::string> names;
     for (const auto& [name, spec] : manifest.tasks) names.push_back(name);
     throw InputError(manifest.path + ": entry '" + entry.id + "': no task '" + entry.task +
-                     "' (tasks: " + join(names, ' ') + ")");
+                     "' (tasks: " + join(names, " ") + ")");
   }
   auto law = std::make_shared<Law>(load_entry_law(manifest, entry, task->second));
   score.law_name = law->name;

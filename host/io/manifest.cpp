@@ -11,6 +11,7 @@
 #include "optim/differential_evolution.hpp"
 #include "slfit/error.hpp"
 #include "slfit/law_io.hpp"
+#include "slfit/text.hpp"
 
 namespace slfit {
 namespace {
@@ -56,7 +57,7 @@ class Fields {
     if (!object.is_object()) fail("", std::string("expected an object, found ") + object.type_name());
     for (const auto& [key, value] : object.items())
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
-        fail(key, "unknown field (allowed: " + join(allowed) + ")");
+        fail(key, "unknown field (allowed: " + join(allowed, ", ") + ")");
   }
 
   void set_where(std::string where) { where_ = std::move(where); }
@@ -89,11 +90,6 @@ class Fields {
   }
 
  private:
-  static std::string join(const std::vector<std::string>& names) {
-    std::string out;
-    for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
-    return out;
-  }
   static std::string describe(const Json& value) {
     return value.is_string() ? "an empty string" : value.type_name();
   }

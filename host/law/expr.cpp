@@ -10,6 +10,7 @@
 
 #include "law/parser.hpp"
 #include "law/program.hpp"
+#include "slfit/text.hpp"
 
 namespace slfit {
 
@@ -114,7 +115,7 @@ class Printer {
  private:
   std::string print_node(const Node& node) {
     switch (node.op) {
-      case Op::Const: return detail::format_number(node.value);
+      case Op::Const: return shortest_number(node.value);
       case Op::Var: return var_names_.at(node.index);
       case Op::Param: return param_names_.at(node.index);
       case Op::Neg: return std::string(1, '-').append(operand(node.lhs, precedence(node) + 1));

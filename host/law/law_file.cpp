@@ -20,6 +20,7 @@
 #include "law/parser.hpp"
 #include "slfit/error.hpp"
 #include "slfit/law_io.hpp"
+#include "slfit/text.hpp"
 
 namespace slfit {
 namespace {
@@ -113,7 +114,7 @@ class LawReader {
   void check_keys(const Json& object, const std::string& where, const std::vector<std::string>& allowed) const {
     for (const auto& [key, value] : object.items()) {
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-        fail(where, "unknown key " + in_quotes(key) + " (expected one of: " + detail::join_names(allowed) + ")");
+        fail(where, "unknown key " + in_quotes(key) + " (expected one of: " + join(allowed, ", ") + ")");
       }
     }
   }
@@ -194,7 +195,7 @@ class LawReader {
     if (!std::isfinite(lower)) fail(where, "lower bound is not finite (" + non_finite_name(lower) + ")");
     if (!std::isfinite(upper)) fail(where, "upper bound is not finite (" + non_finite_name(upper) + ")");
     if (lower > upper) {
-      fail(where, "lower bound " + detail::format_number(lower) + " > upper bound " + detail::format_number(upper));
+      fail(where, "lower bound " + shortest_number(lower) + " > upper bound " + shortest_number(upper));
     }
   }
 
@@ -245,7 +246,7 @@ class LawReader {
       if (name == text) return choice;
       names.push_back(name);
     }
-    fail(where, in_quotes(text) + " is not one of " + detail::join_names(names));
+    fail(where, in_quotes(text) + " is not one of " + join(names, ", "));
   }
 
   std::string source_;
@@ -265,7 +266,7 @@ std::string read_law_file(const std::string& path) {
     const int error = errno;
     if (error == ENOENT && looks_like_builtin_name(path)) {
       throw InputError("unknown built-in law " + in_quotes(path) + " (built-in: " +
-                       detail::join_names(builtin_law_names()) + ") and no such file");
+                       join(builtin_law_names(), ", ") + ") and no such file");
     }
     throw InputError(path + ": cannot open: " + std::strerror(error));
   }
@@ -310,7 +311,7 @@ const std::string& builtin_law_json(const std::string& name) {
   const auto it = specs.find(name);
   if (it == specs.end()) {
     throw InputError("unknown built-in law " + in_quotes(name) + " (built-in: " +
-                     detail::join_names(builtin_law_names()) + ")");
+                     join(builtin_law_names(), ", ") + ")");
   }
   return it->second;
 }
@@ -321,7 +322,7 @@ void override_columns(Law& law, const std::vector<std::pair<std::string, std::st
     const auto it = std::find(law.variables.begin(), law.variables.end(), variable);
     if (it == law.variables.end()) {
       throw InputError("--map: " + in_quotes(variable) + " is not an input of law " + in_quotes(law.name) +
-                       " (inputs: " + detail::join_names(law.variables) + ")");
+                       " (inputs: " + join(law.variables, ", ") + ")");
     }
     if (column.empty()) throw InputError("--map: " + in_quotes(variable) + " is mapped to an empty column name");
     law.columns[it - law.variables.begin()] = column;

@@ -19,6 +19,7 @@
 
 #include "slfit/error.hpp"
 #include "slfit/law_io.hpp"
+#include "slfit/text.hpp"
 
 namespace slfit {
 namespace {
@@ -249,7 +250,7 @@ class Parser {
     const auto op = detail::function_op(name.text);
     if (!op) {
       source_.error("unknown function " + in_quotes(name.text), name.position,
-                    "(functions: " + detail::join_names(detail::function_names()) + ")");
+                    "(functions: " + join(detail::function_names(), ", ") + ")");
     }
     const Token open = take();
     std::vector<int> args;
@@ -282,7 +283,7 @@ class Parser {
     // Formulas have parameters; bound expressions have none, and their names are less obvious.
     const std::string note = !params_.empty() ? "(not an input or a parameter)"
                              : vars_.empty()  ? "(no names are defined here)"
-                                              : "(names available: " + detail::join_names(vars_) + ")";
+                                              : "(names available: " + join(vars_, ", ") + ")";
     source_.error("unknown identifier " + in_quotes(text), name.position, note);
   }
 
@@ -348,18 +349,6 @@ const std::vector<std::string>& function_names() {
     return out;
   }();
   return names;
-}
-
-std::string join_names(const std::vector<std::string>& names) {
-  std::string out;
-  for (std::size_t i = 0; i < names.size(); ++i) out += (i == 0 ? "" : ", ") + names[i];
-  return out;
-}
-
-std::string format_number(double value) {
-  char buffer[64];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  return std::string(buffer, result.ptr);
 }
 
 }  // namespace detail

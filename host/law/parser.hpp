@@ -24,10 +24,4 @@ std::optional<Op> function_op(std::string_view name);
 // Every function name, in a stable order, for messages.
 const std::vector<std::string>& function_names();
 
-// "a, b, c", for messages that list names.
-std::string join_names(const std::vector<std::string>& names);
-
-// The shortest text the lexer reads back as exactly `value` (finite values only).
-std::string format_number(double value);
-
 }  // namespace slfit::detail

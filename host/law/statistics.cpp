@@ -11,6 +11,7 @@
 #include "law/parser.hpp"
 #include "slfit/error.hpp"
 #include "slfit/law_io.hpp"
+#include "slfit/text.hpp"
 
 namespace slfit {
 namespace {
@@ -34,9 +35,7 @@ double mean(const std::vector<double>& values) {
 }
 
 // NaN's sign is an accident of the arithmetic that produced it; messages just say "nan".
-std::string describe_value(double value) {
-  return std::isnan(value) ? "nan" : detail::format_number(value);
-}
+std::string describe_value(double value) { return std::isnan(value) ? "nan" : shortest_number(value); }
 
 class BoundResolver {
  public:
@@ -56,8 +55,8 @@ class BoundResolver {
       const double lower = evaluate(param, param.lower, "lower bound");
       const double upper = evaluate(param, param.upper, "upper bound");
       if (lower > upper) {
-        fail(param, "lower bound " + detail::format_number(lower) + " > upper bound " +
-                        detail::format_number(upper));
+        fail(param, "lower bound " + shortest_number(lower) + " > upper bound " +
+                        shortest_number(upper));
       }
       bounds.lower.push_back(lower);
       bounds.upper.push_back(upper);

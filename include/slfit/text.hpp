@@ -1,12 +1,16 @@
 #pragma once
-// Splitting option text into fields ("a=1,b=2" at ',', "LO:HI:N" at ':'): every field kept, empty
-// ones included, so that a caller can report exactly which one is malformed.
+// Text every part writes and reads the same way: option text split into fields, names joined
+// for messages, and numbers in their shortest exact form.
 
+#include <charconv>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace slfit {
 
+// Splitting option text into fields ("a=1,b=2" at ',', "LO:HI:N" at ':'): every field kept,
+// empty ones included, so that a caller can report exactly which one is malformed.
 inline std::vector<std::string> split(const std::string& text, char separator) {
   std::vector<std::string> parts;
   std::size_t start = 0;
@@ -16,6 +20,24 @@ inline std::vector<std::string> split(const std::string& text, char separator) {
     if (end == std::string::npos) return parts;
     start = end + 1;
   }
+}
+
+// The items with `separator` between them: join({"a", "b"}, ", ") is "a, b".
+inline std::string join(const std::vector<std::string>& items, std::string_view separator) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += separator;
+    out += items[i];
+  }
+  return out;
+}
+
+// The shortest decimal text that reads back as exactly `value` ("0.1", "1e-10", "inf", "nan"):
+// how slfit writes numbers into CSV files and messages.
+inline std::string shortest_number(double value) {
+  char text[32];
+  const auto [end, error] = std::to_chars(text, text + sizeof text, value);
+  return error == std::errc() ? std::string(text, end) : std::to_string(value);
 }
 
 }  // namespace slfit
