@@ -4,10 +4,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <set>
-#include <sstream>
 #include <tuple>
 
 #include <boost/program_options.hpp>
@@ -29,6 +27,7 @@
 #include "slfit/error.hpp"
 #include "slfit/law_io.hpp"
 #include "slfit/resample_draw.hpp"
+#include "slfit/input_file.hpp"
 
 namespace po = boost::program_options;
 
@@ -63,16 +62,9 @@ std::string fnv1a_hex(const std::string& bytes) {
   return buffer;
 }
 
-std::string file_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 std::string law_text(const Law& law) {
   const std::string builtin = "builtin:";
-  return law.source.starts_with(builtin) ? builtin_law_json(law.source.substr(builtin.size())) : file_bytes(law.source);
+  return law.source.starts_with(builtin) ? builtin_law_json(law.source.substr(builtin.size())) : read_input_file(law.source);
 }
 
 // Everything that decides the fits (and nothing that only shapes the summary, like --ci,
@@ -80,7 +72,7 @@ std::string law_text(const Law& law) {
 nlohmann::ordered_json checkpoint_arguments(const BootstrapArgs& a, const Law& law) {
   const FitOptions& o = a.options;
   return {{"data", a.input.data},
-          {"data_fnv1a", fnv1a_hex(file_bytes(a.input.data))},
+          {"data_fnv1a", fnv1a_hex(read_input_file(a.input.data))},
           {"law", law.source},
           {"law_fnv1a", fnv1a_hex(law_text(law))},
           {"columns", law.columns},

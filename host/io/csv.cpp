@@ -1,39 +1,21 @@
 #include "slfit/csv.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
-#include <memory>
 #include <optional>
 #include <string_view>
-#include <system_error>
 #include <unordered_map>
 #include <vector>
 
 #include "slfit/error.hpp"
+#include "slfit/input_file.hpp"
 
 namespace slfit {
 namespace {
 
 std::string at_line(const std::string& path, std::size_t line) {
   return path + ":" + std::to_string(line) + ": ";
-}
-
-std::string system_message(int error) { return std::generic_category().message(error); }
-
-std::string read_file(const std::string& path) {
-  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
-                                                             &std::fclose);
-  if (!file) throw InputError(path + ": cannot open: " + system_message(errno));
-  std::string text;
-  char chunk[1 << 16];
-  std::size_t count;
-  while ((count = std::fread(chunk, 1, sizeof chunk, file.get())) > 0) text.append(chunk, count);
-  // fopen succeeds on a directory; the read is what fails.
-  if (std::ferror(file.get())) throw InputError(path + ": cannot read: " + system_message(errno));
-  return text;
 }
 
 std::string_view without_bom(std::string_view text) {
@@ -338,7 +320,7 @@ void check_group_sizes(const Dataset& dataset, std::size_t min_rows_per_group) {
 
 Dataset read_dataset(const std::string& path, const ColumnSelection& columns,
                      std::size_t min_rows_per_group) {
-  return parse_dataset(read_file(path), path, columns, min_rows_per_group);
+  return parse_dataset(read_input_file(path), path, columns, min_rows_per_group);
 }
 
 Dataset parse_dataset(std::string_view text, const std::string& path, const ColumnSelection& columns,

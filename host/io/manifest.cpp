@@ -1,10 +1,7 @@
 #include "slfit/manifest.hpp"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -12,6 +9,7 @@
 #include "slfit/error.hpp"
 #include "slfit/law_io.hpp"
 #include "slfit/text.hpp"
+#include "slfit/input_file.hpp"
 
 namespace slfit {
 namespace {
@@ -19,17 +17,6 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 std::string in_quotes(const std::string& text) { return "'" + text + "'"; }
-
-std::string read_text_file(const std::string& path) {
-  std::error_code ignored;  // a path that cannot be inspected fails to open below
-  if (std::filesystem::is_directory(path, ignored)) throw InputError(path + ": cannot open: is a directory");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open: " + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw InputError(path + ": cannot read: " + std::strerror(errno));
-  return text.str();
-}
 
 // JSON with duplicate keys rejected: a repeated task or entry field would otherwise be dropped
 // silently by nlohmann, which keeps the last value.
@@ -165,13 +152,13 @@ std::string law_file_text(const ManifestEntry& entry) {
     throw InputError("unknown built-in law " + in_quotes(entry.law) + " (built-in: " + names + ") and no file " +
                      entry.law_path);
   }
-  return read_text_file(entry.law_path);
+  return read_input_file(entry.law_path);
 }
 
 }  // namespace
 
 Manifest read_manifest(const std::string& path) {
-  const Json root = parse_json(read_text_file(path), path);
+  const Json root = parse_json(read_input_file(path), path);
   const Fields top(root, path, {"tasks", "entries", "description"});
   const std::filesystem::path folder = std::filesystem::path(path).parent_path();
   Manifest manifest;

@@ -2,11 +2,9 @@
 // duplicate keys are errors) because a typo in a law file otherwise fits the wrong model quietly.
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
 #include <string>
@@ -21,6 +19,7 @@
 #include "slfit/error.hpp"
 #include "slfit/law_io.hpp"
 #include "slfit/text.hpp"
+#include "slfit/input_file.hpp"
 
 namespace slfit {
 namespace {
@@ -258,22 +257,12 @@ bool looks_like_builtin_name(const std::string& name) {
 }
 
 std::string read_law_file(const std::string& path) {
-  // A directory opens like a file on Linux and only fails when read; say what it is instead.
-  std::error_code ignored;  // a path that cannot be inspected fails to open below
-  if (std::filesystem::is_directory(path, ignored)) throw InputError(path + ": cannot open: is a directory");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    const int error = errno;
-    if (error == ENOENT && looks_like_builtin_name(path)) {
-      throw InputError("unknown built-in law " + in_quotes(path) + " (built-in: " +
-                       join(builtin_law_names(), ", ") + ") and no such file");
-    }
-    throw InputError(path + ": cannot open: " + std::strerror(error));
+  std::error_code ignored;  // a path that cannot be inspected fails to open in read_input_file
+  if (looks_like_builtin_name(path) && !std::filesystem::exists(path, ignored)) {
+    throw InputError("unknown built-in law " + in_quotes(path) + " (built-in: " + join(builtin_law_names(), ", ") +
+                     ") and no such file");
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw InputError(path + ": cannot read: " + std::strerror(errno));
-  return text.str();
+  return read_input_file(path);
 }
 
 }  // namespace
