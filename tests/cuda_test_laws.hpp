@@ -113,4 +113,21 @@ inline NvrtcSource law_probe_source(const GeneratedLaw& law) {
            {"slfit/host_device.hpp", embedded_kernel_file("slfit/host_device.hpp")}}};
 }
 
+// The device draws' kernel, entry point "draws": thread t draws 8 uniforms and one bounded integer
+// at addresses that vary every field (stream t % 7, generation t % 501, member t % 1024, purpose
+// t / 1024 % 7). The codegen tests compile it; the device tests run it against the host's draws.
+inline NvrtcSource philox_draws_source() {
+  return {"slfit_philox_test.cu",
+          "#include \"slfit/philox.hpp\"\n"
+          "extern \"C\" __global__ void draws(unsigned long long seed, double* out, unsigned* below) {\n"
+          "  const unsigned t = blockIdx.x * blockDim.x + threadIdx.x;  // member t % 1024, purpose t / 1024\n"
+          "  const slfit::DrawSite site{seed, 0x123456789abcull + t % 7, t % 501, t % 1024,\n"
+          "                             static_cast<slfit::DrawPurpose>(t / 1024 % 7)};\n"
+          "  for (unsigned k = 0; k < 8; ++k) out[t * 8 + k] = slfit::uniform01(site, k * 63);\n"
+          "  below[t] = slfit::uniform_below(site, 511, 1 + t % 97);\n"
+          "}\n",
+          {{"slfit/philox.hpp", embedded_kernel_file("slfit/philox.hpp")},
+           {"slfit/host_device.hpp", embedded_kernel_file("slfit/host_device.hpp")}}};
+}
+
 }  // namespace slfit::test

@@ -69,6 +69,16 @@ TEST(CudaCodegen, DeviceColumnsMatchTheCpuProgram) {
   }
 }
 
+TEST(CudaCodegen, TheDeviceDrawsKernelCompilesWithTheHeadersItCarries) {
+  // The device test of Philox (tests/test_cuda_device.cpp) compiles this source on the GPU
+  // machine; a header it forgets to carry must fail here, not in a rare GPU session.
+  NvrtcCompiler compiler{std::filesystem::path()};
+  for (const char* arch : {"sm_90", "sm_80"}) {
+    const Cubin cubin = compiler.compile(test::philox_draws_source(), arch);
+    EXPECT_FALSE(cubin.image.empty()) << arch;
+  }
+}
+
 TEST(CudaCodegen, EveryLawCompilesForSm90AndSm80) {
   NvrtcCompiler compiler{std::filesystem::path()};  // no cache: compile every time
   std::vector<Law> laws = test::custom_laws();

@@ -68,27 +68,9 @@ std::vector<T> to_host(const T* device, std::size_t n) {
   return host;
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 TEST(CudaDevice, PhiloxDrawsEqualHostDraws) {
   SLFIT_REQUIRE_DEVICE(device);
-  const NvrtcSource source{
-      "slfit_philox_test.cu",
-      "#include \"slfit/philox.hpp\"\n"
-      "extern \"C\" __global__ void draws(unsigned long long seed, double* out, unsigned* below) {\n"
-      "  const unsigned t = blockIdx.x * blockDim.x + threadIdx.x;  // member t % 1024, purpose t / 1024\n"
-      "  const slfit::DrawSite site{seed, 0x123456789abcull + t % 7, t % 501, t % 1024,\n"
-      "                             static_cast<slfit::DrawPurpose>(t / 1024 % 7)};\n"
-      "  for (unsigned k = 0; k < 8; ++k) out[t * 8 + k] = slfit::uniform01(site, k * 63);\n"
-      "  below[t] = slfit::uniform_below(site, 511, 1 + t % 97);\n"
-      "}\n",
-      {{"slfit/philox.hpp", read_file(slfit::test::source_dir() + "/include/slfit/philox.hpp")}}};
-  const Cubin cubin = NvrtcCompiler().compile(source, device.arch);
+  const Cubin cubin = NvrtcCompiler().compile(test::philox_draws_source(), device.arch);
   const unsigned threads = 7 * 1024;
   double* out = to_device(std::vector<double>(threads * 8, -1.0));
   unsigned* below = to_device(std::vector<unsigned>(threads, ~0u));
