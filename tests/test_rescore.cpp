@@ -4,11 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <map>
 
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.hpp"
+#include "slfit/manifest.hpp"
+#include "slfit/rescore.hpp"
 
 namespace slfit {
 namespace {
@@ -331,6 +334,37 @@ TEST(Rescore, RowDoesNotDependOnTheOtherEntries) {
   const Row x_crowded = rows_by_id(scores_of("--manifest '" + crowded.string() + "'" + options)).at("x");
   for (const char* column : {"r2", "nmse", "nmae", "train_objective", "status"})
     EXPECT_EQ(x_alone.at(column), x_crowded.at(column)) << column;
+}
+
+TEST(Rescore, SlicesOfThePlanFittedApartScoreAsTheWholeBatch) {
+  // What an MPI rank does: fit its slice of the one plan. Any split gives the same scores.
+  const Manifest manifest = read_manifest(test::source_dir() + "/" + kExample);
+  RescoreOptions options;
+  options.restarts = 2;
+  options.threads = 2;
+  const Rescored whole = slfit::rescore(manifest, options);
+  const RescorePlan plan = plan_rescore(manifest, options);
+  ASSERT_EQ(plan.first.back(), plan.problems.size());
+  ASSERT_GT(plan.problems.size(), 5u);
+  std::vector<FitResult> results;
+  const std::size_t n = plan.problems.size();
+  for (const std::size_t end : {std::size_t{1}, n / 3, n / 3 + 1, n}) {  // uneven slices, one of one fit
+    const std::span<const Problem> slice(plan.problems.data() + results.size(), end - results.size());
+    for (FitResult& r : fit_batch(slice, BatchOptions{1, {}, nullptr})) results.push_back(std::move(r));
+  }
+  const std::vector<EntryScore> sliced = score_rescore(plan, results);
+  ASSERT_EQ(sliced.size(), whole.entries.size());
+  for (std::size_t e = 0; e < sliced.size(); ++e) {
+    EXPECT_EQ(sliced[e].status, whole.entries[e].status) << e;
+    EXPECT_EQ(sliced[e].error, whole.entries[e].error) << e;
+    EXPECT_EQ(sliced[e].test.r2, whole.entries[e].test.r2) << e;
+    const double a = sliced[e].train_objective, b = whole.entries[e].train_objective;
+    EXPECT_TRUE(a == b || (std::isnan(a) && std::isnan(b))) << e << ": " << a << " vs " << b;
+    ASSERT_EQ(sliced[e].fits.size(), whole.entries[e].fits.size()) << e;
+    for (std::size_t g = 0; g < sliced[e].fits.size(); ++g)
+      EXPECT_EQ(sliced[e].fits[g].fit.params, whole.entries[e].fits[g].fit.params) << e << " group " << g;
+  }
+  EXPECT_THROW(score_rescore(plan, std::span(results).subspan(1)), std::invalid_argument);
 }
 
 TEST(Rescore, HelpDescribesTheOptions) {

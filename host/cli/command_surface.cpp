@@ -66,16 +66,8 @@ std::vector<std::optional<double>> parse_fixes(const std::vector<std::string>& f
     if (std::any_of(axes.begin(), axes.end(), [k](const GridAxis& a) { return a.param == k; }))
       throw InputError("--fix " + name + "=" + text + ": '" + name + "' is on the grid");
     if (fixed[k]) throw InputError("--fix " + name + "=" + text + ": '" + name + "' is fixed twice");
-    std::size_t used = 0;
-    double value = 0;
-    try {
-      value = std::stod(text, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != text.size() || !std::isfinite(value))
-      throw InputError("--fix " + name + "=" + text + ": '" + text + "' is not a finite number");
-    fixed[k] = value;
+    fixed[k] = parse_finite_number(text);
+    if (!fixed[k]) throw InputError("--fix " + name + "=" + text + ": '" + text + "' is not a finite number");
   }
   return fixed;
 }

@@ -1,7 +1,5 @@
 #include "cli/predict_points.hpp"
 
-#include <cmath>
-#include <cstdlib>
 #include <optional>
 
 #include "slfit/text.hpp"
@@ -44,12 +42,10 @@ PredictPoints parse_predict_points(const std::vector<std::string>& specs, const 
       const std::optional<std::size_t> k = input_named(law, name);
       if (!k) throw InputError(where + ": '" + name + "' is none of the law's inputs: " + input_list(law));
       if (values[*k]) throw InputError(where + ": '" + name + "' is given twice");
-      char* end = nullptr;
-      const double value = std::strtod(text.c_str(), &end);
-      if (end != text.c_str() + text.size() || !std::isfinite(value))
-        throw InputError(where + ": '" + text + "' is not a finite number");
-      values[*k] = value;
-      label[name] = value;
+      const std::optional<double> value = parse_finite_number(text);
+      if (!value) throw InputError(where + ": '" + text + "' is not a finite number");
+      values[*k] = *value;
+      label[name] = *value;
     }
     for (std::size_t k = 0; k < values.size(); ++k) {
       if (!values[k]) throw InputError(where + ": no value for the law's input " + law.columns[k]);

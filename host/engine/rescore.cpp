@@ -6,6 +6,7 @@
 #include <map>
 #include <numeric>
 #include <sstream>
+#include <stdexcept>
 
 #include "slfit/csv.hpp"
 #include "slfit/error.hpp"
@@ -166,62 +167,74 @@ void score_test_split(EntryScore& score, const Dataset& test) {
 
 }  // namespace
 
-Rescored rescore(const Manifest& manifest, const RescoreOptions& options) {
+RescorePlan plan_rescore(const Manifest& manifest, const RescoreOptions& options) {
   const std::size_t n = manifest.entries.size();
-  Rescored rescored;
-  std::vector<EntryScore>& scores = rescored.entries;
-  scores.resize(n);
-  std::vector<PreparedEntry> prepared(n);
+  RescorePlan plan;
+  plan.restarts = options.restarts;
+  plan.entries.resize(n);
+  plan.tests.resize(n);
+  plan.first.assign(n + 1, 0);
   DatasetCache datasets;
   LawCompiler compiler;
   for (std::size_t e = 0; e < n; ++e) {
-    EntryScore& s = scores[e];
+    EntryScore& s = plan.entries[e];
     s.entry = &manifest.entries[e];
     s.test = Scores{kFailedR2, kNaN, kNaN, 0};
     s.train_objective = kNaN;
+    plan.first[e] = plan.problems.size();
     try {
-      prepared[e] = prepare(manifest, manifest.entries[e], options, datasets, compiler, s);
+      PreparedEntry prepared = prepare(manifest, manifest.entries[e], options, datasets, compiler, s);
+      plan.tests[e] = std::move(prepared.test);
+      plan.problems.insert(plan.problems.end(), prepared.problems.begin(), prepared.problems.end());
     } catch (const std::exception& error) {  // anything one entry's input can cause stays its own
       s.status = EntryStatus::InvalidEntry;
       s.error = error.what();
     }
   }
+  plan.first[n] = plan.problems.size();
+  return plan;
+}
 
-  // One batch of every entry's problems; first[e] is where entry e's problems start.
-  std::vector<Problem> problems;
-  std::vector<std::size_t> first(n + 1, 0), owner;
-  for (std::size_t e = 0; e < n; ++e) {
-    first[e] = problems.size();
-    problems.insert(problems.end(), prepared[e].problems.begin(), prepared[e].problems.end());
-    owner.insert(owner.end(), prepared[e].problems.size(), e);
+std::vector<EntryScore> score_rescore(const RescorePlan& plan, std::span<const FitResult> results) {
+  if (results.size() != plan.problems.size())
+    throw std::invalid_argument("score_rescore: one result per problem of the plan");
+  std::vector<EntryScore> scores = plan.entries;
+  for (std::size_t e = 0; e < scores.size(); ++e) {
+    const std::size_t count = plan.first[e + 1] - plan.first[e];
+    if (!plan.tests[e] || count == 0) continue;
+    keep_best_restarts(scores[e], results.subspan(plan.first[e], count), plan.restarts);
+    if (scores[e].error.empty()) score_test_split(scores[e], *plan.tests[e]);
+    if (!scores[e].error.empty()) scores[e].test = Scores{kFailedR2, kNaN, kNaN, 0};
   }
-  first[n] = problems.size();
+  return scores;
+}
 
+Rescored rescore(const Manifest& manifest, const RescoreOptions& options) {
+  const RescorePlan plan = plan_rescore(manifest, options);
+  const std::size_t n = plan.entries.size();
+
+  // Progress per entry: an entry is done when its last fit is (at once when it has none).
   std::size_t done = 0;
-  std::vector<std::size_t> remaining(n);
+  std::vector<std::size_t> remaining(n), owner;
   for (std::size_t e = 0; e < n; ++e) {
-    remaining[e] = first[e + 1] - first[e];
+    remaining[e] = plan.first[e + 1] - plan.first[e];
+    owner.insert(owner.end(), remaining[e], e);
     if (remaining[e] == 0) ++done;
   }
   if (options.on_entries_done && done > 0) options.on_entries_done(done, n);
-
   BatchOptions batch;
   batch.threads = options.threads;
   if (options.on_entries_done)
     batch.on_problem_done = [&](std::size_t i) {
       if (--remaining[owner[i]] == 0) options.on_entries_done(++done, n);
     };
-  std::ostringstream unused_note;
-  const std::vector<FitResult> results = fit_batch_with_backend(
-      options.backend, problems, batch, rescored.backend, options.backend_note ? *options.backend_note : unused_note);
 
-  for (std::size_t e = 0; e < n; ++e) {
-    if (prepared[e].problems.empty()) continue;
-    const std::size_t count = first[e + 1] - first[e];
-    keep_best_restarts(scores[e], std::span(results).subspan(first[e], count), options.restarts);
-    if (scores[e].error.empty()) score_test_split(scores[e], *prepared[e].test);
-    if (!scores[e].error.empty()) scores[e].test = Scores{kFailedR2, kNaN, kNaN, 0};
-  }
+  Rescored rescored;
+  std::ostringstream unused_note;
+  const std::vector<FitResult> results =
+      fit_batch_with_backend(options.backend, plan.problems, batch, rescored.backend,
+                             options.backend_note ? *options.backend_note : unused_note);
+  rescored.entries = score_rescore(plan, results);
   return rescored;
 }
 

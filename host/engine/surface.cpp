@@ -14,11 +14,9 @@ namespace slfit {
 namespace {
 
 double parse_number(const std::string& field, const std::string& what, const std::string& text) {
-  double value = 0;
-  const auto [end, error] = std::from_chars(field.data(), field.data() + field.size(), value);
-  if (field.empty() || error != std::errc() || end != field.data() + field.size() || !std::isfinite(value))
-    throw InputError("--grid '" + text + "': " + what + " '" + field + "' is not a finite number");
-  return value;
+  const std::optional<double> value = parse_finite_number(field);
+  if (!value) throw InputError("--grid '" + text + "': " + what + " '" + field + "' is not a finite number");
+  return *value;
 }
 
 // The objective of one problem at each of its points, on the host's cores; each thread holds its

@@ -17,6 +17,7 @@
 #include <functional>
 #include <memory>
 #include <ostream>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -80,8 +81,31 @@ struct Rescored {
 };
 
 // Throws only for failures that are not an entry's (out of memory, an unusable --backend cuda);
-// an entry's failure is recorded in its EntryScore.
+// an entry's failure is recorded in its EntryScore. The three steps below in one call.
 Rescored rescore(const Manifest& manifest, const RescoreOptions& options);
+
+// Rescoring in three steps, so that the fits of one deterministic plan can be split anywhere (the
+// ranks of an MPI job, a caller's own batches): plan_rescore prepares every entry and lists every
+// fit of every entry as one batch; any slice of plan.problems can be fitted on its own (fit_batch,
+// fit_batch_on: every problem draws from its own stream, so where it runs changes nothing);
+// score_rescore turns all the results, in plan order, into the entries' scores.
+struct RescorePlan {
+  // One per manifest entry, in manifest order: the entries that cannot be fitted are already
+  // final (InvalidEntry); the others hold their law, data and options, to be scored.
+  std::vector<EntryScore> entries;
+  // Every entry's fits: entry by entry, then group by group, restarts fastest. Entry e's are
+  // problems[first[e]] to problems[first[e + 1] - 1].
+  std::vector<Problem> problems;
+  std::vector<std::size_t> first;
+  std::vector<std::shared_ptr<const Dataset>> tests;  // per entry; null where it cannot be fitted
+  int restarts = 1;
+};
+
+// Uses options.fit and options.restarts; the manifest must outlive the plan.
+RescorePlan plan_rescore(const Manifest& manifest, const RescoreOptions& options);
+
+// results[i] is the fit of plan.problems[i].
+std::vector<EntryScore> score_rescore(const RescorePlan& plan, std::span<const FitResult> results);
 
 // Entry indices best first: by r2, descending (failed entries count as kFailedR2), ties in
 // manifest order.

@@ -3,6 +3,8 @@
 // for messages, and numbers in their shortest exact form.
 
 #include <charconv>
+#include <cmath>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +40,17 @@ inline std::string shortest_number(double value) {
   char text[32];
   const auto [end, error] = std::to_chars(text, text + sizeof text, value);
   return error == std::errc() ? std::string(text, end) : std::to_string(value);
+}
+
+// A finite number written as the whole of `text` ("0.5", "+2", "1e-3"), as options give them;
+// nothing for anything else (empty, trailing characters, inf, nan, out of range).
+inline std::optional<double> parse_finite_number(std::string_view text) {
+  if (text.size() > 1 && text.front() == '+' && text[1] != '-' && text[1] != '+') text.remove_prefix(1);
+  double value = 0.0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size() || !std::isfinite(value))
+    return std::nullopt;
+  return value;
 }
 
 }  // namespace slfit
