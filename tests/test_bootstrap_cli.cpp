@@ -187,7 +187,7 @@ TEST(CliBootstrap, KilledRunResumesFromItsCheckpointToTheIdenticalResult) {
   ASSERT_GE(records_at_kill, 20u);
   ASSERT_LT(records_at_kill, total_records);
 
-  std::string rerun = "bootstrap --data examples/parscale/train.csv --group group --law parscale --resamples 150 "
+  std::string rerun = "--data examples/parscale/train.csv --group group --law parscale --resamples 150 "
                       "--maxiter 150 --threads 1 --quiet";
   const json resumed = bootstrap_json(rerun + " --checkpoint '" + checkpoint.string() + "'");
   EXPECT_EQ(line_count(checkpoint), 1 + total_records);

@@ -98,6 +98,30 @@ TEST(CliErrors, UsageErrorsExitTwo) {
   EXPECT_NE(missing.err.find("no/such/file.csv"), std::string::npos);
 }
 
+TEST(CliErrors, AStrayWordOrANegativeSeedIsAnErrorNotIgnored) {
+  const std::string fit = "fit --data examples/parscale/train.csv --law parallel_power --group group --backend cpu ";
+  const test::CommandResult stray = test::run_slfit(fit + "parscale");
+  EXPECT_EQ(stray.exit_code, 2);
+  EXPECT_NE(stray.err.find("unexpected argument 'parscale' (options start with --; see --help)"), std::string::npos)
+      << stray.err;
+  EXPECT_EQ(stray.out, "");
+  const test::CommandResult seed = test::run_slfit(fit + "--seed -1");
+  EXPECT_EQ(seed.exit_code, 2);
+  EXPECT_NE(seed.err.find("--seed: '-1' is not a whole number from 0 to 2^64 - 1"), std::string::npos) << seed.err;
+  EXPECT_EQ(test::run_slfit(fit + "--seed 18446744073709551615 --out /dev/null").exit_code, 0);
+}
+
+TEST(CliErrors, HelpAndLawsTakeANameAsTheirArgument) {
+  const test::CommandResult help = test::run_slfit("help fit");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("Usage: slfit fit --data FILE --law LAW"), std::string::npos) << help.out;
+  const test::CommandResult law = test::run_slfit("laws parscale");
+  EXPECT_EQ(law.exit_code, 0);
+  EXPECT_EQ(law.out, test::run_slfit("laws --show parscale").out);
+  EXPECT_NE(law.out.find("\"name\": \"parscale\""), std::string::npos) << law.out;
+  EXPECT_EQ(test::run_slfit("laws parscale chinchilla").exit_code, 2);
+}
+
 TEST(CliErrors, AnOptionOutOfItsDomainIsNamedByItsFlag) {
   // The engine names the field (de.popsize); the CLI says it as the user typed it.
   const std::string fit = "fit --data examples/parscale/train.csv --law parallel_power --group group ";

@@ -108,6 +108,15 @@ TEST(Parser, PowerIsRightAssociativeAndTakesASignedExponent) {
   EXPECT_EQ(tree("2^+x"), "(pow 2 x)");
 }
 
+TEST(Parser, DoubleStarIsPythonsSpellingOfPower) {
+  EXPECT_EQ(tree("a**b**c"), "(pow a (pow b c))");
+  EXPECT_EQ(tree("-x**2"), "(neg (pow x 2))");
+  EXPECT_EQ(tree("a * N**b / P**-c"), "(div (mul a (pow N b)) (pow P (neg c)))");
+  EXPECT_EQ(tree("a ** 2"), tree("a ^ 2"));
+  expect_syntax_error("a * * b", "expected a number, a name or '(', found '*'", 5);  // spaced: not '**'
+  expect_syntax_error("a***b", "expected a number, a name or '(', found '*'", 4);
+}
+
 TEST(Parser, BinaryOperatorsAreLeftAssociative) {
   EXPECT_EQ(tree("a-b-c"), "(sub (sub a b) c)");
   EXPECT_EQ(tree("a/b/c"), "(div (div a b) c)");
@@ -227,7 +236,6 @@ TEST(ParserErrors, Parentheses) {
 TEST(ParserErrors, Characters) {
   expect_syntax_error("a $ b", "unexpected character '$'", 3);
   expect_syntax_error(".", "unexpected character '.'", 1);
-  expect_syntax_error("a ** b", "expected a number, a name or '(', found '*'", 4);
   expect_syntax_error("x \xC3\x97 y", "unexpected byte 0xC3", 3);
   expect_syntax_error("x\x01", "unexpected byte 0x01", 2);
 }

@@ -15,12 +15,14 @@ namespace slfit::cli {
 int run_laws(const std::vector<std::string>& args) {
   std::string show;
   po::options_description options(
-      "slfit laws: list the built-in laws\n\nUsage: slfit laws [--show NAME]\n\nOptions");
+      "slfit laws: list the built-in laws\n\nUsage: slfit laws [NAME | --show NAME]\n\nOptions");
   options.add_options()
     ("help,h", "show this help")
     ("show", po::value(&show), "print the JSON spec of built-in law NAME (a starting point for your own)");
+  po::positional_options_description name;  // slfit laws NAME is slfit laws --show NAME
+  name.add("show", 1);
   po::variables_map vm;
-  if (!parse_command_line(args, options, vm)) return 0;
+  if (!parse_command_line(args, options, vm, &name)) return 0;
 
   if (!show.empty()) {
     std::cout << builtin_law_json(show);

@@ -1,5 +1,6 @@
 #include "cli/fit_options.hpp"
 
+#include <charconv>
 #include <map>
 #include <string>
 
@@ -23,7 +24,8 @@ po::options_description fitting_options(FitOptions& o, int& threads) {
     ("ftol", po::value(&o.refine.ftol)->default_value(o.refine.ftol, "0"), "L-BFGS-B relative reduction tolerance (0: refine until no step lowers the objective)")
     ("gtol", po::value(&o.refine.gtol)->default_value(o.refine.gtol, "1e-12"), "L-BFGS-B projected-gradient tolerance")
     ("lbfgs-maxiter", po::value(&o.refine.maxiter)->default_value(o.refine.maxiter), "L-BFGS-B iterations at most")
-    ("seed", po::value(&o.seed)->default_value(o.seed), "seed of the Philox random streams")
+    ("seed", po::value<std::string>()->default_value(std::to_string(o.seed)),
+     "seed of the Philox random streams, a whole number from 0 to 2^64 - 1")
     ("threads", po::value(&threads)->default_value(0), "worker threads (0: all cores)")
     ("backend", po::value<std::string>()->default_value("auto"),
      "auto: the GPU when one is usable, else the CPU; cpu; cuda (an error without a usable GPU)");
@@ -35,6 +37,11 @@ void finish_fitting_options(const po::variables_map& vm, FitOptions& o) {
   const std::optional<Pipeline> chosen = chosen_pipeline(pipeline);
   if (!chosen) throw InputError("--pipeline: '" + pipeline + "' is not one of: " + chosen_pipeline_names());
   o.pipeline = *chosen;
+  // Read here, not by Boost, whose conversion would take -1 as 2^64 - 1.
+  const std::string seed = vm["seed"].as<std::string>();
+  const auto [end, error] = std::from_chars(seed.data(), seed.data() + seed.size(), o.seed);
+  if (seed.empty() || error != std::errc() || end != seed.data() + seed.size())
+    throw InputError("--seed: '" + seed + "' is not a whole number from 0 to 2^64 - 1");
   validate(o);
   if (vm["threads"].as<int>() < 0) throw InputError("--threads must be >= 0");
   parse_backend(vm["backend"].as<std::string>());

@@ -21,23 +21,10 @@ constexpr const char* kUsage =
     "  rescore    re-score a leaderboard manifest: every law fitted to its task, ranked by test r2\n"
     "  bootstrap  confidence intervals for parameters and predictions from resampled fits\n"
     "  surface    the objective on a grid of parameter values, per group (CSV)\n\n"
-    "'slfit <command> --help' describes a command's options.\n";
+    "'slfit <command> --help' describes a command's options ('slfit help <command>' too).\n";
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  slfit::cli::install_interrupt_handlers();
-  const std::vector<std::string> args(argv + 1, argv + argc);
-  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-    std::cout << kUsage;
-    return args.empty() ? 2 : 0;
-  }
-  if (args[0] == "--version") {
-    std::cout << "slfit " SLFIT_VERSION "\n";
-    return 0;
-  }
-  const std::string command = args[0];
-  const std::vector<std::string> rest(args.begin() + 1, args.end());
+// Runs one command ("fit", ...) on its arguments; the exit code.
+int run_command(const std::string& command, const std::vector<std::string>& rest) {
   try {
     if (command == "fit") return slfit::cli::run_fit(rest);
     if (command == "laws") return slfit::cli::run_laws(rest);
@@ -57,4 +44,21 @@ int main(int argc, char** argv) {
     std::cerr << "slfit " << command << ": failed: " << e.what() << "\n";
     return 1;
   }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  slfit::cli::install_interrupt_handlers();
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.size() == 2 && args[0] == "help") return run_command(args[1], {"--help"});  // slfit help fit
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::cout << kUsage;
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "--version") {
+    std::cout << "slfit " SLFIT_VERSION "\n";
+    return 0;
+  }
+  return run_command(args[0], std::vector<std::string>(args.begin() + 1, args.end()));
 }

@@ -13,9 +13,19 @@ namespace po = boost::program_options;
 namespace slfit::cli {
 
 bool parse_command_line(const std::vector<std::string>& args, const po::options_description& options,
-                        po::variables_map& vm) {
+                        po::variables_map& vm, const po::positional_options_description* positional) {
   try {
-    po::store(po::command_line_parser(args).options(options).run(), vm);
+    po::command_line_parser parser(args);
+    parser.options(options);
+    if (positional) parser.positional(*positional);
+    const po::parsed_options parsed = parser.run();
+    // Without a positional description Boost keeps stray words aside and stores nothing for
+    // them; a word the user typed is never ignored silently.
+    for (const po::option& option : parsed.options)
+      if (option.string_key.empty() && option.position_key >= 0 && !option.original_tokens.empty())
+        throw InputError("unexpected argument '" + option.original_tokens.front() +
+                         "' (options start with --; see --help)");
+    po::store(parsed, vm);
     if (vm.count("help")) {
       std::cout << options << "\n";
       return false;

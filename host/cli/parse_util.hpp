@@ -11,10 +11,12 @@
 namespace slfit::cli {
 
 // Parses args into vm and notifies. Returns false when --help was asked for (the help has then
-// been printed to stdout). Usage errors become InputError.
+// been printed to stdout). Usage errors become InputError, and so does a word that is not an
+// option unless `positional` gives it a meaning.
 bool parse_command_line(const std::vector<std::string>& args,
                         const boost::program_options::options_description& options,
-                        boost::program_options::variables_map& vm);
+                        boost::program_options::variables_map& vm,
+                        const boost::program_options::positional_options_description* positional = nullptr);
 
 // "NAME=VALUE" items, split at the first '='; `flag` names the option in messages.
 std::vector<std::pair<std::string, std::string>> parse_assignments(const std::vector<std::string>& items,

@@ -3,7 +3,8 @@
 //   sum     := product (('+' | '-') product)*
 //   product := unary (('*' | '/') unary)*
 //   unary   := ('-' | '+') unary | power
-//   power   := primary ('^' unary)?          right-associative; binds tighter than unary minus
+//   power   := primary (('^' | '**') unary)?  right-associative; binds tighter than unary minus
+//                                            ('**' is Python's spelling of '^')
 //   primary := number | name | name '(' [sum (',' sum)*] ')' | '(' sum ')'
 //
 // Nodes are appended as they are completed, so operands always precede their operator and the
@@ -103,6 +104,7 @@ class Lexer {
     const char c = text[pos_];
     if (is_digit(c) || (c == '.' && pos_ + 1 < text.size() && is_digit(text[pos_ + 1]))) return number();
     if (is_identifier_start(c)) return name();
+    if (c == '*' && pos_ + 1 < text.size() && text[pos_ + 1] == '*') return take(TokenKind::Symbol, pos_ + 2);
     if (std::string_view("+-*/^(),").find(c) != std::string_view::npos) return take(TokenKind::Symbol, pos_ + 1);
     source_.error(unexpected_character(c), position());
   }
@@ -218,7 +220,7 @@ class Parser {
 
   int parse_power() {
     const int base = parse_primary();
-    if (!at('^')) return base;
+    if (!at('^') && !(current_.kind == TokenKind::Symbol && current_.text == "**")) return base;
     const Token op = take();
     return add_node(Op::Pow, op.position, base, parse_unary());
   }
@@ -303,7 +305,7 @@ class Parser {
   }
 
   bool at(char symbol) const {
-    return current_.kind == TokenKind::Symbol && current_.text[0] == symbol;
+    return current_.kind == TokenKind::Symbol && current_.text == std::string_view(&symbol, 1);
   }
 
   Token take() { return std::exchange(current_, lexer_.next()); }
