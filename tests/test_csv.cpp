@@ -249,6 +249,11 @@ TEST_F(CsvTest, RejectsAMissingColumn) {
                  {"no column named 'tokens' (columns: group, num_params, parallel_size, loss)"});
   expect_message(error_for("num_params,parallel_size,loss\n1,1,2\n"), path(), 1,
                  {"no column named 'group'"});
+  // A near miss is named.
+  expect_message(error_for("group,num_param,parallel_size,loss\npile,1,1,2\n", {{"num_params"}, "loss", "group"}),
+                 path(), 1,
+                 {"no column named 'num_params' (did you mean 'num_param'?) (columns: group, num_param, "
+                  "parallel_size, loss)"});
 }
 
 TEST_F(CsvTest, RejectsADuplicateColumnName) {

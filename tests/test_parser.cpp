@@ -271,9 +271,24 @@ TEST(ParserErrors, UnknownNames) {
   EXPECT_NE(error_of("foo(a)").find("(functions: exp, log, log2"), std::string::npos);
   // A bound expression has no parameters: the message lists the names it may use.
   const std::string message = error_of("y_mn", {"y_min", "y_max"}, {});
-  EXPECT_NE(message.find("unknown identifier 'y_mn' at character 1 (names available: y_min, y_max)"),
+  EXPECT_NE(message.find("unknown identifier 'y_mn' at character 1 (names available: y_min, y_max"),
             std::string::npos)
       << message;
+}
+
+TEST(ParserErrors, AMisspelledNameGetsTheNearestOneSuggested) {
+  // kVars and kParams of these tests: x, y, N, P and a, b, c, d.
+  const std::string names = error_of("d + exq(a)");
+  EXPECT_NE(names.find("unknown function 'exq' at character 5 (did you mean 'exp'? functions: exp,"),
+            std::string::npos)
+      << names;
+  const std::string bound = error_of("y_mn", {"y_min", "y_max"}, {});
+  EXPECT_NE(bound.find("(names available: y_min, y_max; did you mean 'y_min'?)"), std::string::npos) << bound;
+  // One letter is too short to guess from: Q is not taken for N.
+  EXPECT_EQ(error_of("a + Q").find("did you mean"), std::string::npos);
+  EXPECT_EQ(slfit::nearest_name("Num_Params", {"num_params", "tokens"}), "num_params");  // case alone
+  EXPECT_EQ(slfit::nearest_name("num_param", {"num_params", "tokens"}), "num_params");
+  EXPECT_EQ(slfit::nearest_name("loss", {"num_params", "tokens"}), std::nullopt);
 }
 
 TEST(ParserErrors, NoContextPrefix) {

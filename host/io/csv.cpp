@@ -10,6 +10,7 @@
 
 #include "slfit/error.hpp"
 #include "slfit/input_file.hpp"
+#include "slfit/text.hpp"
 
 namespace slfit {
 namespace {
@@ -165,9 +166,8 @@ std::size_t find_column(const std::vector<std::string>& header, const std::strin
   for (std::size_t i = 0; i < header.size(); ++i) {
     if (header[i] == name) return i;
   }
-  std::string names;
-  for (const std::string& column : header) names += (names.empty() ? "" : ", ") + column;
-  throw InputError(at_line(path, line) + "no column named '" + name + "' (columns: " + names + ")");
+  throw InputError(at_line(path, line) + "no column named '" + name + "'" + did_you_mean(name, header) +
+                   " (columns: " + join(header, ", ") + ")");
 }
 
 ColumnLayout locate_columns(const std::vector<std::string>& header, const ColumnSelection& columns,

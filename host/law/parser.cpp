@@ -251,8 +251,10 @@ class Parser {
   int parse_call(const Token& name) {
     const auto op = detail::function_op(name.text);
     if (!op) {
+      const std::optional<std::string> nearest = nearest_name(name.text, detail::function_names());
       source_.error("unknown function " + in_quotes(name.text), name.position,
-                    "(functions: " + join(detail::function_names(), ", ") + ")");
+                    "(" + (nearest ? "did you mean " + in_quotes(*nearest) + "? " : std::string()) +
+                        "functions: " + join(detail::function_names(), ", ") + ")");
     }
     const Token open = take();
     std::vector<int> args;
@@ -283,9 +285,13 @@ class Parser {
       source_.error("function " + in_quotes(text) + " needs its arguments in parentheses", name.position);
     }
     // Formulas have parameters; bound expressions have none, and their names are less obvious.
-    const std::string note = !params_.empty() ? "(not an input or a parameter)"
+    std::vector<std::string> names = vars_;
+    names.insert(names.end(), params_.begin(), params_.end());
+    const std::optional<std::string> nearest = nearest_name(text, names);
+    const std::string guess = nearest ? "; did you mean " + in_quotes(*nearest) + "?" : "";
+    const std::string note = !params_.empty() ? "(not an input or a parameter" + guess + ")"
                              : vars_.empty()  ? "(no names are defined here)"
-                                              : "(names available: " + join(vars_, ", ") + ")";
+                                              : "(names available: " + join(vars_, ", ") + guess + ")";
     source_.error("unknown identifier " + in_quotes(text), name.position, note);
   }
 
