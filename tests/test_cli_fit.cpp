@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.hpp"
@@ -95,6 +97,34 @@ TEST(CliFit, MapAndTargetChooseOtherColumns) {
   const json out = fit_json("--data '" + data.string() +
                             "' --law parallel_power --map N=size --map P=streams --target value --maxiter 50");
   EXPECT_EQ(out["fits"][0]["n"], 6);
+}
+
+TEST(CliFit, TabAndSemicolonFilesFitAsTheCommaFile) {
+  // ParScale's train and test files with their commas replaced: detected, or named by --delimiter.
+  test::ScratchDir dir("delimiters");
+  const auto replaced = [&](const std::string& from, const std::string& name, char delimiter) {
+    std::string text = test::read_text(test::source_dir() + "/" + from);
+    std::replace(text.begin(), text.end(), ',', delimiter);
+    return dir.file(name, text).string();
+  };
+  const std::string rest = " --group group --law parallel_power --maxiter 60 --backend cpu";
+  const json comma = without_timing(fit_json(kParscale + "--law parallel_power --maxiter 60 --backend cpu"));
+  for (const auto& [delimiter, flag] : std::vector<std::pair<char, std::string>>{
+           {'\t', ""}, {';', ""}, {'\t', " --delimiter tab"}, {';', " --delimiter ';'"}}) {
+    const std::string train = replaced("examples/parscale/train.csv", "train.txt", delimiter);
+    const std::string test_split = replaced("examples/parscale/test.csv", "test.txt", delimiter);
+    const json out = without_timing(fit_json("--data '" + train + "' --test '" + test_split + "'" + rest + flag));
+    EXPECT_EQ(out["fits"], comma["fits"]) << flag;
+    EXPECT_EQ(out["test"], comma["test"]) << flag;
+  }
+  // Named wrongly, the delimiter shows in the message: the whole header is one column.
+  const test::CommandResult wrong = run_slfit("fit " + kParscale + "--law parallel_power --delimiter ';'");
+  EXPECT_EQ(wrong.exit_code, 2);
+  EXPECT_NE(wrong.err.find("(columns: group,num_params,parallel_size,loss)"), std::string::npos) << wrong.err;
+  const test::CommandResult bad = run_slfit("fit " + kParscale + "--law parallel_power --delimiter ab");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--delimiter: 'ab' is not auto, comma, tab, semicolon or one character"), std::string::npos)
+      << bad.err;
 }
 
 TEST(CliLaws, ListsEveryBuiltInLaw) {

@@ -242,6 +242,31 @@ TEST_F(CsvTest, RejectsAFileWithoutDataRows) {
                  {"no data rows after the header"});
 }
 
+TEST_F(CsvTest, TabAndSemicolonFilesAreDetectedFromTheHeader) {
+  const Dataset comma = read("group,num_params,parallel_size,loss\npile,1,2,3.5\npile,4,5,6\n");
+  for (const auto& [text, delimiter] : std::vector<std::pair<std::string, char>>{
+           {"group\tnum_params\tparallel_size\tloss\npile\t1\t2\t3.5\npile\t 4\t5 \t6\n", '\t'},
+           {"group;num_params;parallel_size;loss\npile;1;2;3.5\npile;4;5;6\n", ';'},
+           {"\n  group ; num_params;parallel_size;loss\r\npile;1;2;3.5\r\npile;4;5;6\r\n", ';'}}) {
+    EXPECT_EQ(slfit::detect_delimiter(text), delimiter) << text;
+    const Dataset data = read(text);
+    EXPECT_EQ(data.delimiter, delimiter);
+    ASSERT_EQ(data.groups.size(), 1u);
+    EXPECT_EQ(data.groups[0].inputs, comma.groups[0].inputs) << text;
+    EXPECT_EQ(data.groups[0].target, comma.groups[0].target) << text;
+  }
+  EXPECT_EQ(comma.delimiter, ',');
+  // In a tab-separated file an empty field is a field, not padding: here the number is missing.
+  expect_message(error_for("group\tnum_params\tparallel_size\tloss\npile\t\t2\t3.5\n"), path(), 2,
+                 {"num_params"});
+  // A comma in the header wins: the file is comma-separated, tabs are padding.
+  EXPECT_EQ(slfit::detect_delimiter("a,b\tc\n"), ',');
+  // Given explicitly, the delimiter is not detected.
+  EXPECT_THROW(slfit::read_dataset(write_file("data.csv", "group;num_params;parallel_size;loss\npile;1;2;3\n"),
+                                   kParscale, 1, ','),
+               InputError);
+}
+
 TEST_F(CsvTest, RejectsAMissingColumn) {
   expect_message(error_for("group,num_params,parallel_size,loss\npile,1,1,2\n",
                            {{"tokens"}, "loss", "group"}),

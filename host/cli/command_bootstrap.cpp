@@ -112,7 +112,7 @@ std::vector<Strata> group_strata(const Dataset& data, const std::string& stratif
     for (const GroupData& group : data.groups) strata.push_back(single_stratum(group));
     return strata;
   }
-  const Dataset labels = read_dataset(data.source, ColumnSelection{{}, target, stratify_column}, 1);
+  const Dataset labels = read_dataset(data.source, ColumnSelection{{}, target, stratify_column}, 1, data.delimiter);
   std::vector<std::string> label_of_line;
   for (const GroupData& stratum : labels.groups)
     for (std::size_t line : stratum.lines) {

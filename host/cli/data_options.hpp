@@ -17,9 +17,10 @@ namespace slfit::cli {
 struct DataArgs {
   std::string data, law, group, target;
   std::vector<std::string> maps;  // VAR=COL
+  std::string delimiter = "auto";
 };
 
-// Adds the five options to `options`; `data_help` and `group_help` say what this command does
+// Adds the six options (with --delimiter) to `options`; `data_help` and `group_help` say what this command does
 // with the file and its groups.
 void add_data_options(boost::program_options::options_description& options, DataArgs& a, const char* data_help,
                       const char* group_help);
@@ -30,5 +31,8 @@ std::shared_ptr<const Law> load_mapped_law(const DataArgs& a);
 
 // --data with the law's columns, split by --group; every group needs at least `min_rows` rows.
 std::shared_ptr<const Dataset> read_data(const DataArgs& a, const Law& law, std::size_t min_rows);
+
+// --delimiter as read_dataset takes it: 0 for "auto", else the character ("tab" is '\t').
+char delimiter_of(const DataArgs& a);
 
 }  // namespace slfit::cli

@@ -37,7 +37,8 @@ std::string_view trim(std::string_view text) {
 // span lines) so that messages point at the line an editor shows.
 class CsvReader {
  public:
-  CsvReader(std::string_view text, const std::string& path) : text_(text), path_(path) {}
+  CsvReader(std::string_view text, const std::string& path, char delimiter)
+      : text_(text), path_(path), delimiter_(delimiter), ends_(std::string{delimiter, '\n'}) {}
 
   // Reads the next record that is not a blank line into `fields`; false at the end of the text.
   bool next(std::vector<std::string>& fields) {
@@ -62,7 +63,7 @@ class CsvReader {
   void skip_blank_lines() {
     while (pos_ < text_.size()) {
       std::size_t end = pos_;
-      while (end < text_.size() && (is_space(text_[end]) || text_[end] == '\r')) ++end;
+      while (end < text_.size() && (padding(text_[end]) || text_[end] == '\r')) ++end;
       if (end == text_.size()) {
         pos_ = end;
         return;
@@ -73,10 +74,13 @@ class CsvReader {
     }
   }
 
-  // Reads one field and leaves pos_ on the ',' or '\n' after it, or at the end of the text.
+  // Spaces, and tabs unless they delimit, around a field.
+  bool padding(char c) const { return is_space(c) && c != delimiter_; }
+
+  // Reads one field and leaves pos_ on the delimiter or '\n' after it, or at the end of the text.
   std::string read_field(std::size_t field_number) {
     std::size_t start = pos_;
-    while (start < text_.size() && is_space(text_[start])) ++start;
+    while (start < text_.size() && padding(text_[start])) ++start;
     if (start < text_.size() && text_[start] == '"') {
       pos_ = start;
       return read_quoted(field_number);
@@ -86,7 +90,7 @@ class CsvReader {
 
   std::string read_unquoted() {
     const std::size_t start = pos_;
-    pos_ = std::min(text_.find_first_of(",\n", pos_), text_.size());
+    pos_ = std::min(text_.find_first_of(ends_, pos_), text_.size());
     std::string_view field = text_.substr(start, pos_ - start);
     if (field.ends_with('\r') && (pos_ == text_.size() || text_[pos_] == '\n')) {
       field.remove_suffix(1);
@@ -121,17 +125,19 @@ class CsvReader {
 
   // After a closing quote only spaces may come before the next separator.
   void expect_field_end(std::size_t field_number) {
-    while (pos_ < text_.size() && is_space(text_[pos_])) ++pos_;
+    while (pos_ < text_.size() && padding(text_[pos_])) ++pos_;
     const bool crlf = pos_ + 1 < text_.size() && text_[pos_] == '\r' && text_[pos_ + 1] == '\n';
     const bool final_cr = pos_ + 1 == text_.size() && text_[pos_] == '\r';
     if (crlf || final_cr) ++pos_;
-    if (pos_ == text_.size() || text_[pos_] == ',' || text_[pos_] == '\n') return;
+    if (pos_ == text_.size() || text_[pos_] == delimiter_ || text_[pos_] == '\n') return;
     throw InputError(at_line(path_, line_) + "field " + std::to_string(field_number) +
                      ": unexpected character '" + text_[pos_] + "' after a closing quote");
   }
 
   std::string_view text_;
   const std::string& path_;
+  char delimiter_;
+  std::string ends_;  // what ends an unquoted field: the delimiter and '\n'
   std::size_t pos_ = 0;
   std::size_t line_ = 1;  // the line pos_ is on
   std::size_t record_line_ = 0;
@@ -318,14 +324,25 @@ void check_group_sizes(const Dataset& dataset, std::size_t min_rows_per_group) {
 
 }  // namespace
 
-Dataset read_dataset(const std::string& path, const ColumnSelection& columns,
-                     std::size_t min_rows_per_group) {
-  return parse_dataset(read_input_file(path), path, columns, min_rows_per_group);
+Dataset read_dataset(const std::string& path, const ColumnSelection& columns, std::size_t min_rows_per_group,
+                     char delimiter) {
+  return parse_dataset(read_input_file(path), path, columns, min_rows_per_group, delimiter);
+}
+
+char detect_delimiter(std::string_view text) {
+  text = without_bom(text);
+  const std::size_t start = text.find_first_not_of(" \t\r\n");
+  if (start == std::string_view::npos) return ',';
+  const std::string_view header = text.substr(start, text.find('\n', start) - start);
+  for (const char candidate : {',', '\t', ';'})
+    if (header.find(candidate) != std::string_view::npos) return candidate;
+  return ',';
 }
 
 Dataset parse_dataset(std::string_view text, const std::string& path, const ColumnSelection& columns,
-                      std::size_t min_rows_per_group) {
-  CsvReader reader(without_bom(text), path);
+                      std::size_t min_rows_per_group, char delimiter) {
+  if (delimiter == 0) delimiter = detect_delimiter(text);
+  CsvReader reader(without_bom(text), path, delimiter);
 
   std::vector<std::string> header;
   if (!reader.next(header)) throw InputError(path + ": file is empty (no header row)");
@@ -343,7 +360,7 @@ Dataset parse_dataset(std::string_view text, const std::string& path, const Colu
     collector.add_row(fields, reader.line());
   }
 
-  Dataset dataset{path, columns, collector.take_groups()};
+  Dataset dataset{path, columns, collector.take_groups(), delimiter};
   if (dataset.groups.empty()) throw InputError(path + ": no data rows after the header");
   check_group_sizes(dataset, min_rows_per_group);
   return dataset;

@@ -16,11 +16,18 @@ namespace slfit {
 // without one), keeping groups in order of first appearance. Throws InputError when the file
 // cannot be read, is malformed, lacks a selected column, holds a value in a selected numeric
 // column that is not a finite number, or has a group with fewer than `min_rows_per_group` rows.
-Dataset read_dataset(const std::string& path, const ColumnSelection& columns,
-                     std::size_t min_rows_per_group);
+//
+// Fields are separated by `delimiter`; 0 detects it from the header line: a comma when it has
+// one, else a tab, else a semicolon (as spreadsheets export CSV where the comma is the decimal
+// mark), else a comma. Spaces around a field are ignored, and tabs too unless they delimit.
+Dataset read_dataset(const std::string& path, const ColumnSelection& columns, std::size_t min_rows_per_group,
+                     char delimiter = 0);
 
 // The same for CSV text already in memory; `path` names it in messages.
 Dataset parse_dataset(std::string_view text, const std::string& path, const ColumnSelection& columns,
-                      std::size_t min_rows_per_group);
+                      std::size_t min_rows_per_group, char delimiter = 0);
+
+// The delimiter parse_dataset detects from the text's header line.
+char detect_delimiter(std::string_view text);
 
 }  // namespace slfit

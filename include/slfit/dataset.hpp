@@ -29,6 +29,7 @@ struct Dataset {
   std::string source;               // the file the rows came from
   ColumnSelection columns;
   std::vector<GroupData> groups;    // in order of first appearance in the file
+  char delimiter = ',';             // the one its file was read with (given or detected)
 };
 
 }  // namespace slfit
