@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -125,6 +126,36 @@ TEST(CliFit, TabAndSemicolonFilesFitAsTheCommaFile) {
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("--delimiter: 'ab' is not auto, comma, tab, semicolon or one character"), std::string::npos)
       << bad.err;
+}
+
+TEST(CliFit, MissingDropLeavesRowsOutAndSaysWhich) {
+  // ParScale's training file with the loss of two pile rows blanked: with --missing drop the fit
+  // equals the fit of the file without those rows, and stderr names them.
+  test::ScratchDir dir("missing");
+  std::istringstream lines(test::read_text(test::source_dir() + "/examples/parscale/train.csv"));
+  std::string header, line, blanked, without;
+  std::getline(lines, header);
+  blanked = without = header + "\n";
+  for (int n = 2; std::getline(lines, line); ++n) {
+    if (n == 3 || n == 6) {
+      blanked += line.substr(0, line.rfind(',') + 1) + (n == 3 ? "" : "NaN") + "\n";
+      continue;
+    }
+    blanked += line + "\n";
+    without += line + "\n";
+  }
+  const std::string args = " --group group --law parallel_power --maxiter 60 --backend cpu";
+  const auto blanked_file = dir.file("blanked.csv", blanked), without_file = dir.file("without.csv", without);
+  const test::CommandResult strict = run_slfit("fit --data '" + blanked_file.string() + "'" + args);
+  EXPECT_EQ(strict.exit_code, 2);
+  EXPECT_NE(strict.err.find("blanked.csv:3: column 'loss'"), std::string::npos) << strict.err;
+  const test::CommandResult dropped = run_slfit("fit --data '" + blanked_file.string() + "'" + args + " --missing drop");
+  ASSERT_EQ(dropped.exit_code, 0) << dropped.err;
+  EXPECT_NE(dropped.err.find("group 'pile': 2 rows with a missing value dropped (lines 3, 6)"), std::string::npos)
+      << dropped.err;
+  const json kept = without_timing(fit_json("--data '" + without_file.string() + "'" + args));
+  EXPECT_EQ(without_timing(json::parse(dropped.out))["fits"], kept["fits"]);
+  EXPECT_EQ(run_slfit("fit --data '" + blanked_file.string() + "'" + args + " --missing omit").exit_code, 2);
 }
 
 TEST(CliLaws, ListsEveryBuiltInLaw) {

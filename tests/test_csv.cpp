@@ -19,6 +19,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using slfit::ColumnSelection;
+using slfit::CsvOptions;
+using slfit::MissingValues;
 using slfit::Dataset;
 using slfit::InputError;
 
@@ -263,8 +265,37 @@ TEST_F(CsvTest, TabAndSemicolonFilesAreDetectedFromTheHeader) {
   EXPECT_EQ(slfit::detect_delimiter("a,b\tc\n"), ',');
   // Given explicitly, the delimiter is not detected.
   EXPECT_THROW(slfit::read_dataset(write_file("data.csv", "group;num_params;parallel_size;loss\npile;1;2;3\n"),
-                                   kParscale, 1, ','),
+                                   kParscale, 1, CsvOptions{','}),
                InputError);
+}
+
+TEST_F(CsvTest, MissingValuesAreAnErrorOrDroppedRowByRow) {
+  const std::string text =
+      "group,num_params,parallel_size,loss,note\n"
+      "pile,1,1,2.0,\n"        // an empty field in a column no law reads: kept either way
+      "pile,2,,1.9,x\n"        // line 3: empty parallel_size
+      "stack,3,1,NA,x\n"       // line 4: NA target
+      "pile,4,1, nan ,x\n"     // line 5
+      "stack,5,2,1.5,x\n"
+      "pile,6,2,N/A,x\n"       // line 7
+      "stack,7,2,null,x\n";    // line 8
+  expect_message(error_for(text), path(), 3, {"parallel_size", "missing value (empty field)"});
+  const Dataset dropped = slfit::read_dataset(write_file("data.csv", text), kParscale, 1,
+                                              CsvOptions{0, MissingValues::Drop});
+  ASSERT_EQ(dropped.groups.size(), 2u);
+  EXPECT_EQ(dropped.groups[0].lines, (std::vector<std::size_t>{2}));
+  EXPECT_EQ(dropped.groups[0].dropped_lines, (std::vector<std::size_t>{3, 5, 7}));
+  EXPECT_EQ(dropped.groups[1].lines, (std::vector<std::size_t>{6}));
+  EXPECT_EQ(dropped.groups[1].dropped_lines, (std::vector<std::size_t>{4, 8}));
+  EXPECT_EQ(dropped.groups[1].target, (std::vector<double>{1.5}));
+  // A value that is neither a number nor a missing value stays an error: a typo is not dropped.
+  try {
+    slfit::read_dataset(write_file("data.csv", "group,num_params,parallel_size,loss\npile,1,1,2.o\n"), kParscale, 1,
+                        CsvOptions{0, MissingValues::Drop});
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("'2.o' is not a number"), std::string::npos) << e.what();
+  }
 }
 
 TEST_F(CsvTest, RejectsAMissingColumn) {

@@ -112,7 +112,10 @@ std::vector<Strata> group_strata(const Dataset& data, const std::string& stratif
     for (const GroupData& group : data.groups) strata.push_back(single_stratum(group));
     return strata;
   }
-  const Dataset labels = read_dataset(data.source, ColumnSelection{{}, target, stratify_column}, 1, data.delimiter);
+  // The rows the data kept have their labels here; a row it dropped for a missing value is
+  // dropped here too or has a label no kept row needs.
+  const Dataset labels = read_dataset(data.source, ColumnSelection{{}, target, stratify_column}, 1,
+                                      CsvOptions{data.delimiter, MissingValues::Drop});
   std::vector<std::string> label_of_line;
   for (const GroupData& stratum : labels.groups)
     for (std::size_t line : stratum.lines) {

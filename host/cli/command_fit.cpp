@@ -104,7 +104,7 @@ int run_fit(const std::vector<std::string>& args) {
   const Dataset& train = *shared_train;
   const ColumnSelection& columns = train.columns;
   std::optional<Dataset> test;
-  if (!a.test.empty()) test = read_dataset(a.test, columns, 1, delimiter_of(a.input));
+  if (!a.test.empty()) test = read_dataset(a.test, columns, 1, csv_options(a.input));
   reject_constant_targets(train, test ? &*test : nullptr);
 
   const std::shared_ptr<const CompiledLaw> compiled = compile_law(law);

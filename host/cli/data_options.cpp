@@ -1,7 +1,10 @@
 #include "cli/data_options.hpp"
 
+#include <iostream>
+
 #include "cli/parse_util.hpp"
 #include "slfit/error.hpp"
+#include "slfit/text.hpp"
 #include "slfit/csv.hpp"
 #include "slfit/law_io.hpp"
 
@@ -19,7 +22,10 @@ void add_data_options(po::options_description& options, DataArgs& a, const char*
     ("target", po::value(&a.target), "column holding the observed values (default: the law's target)")
     ("delimiter", po::value(&a.delimiter)->default_value(a.delimiter),
      "field separator of the CSV files: auto (the header's first of comma, tab, semicolon), comma, tab, "
-     "semicolon, or any one character");
+     "semicolon, or any one character")
+    ("missing", po::value(&a.missing)->default_value(a.missing),
+     "a row with a missing value (empty, NA, NaN, null) in a column the law reads: error, or drop the row "
+     "(each group's dropped rows are listed on stderr)");
 }
 
 std::shared_ptr<const Law> load_mapped_law(const DataArgs& a) {
@@ -29,18 +35,31 @@ std::shared_ptr<const Law> load_mapped_law(const DataArgs& a) {
 }
 
 std::shared_ptr<const Dataset> read_data(const DataArgs& a, const Law& law, std::size_t min_rows) {
-  return std::make_shared<const Dataset>(
-      read_dataset(a.data, ColumnSelection{law.columns, law.target, a.group}, min_rows, delimiter_of(a)));
+  auto data = std::make_shared<const Dataset>(
+      read_dataset(a.data, ColumnSelection{law.columns, law.target, a.group}, min_rows, csv_options(a)));
+  for (const GroupData& g : data->groups) {
+    if (g.dropped_lines.empty()) continue;
+    std::vector<std::string> lines;
+    for (std::size_t line : g.dropped_lines) lines.push_back(std::to_string(line));
+    std::cerr << "slfit: " << a.data << ": group '" << g.name << "': " << g.dropped_lines.size()
+              << (g.dropped_lines.size() == 1 ? " row" : " rows") << " with a missing value dropped (line"
+              << (lines.size() == 1 ? " " : "s ") << join(lines, ", ") << ")\n";
+  }
+  return data;
 }
 
-char delimiter_of(const DataArgs& a) {
+CsvOptions csv_options(const DataArgs& a) {
+  CsvOptions options;
   const std::string& d = a.delimiter;
-  if (d == "auto") return 0;
-  if (d == "comma") return ',';
-  if (d == "tab" || d == "\\t") return '\t';
-  if (d == "semicolon") return ';';
-  if (d.size() == 1 && d[0] != '"' && d[0] != '\n' && d[0] != '\r') return d[0];
-  throw InputError("--delimiter: '" + d + "' is not auto, comma, tab, semicolon or one character other than a quote");
+  if (d == "comma") options.delimiter = ',';
+  else if (d == "tab" || d == "\\t") options.delimiter = '\t';
+  else if (d == "semicolon") options.delimiter = ';';
+  else if (d.size() == 1 && d[0] != '"' && d[0] != '\n' && d[0] != '\r') options.delimiter = d[0];
+  else if (d != "auto")
+    throw InputError("--delimiter: '" + d + "' is not auto, comma, tab, semicolon or one character other than a quote");
+  if (a.missing == "drop") options.missing = MissingValues::Drop;
+  else if (a.missing != "error") throw InputError("--missing: '" + a.missing + "' is not one of: error, drop");
+  return options;
 }
 
 }  // namespace slfit::cli

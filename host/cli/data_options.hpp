@@ -9,6 +9,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "slfit/csv.hpp"
 #include "slfit/dataset.hpp"
 #include "slfit/law.hpp"
 
@@ -18,9 +19,10 @@ struct DataArgs {
   std::string data, law, group, target;
   std::vector<std::string> maps;  // VAR=COL
   std::string delimiter = "auto";
+  std::string missing = "error";
 };
 
-// Adds the six options (with --delimiter) to `options`; `data_help` and `group_help` say what this command does
+// Adds the seven options (with --delimiter and --missing) to `options`; `data_help` and `group_help` say what this command does
 // with the file and its groups.
 void add_data_options(boost::program_options::options_description& options, DataArgs& a, const char* data_help,
                       const char* group_help);
@@ -30,9 +32,10 @@ void add_data_options(boost::program_options::options_description& options, Data
 std::shared_ptr<const Law> load_mapped_law(const DataArgs& a);
 
 // --data with the law's columns, split by --group; every group needs at least `min_rows` rows.
+// Rows left out for a missing value are said on stderr, per group.
 std::shared_ptr<const Dataset> read_data(const DataArgs& a, const Law& law, std::size_t min_rows);
 
-// --delimiter as read_dataset takes it: 0 for "auto", else the character ("tab" is '\t').
-char delimiter_of(const DataArgs& a);
+// --delimiter and --missing as read_dataset takes them.
+CsvOptions csv_options(const DataArgs& a);
 
 }  // namespace slfit::cli

@@ -1,6 +1,7 @@
 #include "slfit/csv.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <optional>
@@ -230,12 +231,16 @@ NumberStatus parse_number(std::string_view text, double& value) {
 // Splits rows into groups as they are read, keeping groups in order of first appearance.
 class GroupCollector {
  public:
-  GroupCollector(const std::vector<std::string>& header, const ColumnLayout& layout,
-                 const std::string& path)
-      : header_(header), layout_(layout), path_(path) {}
+  GroupCollector(const std::vector<std::string>& header, const ColumnLayout& layout, const std::string& path,
+                 MissingValues missing)
+      : header_(header), layout_(layout), path_(path), missing_(missing) {}
 
   void add_row(const std::vector<std::string>& fields, std::size_t line) {
     GroupData& group = group_for(fields, line);
+    if (missing_ == MissingValues::Drop && any_missing(fields)) {
+      group.dropped_lines.push_back(line);
+      return;
+    }
     for (std::size_t k = 0; k < layout_.inputs.size(); ++k) {
       group.inputs[k].push_back(number_at(fields, layout_.inputs[k], line));
     }
@@ -264,6 +269,16 @@ class GroupCollector {
     return groups_[it->second];
   }
 
+  // Whether a column the law reads holds a missing value (see MissingValues).
+  bool any_missing(const std::vector<std::string>& fields) const {
+    const auto missing = [&](std::size_t column) {
+      std::string value(trim(fields[column]));
+      for (char& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return value.empty() || value == "na" || value == "n/a" || value == "nan" || value == "null" || value == "none";
+    };
+    return missing(layout_.target) || std::any_of(layout_.inputs.begin(), layout_.inputs.end(), missing);
+  }
+
   double number_at(const std::vector<std::string>& fields, std::size_t column,
                    std::size_t line) const {
     double value = 0.0;
@@ -289,6 +304,7 @@ class GroupCollector {
   const std::vector<std::string>& header_;
   const ColumnLayout& layout_;
   const std::string& path_;
+  MissingValues missing_;
   std::vector<GroupData> groups_;
   std::unordered_map<std::string, std::size_t> index_;
 };
@@ -325,8 +341,8 @@ void check_group_sizes(const Dataset& dataset, std::size_t min_rows_per_group) {
 }  // namespace
 
 Dataset read_dataset(const std::string& path, const ColumnSelection& columns, std::size_t min_rows_per_group,
-                     char delimiter) {
-  return parse_dataset(read_input_file(path), path, columns, min_rows_per_group, delimiter);
+                     const CsvOptions& options) {
+  return parse_dataset(read_input_file(path), path, columns, min_rows_per_group, options);
 }
 
 char detect_delimiter(std::string_view text) {
@@ -340,8 +356,8 @@ char detect_delimiter(std::string_view text) {
 }
 
 Dataset parse_dataset(std::string_view text, const std::string& path, const ColumnSelection& columns,
-                      std::size_t min_rows_per_group, char delimiter) {
-  if (delimiter == 0) delimiter = detect_delimiter(text);
+                      std::size_t min_rows_per_group, const CsvOptions& options) {
+  const char delimiter = options.delimiter != 0 ? options.delimiter : detect_delimiter(text);
   CsvReader reader(without_bom(text), path, delimiter);
 
   std::vector<std::string> header;
@@ -350,7 +366,7 @@ Dataset parse_dataset(std::string_view text, const std::string& path, const Colu
   check_unique_names(header, path, header_line);
   const ColumnLayout layout = locate_columns(header, columns, path, header_line);
 
-  GroupCollector collector(header, layout, path);
+  GroupCollector collector(header, layout, path, options.missing);
   std::vector<std::string> fields;
   while (reader.next(fields)) {
     if (fields.size() != header.size()) {

@@ -16,16 +16,28 @@ namespace slfit {
 // without one), keeping groups in order of first appearance. Throws InputError when the file
 // cannot be read, is malformed, lacks a selected column, holds a value in a selected numeric
 // column that is not a finite number, or has a group with fewer than `min_rows_per_group` rows.
-//
-// Fields are separated by `delimiter`; 0 detects it from the header line: a comma when it has
-// one, else a tab, else a semicolon (as spreadsheets export CSV where the comma is the decimal
-// mark), else a comma. Spaces around a field are ignored, and tabs too unless they delimit.
+
+// A missing value in a column a law reads: an empty field, or NA, N/A, NaN, null or None in
+// any letter case.
+enum class MissingValues {
+  Error,  // an InputError naming the file, line and column
+  Drop,   // the row is left out; its line goes to its group's dropped_lines (as lmfit's nan_policy='omit')
+};
+
+struct CsvOptions {
+  // Fields are separated by `delimiter`; 0 detects it from the header line: a comma when it has
+  // one, else a tab, else a semicolon (as spreadsheets export CSV where the comma is the decimal
+  // mark), else a comma. Spaces around a field are ignored, and tabs too unless they delimit.
+  char delimiter = 0;
+  MissingValues missing = MissingValues::Error;
+};
+
 Dataset read_dataset(const std::string& path, const ColumnSelection& columns, std::size_t min_rows_per_group,
-                     char delimiter = 0);
+                     const CsvOptions& options = {});
 
 // The same for CSV text already in memory; `path` names it in messages.
 Dataset parse_dataset(std::string_view text, const std::string& path, const ColumnSelection& columns,
-                      std::size_t min_rows_per_group, char delimiter = 0);
+                      std::size_t min_rows_per_group, const CsvOptions& options = {});
 
 // The delimiter parse_dataset detects from the text's header line.
 char detect_delimiter(std::string_view text);

@@ -14,6 +14,7 @@ struct GroupData {
   std::vector<std::vector<double>> inputs;   // one column per law variable, in the law's order
   std::vector<double> target;
   std::vector<std::size_t> lines;            // 1-based source line of each row, for messages
+  std::vector<std::size_t> dropped_lines;    // rows left out for a missing value (MissingValues::Drop)
 
   std::size_t size() const { return target.size(); }
 };
