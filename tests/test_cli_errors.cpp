@@ -98,6 +98,35 @@ TEST(CliErrors, UsageErrorsExitTwo) {
   EXPECT_NE(missing.err.find("no/such/file.csv"), std::string::npos);
 }
 
+TEST(CliErrors, AnOutputThatCannotBeWrittenIsFoundBeforeAnyWork) {
+  // The data file does not exist either: the output is checked first, so its error is the one.
+  test::ScratchDir dir("outputs");
+  const std::string missing_dir = (dir.path() / "no" / "such" / "dir").string();
+  for (const std::string& command :
+       {"fit --data absent.csv --law parallel_power --out '" + missing_dir + "/fits.json'",
+        "bootstrap --data absent.csv --law parallel_power --save-replicates '" + missing_dir + "/r.csv'",
+        "surface --data absent.csv --law parallel_power --grid a=1:2:2 --out '" + missing_dir + "/s.csv'"}) {
+    const test::CommandResult r = test::run_slfit(command);
+    EXPECT_EQ(r.exit_code, 1) << command;
+    EXPECT_NE(r.err.find(missing_dir), std::string::npos) << command << ": " << r.err;
+    EXPECT_NE(r.err.find("No such file or directory"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("absent.csv"), std::string::npos) << r.err;
+  }
+  // rescore checks all three outputs before fitting: the good one is not written either.
+  const auto good = dir.path() / "scores.csv";
+  const test::CommandResult r = test::run_slfit("rescore --manifest examples/leaderboards/parallel.json --out '" +
+                                                good.string() + "' --json '" + missing_dir + "/s.json'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find(missing_dir + "/s.json"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(good));
+  // A directory where the output should go.
+  const test::CommandResult into_dir =
+      test::run_slfit("fit --data absent.csv --law parallel_power --out '" + dir.path().string() + "'");
+  EXPECT_EQ(into_dir.exit_code, 1);
+  EXPECT_NE(into_dir.err.find("Is a directory"), std::string::npos) << into_dir.err;
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));  // no probe left behind
+}
+
 TEST(CliErrors, AStrayWordOrANegativeSeedIsAnErrorNotIgnored) {
   const std::string fit = "fit --data examples/parscale/train.csv --law parallel_power --group group --backend cpu ";
   const test::CommandResult stray = test::run_slfit(fit + "parscale");

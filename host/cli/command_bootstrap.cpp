@@ -197,6 +197,7 @@ int run_bootstrap(const std::vector<std::string>& args) {
   po::variables_map vm;
   if (!parse_command_line(args, all, vm)) return 0;
   finish_fitting_options(vm, a.options);
+  for (const std::string& out : {a.out, a.save_replicates}) check_output_writable(out);  // before the work
   const IntervalMethod method = interval_method(a.method);
   const Search search = search_kind(a.search);
   if (a.resamples < 2 || a.resamples >= kJackknifeStreamFlag)

@@ -96,6 +96,7 @@ int run_fit(const std::vector<std::string>& args) {
   if (!parse_command_line(args, all, vm)) return 0;
   finish_fitting_options(vm, a.options);
   const std::string format = resolve_format(a.format, a.out);
+  check_output_writable(a.out);  // before the work, not after it
 
   const auto start = std::chrono::steady_clock::now();
   const std::shared_ptr<const Law> shared_law = load_mapped_law(a.input);

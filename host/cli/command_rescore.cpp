@@ -108,6 +108,7 @@ int run_rescore(const std::vector<std::string>& args) {
   if (!parse_command_line(args, all, vm)) return 0;
   finish_fitting_options(vm, a.options);
   if (a.restarts < 1) throw InputError("--restarts must be at least 1");
+  for (const std::string& out : {a.out, a.markdown, a.json}) check_output_writable(out);  // before the work
 
   const auto start = std::chrono::steady_clock::now();
   const Manifest manifest = read_manifest(a.manifest);

@@ -115,6 +115,7 @@ int run_surface(const std::vector<std::string>& args) {
   po::variables_map vm;
   if (!parse_command_line(args, all, vm)) return 0;
   finish_fitting_options(vm, a.options);
+  check_output_writable(a.out);  // before the work
 
   const std::shared_ptr<const Law> shared_law = load_mapped_law(a.input);
   const Law& law = *shared_law;

@@ -167,6 +167,14 @@ void write_output(const std::string& path, const std::string& contents) {
   temporary.rename_over_destination();
 }
 
+void check_output_writable(const std::string& path) {
+  if (path.empty() || path == "-" || is_special_file(path)) return;
+  std::error_code ignored;
+  if (std::filesystem::is_directory(path, ignored)) fail(path + ": cannot write", EISDIR);
+  const std::string destination = rename_destination(path);
+  const TemporaryFile probe(destination, path);  // created here, removed by its destructor
+}
+
 void remove_pending_temporaries() noexcept {
   if (pending == 0) return;
   ::unlink(pending_path);

@@ -13,6 +13,12 @@ namespace slfit {
 // system's reason.
 void write_output(const std::string& path, const std::string& contents);
 
+// Checks, before long work, that write_output(path, ...) will be able to write: the temporary
+// it would create next to the target is created and removed, and a directory in the target's
+// place is refused. Throws std::runtime_error as write_output would; nothing for stdout ("-" or
+// empty) or a device.
+void check_output_writable(const std::string& path);
+
 // Unlinks the temporary file that write_output is writing at the moment, if any, so that a
 // signal handler can clean up before the process dies. Calls nothing but unlink() on a path kept
 // in a static buffer. Expects write_output to be called from one thread at a time.
