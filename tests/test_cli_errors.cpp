@@ -38,6 +38,10 @@ std::vector<BadInput> cases() {
   return {
       {"missing_column", "group,num_params,loss\ng,1,2\ng,2,3\ng,3,4\ng,4,5\ng,5,6\n", kSeedLaw,
        {"data.csv:1", "parallel_size"}},
+      {"latin1_group_label", data_file_case(std::string(kGoodRows) + "caf\xE9,535813376,1,2.1\n"), kSeedLaw,
+       {"data.csv:7", "column 'group' (1): the group label is not valid UTF-8 (byte 0xE9 at character 4)"},
+       "--group group"},
+      {"utf16_file", "\xFF\xFEg\0r\0o\0u\0p\0", kSeedLaw, {"data.csv: the file is UTF-16"}},
       {"non_numeric_cell", data_file_case(std::string(kGoodRows) + "g,abc,1,2.0\n"), kSeedLaw,
        {"data.csv:7", "num_params", "abc"}},
       {"nan_cell", data_file_case(std::string(kGoodRows) + "g,1e9,1,nan\n"), kSeedLaw, {"data.csv:7", "loss"}},

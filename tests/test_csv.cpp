@@ -298,6 +298,23 @@ TEST_F(CsvTest, MissingValuesAreAnErrorOrDroppedRowByRow) {
   }
 }
 
+TEST_F(CsvTest, LabelsAndNamesMustBeUtf8AndUtf16IsNamed) {
+  const std::string header = "group,num_params,parallel_size,loss\n";
+  const Dataset utf8 = read(header + "caf\xC3\xA9,1,1,2\n\xE6\x97\xA5\xE6\x9C\xAC,1,1,2\n");
+  EXPECT_EQ(utf8.groups[0].name, "caf\xC3\xA9");
+  EXPECT_EQ(utf8.groups[1].name, "\xE6\x97\xA5\xE6\x9C\xAC");
+  // Latin-1's e-acute, as a spreadsheet writes it, in the second row's label.
+  expect_message(error_for(header + "pile,1,1,2\ncaf\xE9,1,1,2\n"), path(), 3,
+                 {"column 'group' (1): the group label is not valid UTF-8 (byte 0xE9 at character 4)",
+                  "save the file as UTF-8"});
+  expect_message(error_for("group,num_params,parallel_size,loss,co\xFBt\npile,1,1,2,x\n"), path(), 1,
+                 {"the name of column 5 is not valid UTF-8 (byte 0xFB at character 3)"});
+  for (const std::string bad : {"\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xE6\x97"})  // overlong,
+    expect_message(error_for(header + "g" + bad + ",1,1,2\n"), path(), 2, {"is not valid UTF-8"});  // surrogate...
+  expect_message(error_for("\xFF\xFEg\0r\0"), path(), 0, {"the file is UTF-16", "save it as UTF-8"});
+  expect_message(error_for(std::string("g\0r\0o\0u\0p\0\n\0", 12)), path(), 1, {"NUL bytes", "UTF-16"});
+}
+
 TEST_F(CsvTest, RejectsAMissingColumn) {
   expect_message(error_for("group,num_params,parallel_size,loss\npile,1,1,2\n",
                            {{"tokens"}, "loss", "group"}),

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <optional>
 #include <string_view>
 #include <unordered_map>
@@ -155,6 +156,45 @@ std::string describe_column(const std::vector<std::string>& header, std::size_t 
   return "column '" + header[index] + "' (" + std::to_string(index + 1) + ")";
 }
 
+// The offset of the first byte of `text` that is not valid UTF-8 (an overlong form, a surrogate,
+// a code point past U+10FFFF, a truncated sequence), or npos when all of it is.
+std::size_t invalid_utf8_at(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+    const unsigned char c = byte(i);
+    std::size_t length = 0;
+    unsigned char low = 0x80, high = 0xBF;  // the allowed range of the second byte
+    if (c < 0x80) length = 1;
+    else if (c >= 0xC2 && c <= 0xDF) length = 2;
+    else if (c == 0xE0) length = 3, low = 0xA0;
+    else if (c >= 0xE1 && c <= 0xEC) length = 3;
+    else if (c == 0xED) length = 3, high = 0x9F;
+    else if (c >= 0xEE && c <= 0xEF) length = 3;
+    else if (c == 0xF0) length = 4, low = 0x90;
+    else if (c >= 0xF1 && c <= 0xF3) length = 4;
+    else if (c == 0xF4) length = 4, high = 0x8F;
+    else return i;
+    if (i + length > text.size()) return i;
+    if (length > 1 && (byte(i + 1) < low || byte(i + 1) > high)) return i;
+    for (std::size_t k = 2; k < length; ++k)
+      if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return i;
+    i += length;
+  }
+  return std::string_view::npos;
+}
+
+// Names and labels reach JSON output, which must be UTF-8: a byte that is not is bad input here,
+// where its place is known, not a failure after all the fitting.
+void require_utf8(std::string_view text, const std::string& where, const std::string& what) {
+  const std::size_t at = invalid_utf8_at(text);
+  if (at == std::string_view::npos) return;
+  char byte[8];
+  std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[at]));
+  throw InputError(where + what + " is not valid UTF-8 (byte " + byte + " at character " + std::to_string(at + 1) +
+                   "); save the file as UTF-8 (a spreadsheet's Latin-1 or Windows-1252 export is not)");
+}
+
 void check_unique_names(const std::vector<std::string>& header, const std::string& path,
                         std::size_t line) {
   std::unordered_map<std::string_view, std::size_t> first_index;
@@ -260,6 +300,8 @@ class GroupCollector {
     }
     auto it = index_.find(label);
     if (it == index_.end()) {
+      if (layout_.group) require_utf8(label, at_line(path_, line) + describe_column(header_, *layout_.group) + ": ",
+                                      "the group label");
       it = index_.emplace(label, groups_.size()).first;
       GroupData group;
       group.name = label;
@@ -357,12 +399,18 @@ char detect_delimiter(std::string_view text) {
 
 Dataset parse_dataset(std::string_view text, const std::string& path, const ColumnSelection& columns,
                       std::size_t min_rows_per_group, const CsvOptions& options) {
+  if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF"))
+    throw InputError(path + ": the file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8");
+  if (text.substr(0, text.find('\n')).find('\0') != std::string_view::npos)
+    throw InputError(path + ":1: the header holds NUL bytes: is the file UTF-16? save it as UTF-8");
   const char delimiter = options.delimiter != 0 ? options.delimiter : detect_delimiter(text);
   CsvReader reader(without_bom(text), path, delimiter);
 
   std::vector<std::string> header;
   if (!reader.next(header)) throw InputError(path + ": file is empty (no header row)");
   const std::size_t header_line = reader.line();
+  for (std::size_t i = 0; i < header.size(); ++i)
+    require_utf8(header[i], at_line(path, header_line), "the name of column " + std::to_string(i + 1));
   check_unique_names(header, path, header_line);
   const ColumnLayout layout = locate_columns(header, columns, path, header_line);
 
