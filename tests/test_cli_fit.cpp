@@ -158,6 +158,38 @@ TEST(CliFit, MissingDropLeavesRowsOutAndSaysWhich) {
   EXPECT_EQ(run_slfit("fit --data '" + blanked_file.string() + "'" + args + " --missing omit").exit_code, 2);
 }
 
+TEST(CliFit, FixHoldsAParameterAndFitsTheOthersAsAFixedLawFileDoes) {
+  test::ScratchDir dir("fix");
+  const std::string args = kParscale + "--law parallel_power --maxiter 60 --backend cpu";
+  const json fixed = fit_json(args + " --fix c=0.2");
+  for (const json& f : fixed["fits"]) EXPECT_EQ(f["params"]["c"], 0.2) << f["group"];
+  // The same law written with "fixed": 0.2 gives the same fits.
+  json spec = json::parse(run_slfit("laws parallel_power").out);
+  for (json& p : spec["params"])
+    if (p["name"] == "c") p = {{"name", "c"}, {"fixed", 0.2}};
+  const auto law_file = dir.file("fixed_c.json", spec.dump());
+  const json from_file = fit_json(kParscale + "--law '" + law_file.string() + "' --maxiter 60 --backend cpu");
+  EXPECT_EQ(without_timing(from_file)["fits"], without_timing(fixed)["fits"]);
+  // Holding c costs fit quality on some group: the free fit is never worse.
+  const json free_fit = fit_json(args);
+  for (std::size_t g = 0; g < free_fit["fits"].size(); ++g)
+    EXPECT_LE(free_fit["fits"][g]["objective"].get<double>(), fixed["fits"][g]["objective"].get<double>());
+  const test::CommandResult typo = run_slfit("fit " + args + " --fix cc=0.2");
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_NE(typo.err.find("--fix cc=0.2: 'cc' is not a parameter of law 'parallel_power' (parameters: a, b, c, d)"),
+            std::string::npos)
+      << typo.err;
+  EXPECT_EQ(run_slfit("fit " + args + " --fix c=x").exit_code, 2);
+  EXPECT_EQ(run_slfit("fit " + args + " --fix c=0.1 --fix c=0.2").exit_code, 2);
+  spec["params"][0]["lower"] = 0;
+  spec["params"][2]["lower"] = 0;  // c with "fixed" and "lower"
+  const auto both = dir.file("both.json", spec.dump());
+  const test::CommandResult conflict = run_slfit("fit " + kParscale + "--law '" + both.string() + "'");
+  EXPECT_EQ(conflict.exit_code, 2);
+  EXPECT_NE(conflict.err.find("'fixed' replaces lower, upper and init; remove 'lower'"), std::string::npos)
+      << conflict.err;
+}
+
 TEST(CliLaws, ListsEveryBuiltInLaw) {
   const test::CommandResult r = run_slfit("laws");
   ASSERT_EQ(r.exit_code, 0) << r.err;

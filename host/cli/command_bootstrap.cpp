@@ -78,6 +78,9 @@ nlohmann::ordered_json checkpoint_arguments(const BootstrapArgs& a, const Law& l
           {"columns", law.columns},
           {"target", law.target},
           {"group", a.input.group},
+          {"delimiter", a.input.delimiter},
+          {"missing", a.input.missing},
+          {"fix", a.input.fixes},
           {"stratify", a.stratify},
           {"resamples", a.resamples},
           {"search", a.search},
@@ -178,6 +181,7 @@ int run_bootstrap(const std::vector<std::string>& args) {
     ("help,h", "show this help");
   add_data_options(io, a.input, "data (CSV with a header row)",
                    "column whose values split the data into groups bootstrapped separately");
+  add_fix_option(io, a.input);
   io.add_options()
     ("resamples", po::value(&a.resamples)->default_value(a.resamples), "bootstrap resamples B per group")
     ("ci", po::value(&a.level)->default_value(a.level, "0.95"), "confidence level of the intervals, in (0, 1)")

@@ -85,6 +85,7 @@ int run_fit(const std::vector<std::string>& args) {
     ("help,h", "show this help");
   add_data_options(io, a.input, "training data (CSV with a header row)",
                    "column whose values split the data into groups fitted separately");
+  add_fix_option(io, a.input);
   io.add_options()
     ("test", po::value(&a.test), "held-out data scored with SLDBench's r2, nmse and nmae")
     ("out", po::value(&a.out)->default_value("-"), "output file, written atomically; - for stdout")

@@ -1,6 +1,8 @@
 #include "cli/data_options.hpp"
 
+#include <algorithm>
 #include <iostream>
+#include <optional>
 
 #include "cli/parse_util.hpp"
 #include "slfit/error.hpp"
@@ -28,9 +30,24 @@ void add_data_options(po::options_description& options, DataArgs& a, const char*
      "(each group's dropped rows are listed on stderr)");
 }
 
+void add_fix_option(po::options_description& options, DataArgs& a) {
+  options.add_options()("fix", po::value(&a.fixes)->composing(),
+                        "NAME=VALUE: hold parameter NAME at VALUE and fit the others (repeatable)");
+}
+
 std::shared_ptr<const Law> load_mapped_law(const DataArgs& a) {
   Law law = load_law(a.law);
   override_columns(law, parse_assignments(a.maps, "--map"), a.target);
+  std::vector<std::string> fixed;
+  for (const auto& [name, text] : parse_assignments(a.fixes, "--fix")) {
+    const std::string context = "--fix " + name + "=" + text;
+    if (std::find(fixed.begin(), fixed.end(), name) != fixed.end())
+      throw InputError(context + ": '" + name + "' is fixed twice");
+    const std::optional<double> value = parse_finite_number(text);
+    if (!value) throw InputError(context + ": '" + text + "' is not a finite number");
+    fix_parameter(law, name, *value, context);
+    fixed.push_back(name);
+  }
   return std::make_shared<const Law>(std::move(law));
 }
 

@@ -20,6 +20,7 @@ struct DataArgs {
   std::vector<std::string> maps;  // VAR=COL
   std::string delimiter = "auto";
   std::string missing = "error";
+  std::vector<std::string> fixes;  // NAME=VALUE, from add_fix_option
 };
 
 // Adds the seven options (with --delimiter and --missing) to `options`; `data_help` and `group_help` say what this command does
@@ -27,8 +28,12 @@ struct DataArgs {
 void add_data_options(boost::program_options::options_description& options, DataArgs& a, const char* data_help,
                       const char* group_help);
 
-// The law named by --law, its inputs read from the columns --map names and its target from
-// --target.
+// --fix NAME=VALUE (repeatable) for the commands that fit (fit, bootstrap): the parameter is
+// held at VALUE while the others are fitted.
+void add_fix_option(boost::program_options::options_description& options, DataArgs& a);
+
+// The law named by --law, its inputs read from the columns --map names, its target from
+// --target, and the parameters --fix names held at their values.
 std::shared_ptr<const Law> load_mapped_law(const DataArgs& a);
 
 // --data with the law's columns, split by --group; every group needs at least `min_rows` rows.

@@ -161,7 +161,7 @@ class LawReader {
   ParamSpec read_param(const Json& spec, const std::string& index, const Law& law,
                        const std::vector<std::string>& statistics) const {
     expect(spec, spec.is_object(), index, "an object");
-    check_keys(spec, index, {"name", "lower", "upper", "init"});
+    check_keys(spec, index, {"name", "lower", "upper", "init", "fixed"});
     ParamSpec param;
     param.name = read_string(require(spec, "name", index), index + ": name");
     check_name(param.name, index + ": name");
@@ -170,6 +170,15 @@ class LawReader {
     if (std::find(names.begin(), names.end(), param.name) != names.end()) fail(where, "duplicate parameter name");
     if (std::find(law.variables.begin(), law.variables.end(), param.name) != law.variables.end()) {
       fail(where, "the name of an input cannot also name a parameter");
+    }
+    if (spec.contains("fixed")) {  // held at a value: its bounds and start are that value
+      for (const char* key : {"lower", "upper", "init"})
+        if (spec.contains(key)) fail(where, std::string("'fixed' replaces lower, upper and init; remove '") + key + "'");
+      const Json& value = spec.at("fixed");
+      expect(value, value.is_number() && std::isfinite(value.get<double>()), where + ": fixed", "a finite number");
+      param.lower = param.upper = Expr{{Node{Op::Const, value.get<double>(), -1, -1, -1, 0}}};
+      param.init = param.lower;
+      return param;
     }
     param.lower = read_bound(require(spec, "lower", where), where + ": lower", statistics);
     param.upper = read_bound(require(spec, "upper", where), where + ": upper", statistics);
@@ -303,6 +312,18 @@ const std::string& builtin_law_json(const std::string& name) {
                      join(builtin_law_names(), ", ") + ")");
   }
   return it->second;
+}
+
+void fix_parameter(Law& law, const std::string& name, double value, const std::string& context) {
+  const std::vector<std::string> names = law.param_names();
+  const auto found = std::find(names.begin(), names.end(), name);
+  if (found == names.end())
+    throw InputError(context + ": " + in_quotes(name) + " is not a parameter of law " + in_quotes(law.name) +
+                     did_you_mean(name, names) + " (parameters: " + join(names, ", ") + ")");
+  if (!std::isfinite(value)) throw InputError(context + ": " + in_quotes(name) + " must be fixed at a finite value");
+  ParamSpec& param = law.params[static_cast<std::size_t>(found - names.begin())];
+  param.lower = param.upper = Expr{{Node{Op::Const, value, -1, -1, -1, 0}}};
+  param.init = param.lower;
 }
 
 void override_columns(Law& law, const std::vector<std::pair<std::string, std::string>>& var_to_column,

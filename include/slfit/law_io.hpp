@@ -30,6 +30,11 @@ Law parse_law(std::string_view json_text, const std::string& source);
 nlohmann::ordered_json parse_law_json(std::string_view json_text, const std::string& source);
 Law parse_law_spec(const nlohmann::ordered_json& spec, const std::string& source);
 
+// Holds parameter `name` at `value`: its bounds and initial point become the value, so every
+// backend fits the others around it (a parameter file's "fixed": value does the same). An
+// unknown name is an InputError prefixed by `context` ("--fix a=1") that names the parameters.
+void fix_parameter(Law& law, const std::string& name, double value, const std::string& context);
+
 // A built-in name (see builtin_law_names) or a path to a JSON law file.
 Law load_law(const std::string& name_or_path);
 
