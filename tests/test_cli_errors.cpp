@@ -131,6 +131,28 @@ TEST(CliErrors, AnOutputThatCannotBeWrittenIsFoundBeforeAnyWork) {
   EXPECT_TRUE(std::filesystem::is_empty(dir.path()));  // no probe left behind
 }
 
+TEST(CliErrors, AParameterNamedLikeACsvColumnIsRefusedBeforeTheWork) {
+  test::ScratchDir dir("collision");
+  const auto law = dir.file("n.json", R"({"name": "t", "formula": "a * N^n + status", "inputs": {"N": "num_params"},
+      "target": "loss", "params": [{"name": "a", "lower": 0, "upper": 10}, {"name": "n", "lower": -1, "upper": 1},
+                                   {"name": "status", "lower": 0, "upper": 5}]})");
+  const std::string fit = "fit --data examples/parscale/train.csv --group group --law '" + law.string() + "' ";
+  const test::CommandResult csv = test::run_slfit(fit + "--format csv");
+  EXPECT_EQ(csv.exit_code, 2);
+  EXPECT_NE(csv.err.find("law 't': parameter 'n' has the name of a column of fit's CSV output (group, n, objective,"),
+            std::string::npos)
+      << csv.err;
+  EXPECT_EQ(test::run_slfit(fit + "--format json --maxiter 5 --backend cpu").exit_code, 0);  // JSON has no clash
+  const auto objective = dir.file("objective.json", R"({"name": "u", "formula": "objective * N", "inputs":
+      {"N": "num_params"}, "target": "loss", "params": [{"name": "objective", "lower": 0, "upper": 1}]})");
+  const test::CommandResult surface = test::run_slfit("surface --data examples/parscale/train.csv --law '" +
+                                                      objective.string() + "' --grid objective=0:1:2");
+  EXPECT_EQ(surface.exit_code, 2);
+  EXPECT_NE(surface.err.find("parameter 'objective' has the name of a column of surface's CSV output"),
+            std::string::npos)
+      << surface.err;
+}
+
 TEST(CliErrors, AStrayWordOrANegativeSeedIsAnErrorNotIgnored) {
   const std::string fit = "fit --data examples/parscale/train.csv --law parallel_power --group group --backend cpu ";
   const test::CommandResult stray = test::run_slfit(fit + "parscale");

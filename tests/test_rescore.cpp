@@ -205,6 +205,11 @@ TEST(Rescore, ManifestThatIsNotALeaderboardIsAnError) {
   const test::CommandResult r2 = rescore("--manifest '" + no_entries.string() + "'");
   EXPECT_EQ(r2.exit_code, 2);
   EXPECT_NE(r2.err.find("entries: expected an array of entries"), std::string::npos) << r2.err;
+  const auto empty = dir.file("c.json", R"({"tasks": {}, "entries": []})");
+  const test::CommandResult r4 = rescore("--manifest '" + empty.string() + "'");
+  EXPECT_EQ(r4.exit_code, 2);
+  EXPECT_NE(r4.err.find("c.json: entries: the list is empty: there is nothing to rescore"), std::string::npos)
+      << r4.err;
   const test::CommandResult r3 = rescore("--manifest '" + (dir.path() / "absent.json").string() + "'");
   EXPECT_EQ(r3.exit_code, 2);
   EXPECT_NE(r3.err.find("absent.json: cannot open"), std::string::npos) << r3.err;

@@ -213,6 +213,11 @@ int run_bootstrap(const std::vector<std::string>& args) {
   plan.law = load_mapped_law(a.input);
   const Law& law = *plan.law;
   const PredictPoints points = parse_predict_points(a.predict, law);
+  if (!a.save_replicates.empty()) {
+    std::vector<std::string> fixed = {"group", "replicate", "status", "objective"};
+    for (std::size_t p = 0; p < points.labels.size(); ++p) fixed.push_back("prediction_" + std::to_string(p + 1));
+    reject_parameter_columns(law, fixed, "the --save-replicates CSV");
+  }
   plan.data = read_data(a.input, law, law.params.size());
   const Dataset& data = *plan.data;
   plan.compiled = compile_law(law);

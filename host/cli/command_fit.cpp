@@ -20,6 +20,7 @@
 #include "slfit/fit_json.hpp"
 #include "slfit/error.hpp"
 #include "slfit/fit.hpp"
+#include "slfit/text.hpp"
 
 namespace po = boost::program_options;
 
@@ -55,13 +56,18 @@ std::string format_json(const Law& law, const Dataset& train,
   return j.dump(2) + "\n";
 }
 
+// The CSV's columns before and after the parameters' (README.md, "fit, CSV").
+const std::vector<std::string> kCsvLeading = {"group", "n"};
+const std::vector<std::string> kCsvTrailing = {"objective",      "r2_train",          "status",        "de_generations",
+                                               "de_evaluations", "lbfgsb_iterations", "lbfgsb_status", "seconds",
+                                               "test_r2",        "test_nmse",         "test_nmae"};
+
 std::string format_csv(const Law& law, const Dataset& train,
                        const std::vector<FitResult>& fits, const Scores* test) {
   std::ostringstream out;
-  out << "group,n";
+  out << join(kCsvLeading, ",");
   for (const std::string& name : law.param_names()) out << ',' << csv_field(name);
-  out << ",objective,r2_train,status,de_generations,de_evaluations,lbfgsb_iterations,lbfgsb_status,seconds"
-         ",test_r2,test_nmse,test_nmae\n";
+  out << ',' << join(kCsvTrailing, ",") << '\n';
   for (std::size_t g = 0; g < fits.size(); ++g) {
     out << csv_field(train.groups[g].name) << ',' << train.groups[g].size();
     for (double p : fits[g].params) out << ',' << csv_number(p);
@@ -102,6 +108,11 @@ int run_fit(const std::vector<std::string>& args) {
   const auto start = std::chrono::steady_clock::now();
   const std::shared_ptr<const Law> shared_law = load_mapped_law(a.input);
   const Law& law = *shared_law;
+  if (format == "csv") {
+    std::vector<std::string> fixed = kCsvLeading;
+    fixed.insert(fixed.end(), kCsvTrailing.begin(), kCsvTrailing.end());
+    reject_parameter_columns(law, fixed, "fit's CSV output");
+  }
   const std::shared_ptr<const Dataset> shared_train = read_data(a.input, law, law.params.size());
   const Dataset& train = *shared_train;
   const ColumnSelection& columns = train.columns;

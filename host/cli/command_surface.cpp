@@ -119,6 +119,7 @@ int run_surface(const std::vector<std::string>& args) {
 
   const std::shared_ptr<const Law> shared_law = load_mapped_law(a.input);
   const Law& law = *shared_law;
+  reject_parameter_columns(law, {"group", "objective"}, "surface's CSV output");
   const std::vector<GridAxis> axes = parse_axes(a.grids, law);
   const std::vector<std::optional<double>> fixed = parse_fixes(a.fixes, law, axes);
   bool needs_fit = false;

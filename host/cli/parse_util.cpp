@@ -1,5 +1,6 @@
 #include "cli/parse_util.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <iostream>
@@ -66,5 +67,12 @@ std::string csv_field(const std::string& text) {
 }
 
 std::string csv_number(double value) { return std::isnan(value) ? std::string() : shortest_number(value); }
+
+void reject_parameter_columns(const Law& law, const std::vector<std::string>& columns, const std::string& output) {
+  for (const std::string& name : law.param_names())
+    if (std::find(columns.begin(), columns.end(), name) != columns.end())
+      throw InputError("law '" + law.name + "': parameter '" + name + "' has the name of a column of " + output + " (" +
+                       join(columns, ", ") + "); rename the parameter, or choose JSON output");
+}
 
 }  // namespace slfit::cli

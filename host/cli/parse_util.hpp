@@ -8,6 +8,8 @@
 #include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
 
+#include "slfit/law.hpp"
+
 namespace slfit::cli {
 
 // Parses args into vm and notifies. Returns false when --help was asked for (the help has then
@@ -24,6 +26,11 @@ std::vector<std::pair<std::string, std::string>> parse_assignments(const std::ve
 
 // "json" or "csv": the explicit --format, else csv for an --out ending in .csv, else json.
 std::string resolve_format(const std::string& format, const std::string& out);
+
+// Throws InputError when a parameter of `law` has the name of one of `columns`, the fixed columns
+// of the CSV `output` ("fit's CSV output"): its column would repeat a header name, which pandas
+// silently renames. Called before the work.
+void reject_parameter_columns(const Law& law, const std::vector<std::string>& columns, const std::string& output);
 
 // A CSV field, quoted when it holds a comma, a quote or a line break.
 std::string csv_field(const std::string& text);

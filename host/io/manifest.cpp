@@ -167,6 +167,7 @@ Manifest read_manifest(const std::string& path) {
   for (const auto& [name, spec] : top.at("tasks").items())
     manifest.tasks.emplace(name, read_task(name, spec, path, folder));
   if (!top.has("entries") || !top.at("entries").is_array()) top.fail("entries", "expected an array of entries");
+  if (top.at("entries").empty()) top.fail("entries", "the list is empty: there is nothing to rescore");
 
   std::map<std::string, std::size_t> first_use_of_id;
   for (const Json& spec : top.at("entries")) {
