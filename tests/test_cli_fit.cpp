@@ -190,6 +190,42 @@ TEST(CliFit, FixHoldsAParameterAndFitsTheOthersAsAFixedLawFileDoes) {
       << conflict.err;
 }
 
+TEST(CliFit, EachGroupGetsItsOwnTestScoresBesideTheOverallOnes) {
+  test::ScratchDir dir("per_group_test");
+  // The test file without the stack group's rows.
+  std::istringstream lines(test::read_text(test::source_dir() + "/examples/parscale/test.csv"));
+  std::string text, line;
+  std::getline(lines, line);
+  text = line + "\n";
+  std::size_t pile_rows = 0;
+  while (std::getline(lines, line))
+    if (line.starts_with("pile,")) text += line + "\n", ++pile_rows;
+  const auto pile_only = dir.file("pile_test.csv", text);
+  const std::string args = "--data examples/parscale/train.csv --group group --law parallel_power --maxiter 60 "
+                           "--backend cpu --test ";
+  const test::CommandResult r = run_slfit("fit " + args + "'" + pile_only.string() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("pile_test.csv has no rows of group stack: fitted, not tested"), std::string::npos) << r.err;
+  const json out = json::parse(r.out);
+  EXPECT_EQ(fit_of(out, "pile")["test"]["n"], pile_rows);
+  EXPECT_FALSE(fit_of(out, "stack").contains("test"));
+  EXPECT_EQ(fit_of(out, "pile")["test"], out["test"]);  // one tested group: its scores are the overall ones
+  // With every group tested, each group's n adds up to the overall n.
+  const json all = fit_json(args + "examples/parscale/test.csv");
+  EXPECT_EQ(fit_of(all, "pile")["test"]["n"].get<int>() + fit_of(all, "stack")["test"]["n"].get<int>(),
+            all["test"]["n"].get<int>());
+  EXPECT_NE(fit_of(all, "pile")["test"]["r2"], fit_of(all, "stack")["test"]["r2"]);
+  // CSV: the group's own test columns, empty for the group without test rows.
+  const test::CommandResult csv = run_slfit("fit " + args + "'" + pile_only.string() + "' --format csv");
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  std::istringstream rows(csv.out);
+  std::getline(rows, line);
+  while (std::getline(rows, line)) {
+    if (line.starts_with("stack,")) EXPECT_TRUE(line.ends_with(",,,")) << line;
+    if (line.starts_with("pile,")) EXPECT_FALSE(line.ends_with(",,,")) << line;
+  }
+}
+
 TEST(CliLaws, ListsEveryBuiltInLaw) {
   const test::CommandResult r = run_slfit("laws");
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -36,8 +36,12 @@ struct FitArgs {
   BatchTiming timing;            // the CUDA backend's time split
 };
 
+nlohmann::ordered_json scores_json(const Scores& s) {
+  return {{"r2", s.r2}, {"nmse", s.nmse}, {"nmae", s.nmae}, {"n", s.n}};
+}
+
 std::string format_json(const Law& law, const Dataset& train,
-                        const std::vector<FitResult>& fits, const Scores* test, const FitArgs& a,
+                        const std::vector<FitResult>& fits, const SplitScores* test, const FitArgs& a,
                         double seconds) {
   nlohmann::ordered_json j;
   j["law"] = law.name;
@@ -50,8 +54,12 @@ std::string format_json(const Law& law, const Dataset& train,
     j["timing"] = {{"compile", a.timing.compile}, {"upload", a.timing.upload}, {"de", a.timing.de},
                    {"download", a.timing.download}, {"refine", a.timing.refine}};
   j["fits"] = nlohmann::ordered_json::array();
-  for (std::size_t g = 0; g < fits.size(); ++g) j["fits"].push_back(fit_to_json(law, train.groups[g], fits[g]));
-  if (test) j["test"] = {{"r2", test->r2}, {"nmse", test->nmse}, {"nmae", test->nmae}, {"n", test->n}};
+  for (std::size_t g = 0; g < fits.size(); ++g) {
+    nlohmann::ordered_json fit = fit_to_json(law, train.groups[g], fits[g]);
+    if (test && test->groups[g].n > 0) fit["test"] = scores_json(test->groups[g]);  // absent: no test rows
+    j["fits"].push_back(std::move(fit));
+  }
+  if (test) j["test"] = scores_json(test->scores);
   j["seconds"] = seconds;
   return j.dump(2) + "\n";
 }
@@ -63,7 +71,7 @@ const std::vector<std::string> kCsvTrailing = {"objective",      "r2_train",    
                                                "test_r2",        "test_nmse",         "test_nmae"};
 
 std::string format_csv(const Law& law, const Dataset& train,
-                       const std::vector<FitResult>& fits, const Scores* test) {
+                       const std::vector<FitResult>& fits, const SplitScores* test) {
   std::ostringstream out;
   out << join(kCsvLeading, ",");
   for (const std::string& name : law.param_names()) out << ',' << csv_field(name);
@@ -74,7 +82,9 @@ std::string format_csv(const Law& law, const Dataset& train,
     out << ',' << csv_number(fits[g].objective) << ',' << csv_number(fits[g].r2_train) << ','
         << to_string(fits[g].status) << ',' << fits[g].de.generations << ',' << fits[g].de.evaluations << ','
         << fits[g].lbfgsb.iterations << ',' << csv_field(fits[g].lbfgsb.status) << ',' << csv_number(fits[g].seconds);
-    if (test) out << ',' << csv_number(test->r2) << ',' << csv_number(test->nmse) << ',' << csv_number(test->nmae);
+    // The group's own test metrics: empty without --test or where the test file has no rows of it.
+    const Scores* own = test && test->groups[g].n > 0 ? &test->groups[g] : nullptr;
+    if (own) out << ',' << csv_number(own->r2) << ',' << csv_number(own->nmse) << ',' << csv_number(own->nmae);
     else out << ",,,";
     out << '\n';
   }
@@ -130,16 +140,21 @@ int run_fit(const std::vector<std::string>& args) {
   rethrow_first_failure(fits);
   reject_fits_without_finite_value(law, train, fits);
 
-  std::optional<Scores> scores;
+  std::optional<SplitScores> scores;
   if (test) {
     std::vector<std::vector<double>> params;
     for (const FitResult& fit : fits) params.push_back(fit.params);
-    const SplitScores split = score_split(*test, train, *compiled, params);
-    if (!split.error.empty()) std::cerr << "slfit fit: warning: " << split.error << "; the test scores are null\n";
-    scores = split.scores;
+    scores = score_split(*test, train, *compiled, params);
+    if (!scores->error.empty()) std::cerr << "slfit fit: warning: " << scores->error << "; the test scores are null\n";
+    std::vector<std::string> untested;
+    for (std::size_t g = 0; g < train.groups.size(); ++g)
+      if (scores->groups[g].n == 0) untested.push_back(train.groups[g].name);
+    if (!untested.empty())
+      std::cerr << "slfit fit: " << test->source << " has no rows of group" << (untested.size() > 1 ? "s " : " ")
+                << join(untested, ", ") << ": fitted, not tested\n";
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const Scores* test_scores = scores ? &*scores : nullptr;
+  const SplitScores* test_scores = scores ? &*scores : nullptr;
   write_output(a.out, format == "csv" ? format_csv(law, train, fits, test_scores)
                                       : format_json(law, train, fits, test_scores, a, seconds));
   return 0;

@@ -19,7 +19,7 @@ SplitScores score_split(const Dataset& test, const Dataset& train, const Compile
   for (std::size_t g = 0; g < train.groups.size(); ++g) train_group.emplace(train.groups[g].name, g);
 
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-  SplitScores out{{kNaN, kNaN, kNaN, 0}, {}};
+  SplitScores out{{kNaN, kNaN, kNaN, 0}, {}, std::vector<Scores>(train.groups.size(), Scores{kNaN, kNaN, kNaN, 0})};
   std::vector<double> targets, predictions;
   for (const GroupData& group : test.groups) {
     const auto found = train_group.find(group.name);
@@ -36,6 +36,7 @@ SplitScores score_split(const Dataset& test, const Dataset& train, const Compile
     }
     predictions.insert(predictions.end(), p.begin(), p.end());
     targets.insert(targets.end(), group.target.begin(), group.target.end());
+    if (!group.target.empty()) out.groups[found->second] = score(group.target, p);
   }
   if (!out.error.empty()) return out;
   const Scores scores = score(targets, predictions);

@@ -24,8 +24,11 @@ Scores score(std::span<const double> targets, std::span<const double> prediction
 
 // A test split scored: its scores, or why it has none.
 struct SplitScores {
-  Scores scores;      // all NaN when error is set
+  Scores scores;      // all groups' predictions together; all NaN when error is set
   std::string error;  // "TEST.csv:LINE: the prediction for group 'g' is inf", or constant targets
+  // Per training group, in training order: that group's test rows scored alone; n = 0 where the
+  // test file has none of its rows, NaN metrics where its test targets are constant.
+  std::vector<Scores> groups;
 };
 
 // Every group of `test` predicted with params[g], the parameters fitted to the group of `train`
