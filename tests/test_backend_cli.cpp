@@ -61,6 +61,23 @@ TEST(CliBackend, AutoSaysOnceWhichBackendRanAndTheJsonNamesIt) {
   }
 }
 
+TEST(CliBackend, TheAutoLineIsShortAndVerboseSaysWhy) {
+  if (gpu_usable()) GTEST_SKIP() << "a usable GPU: auto takes it and there is no reason to give";
+  test::ScratchDir dir("backend_verbose");
+  const auto out = dir.path() / "out.json";
+  for (const Command& c : commands(out)) {
+    SCOPED_TRACE(c.name);
+    const test::CommandResult quiet = run_slfit(c.args + " --backend auto");
+    ASSERT_EQ(quiet.exit_code, 0) << quiet.err;
+    EXPECT_NE(quiet.err.find("slfit: backend cpu (no usable GPU)\n"), std::string::npos) << quiet.err;
+    const test::CommandResult verbose = run_slfit(c.args + " --backend auto --verbose");
+    ASSERT_EQ(verbose.exit_code, 0) << verbose.err;
+    const std::string reason = open_cuda_runner().reason;
+    EXPECT_NE(verbose.err.find("slfit: backend cpu (" + reason + ")"), std::string::npos) << verbose.err;
+    std::filesystem::remove(out);
+  }
+}
+
 TEST(CliBackend, CpuIsSilentAndNamedInTheJson) {
   test::ScratchDir dir("backend_cpu");
   const auto out = dir.path() / "out.json";

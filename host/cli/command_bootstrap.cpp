@@ -226,7 +226,8 @@ int run_bootstrap(const std::vector<std::string>& args) {
   plan.resamples = a.resamples;
   plan.jackknife = method == IntervalMethod::Bca;
   plan.full_problems = make_group_problems(plan.law, plan.compiled, plan.data, a.options);
-  const BackendChoice backend = choose_backend(parse_backend(vm["backend"].as<std::string>()), a.options.pipeline, std::cerr);
+  const BackendChoice backend = choose_backend(parse_backend(vm["backend"].as<std::string>()), a.options.pipeline, std::cerr,
+                                               vm["verbose"].as<bool>());
   plan.full_fits = fit_batch_on(backend, plan.full_problems, batch_options(a.threads));
   rethrow_first_failure(plan.full_fits);
   for (std::size_t g = 0; g < data.groups.size(); ++g)

@@ -136,7 +136,8 @@ int run_fit(const std::vector<std::string>& args) {
   batch.threads = a.threads;
   batch.timing = &a.timing;
   const std::vector<FitResult> fits =
-      fit_batch_with_backend(parse_backend(vm["backend"].as<std::string>()), problems, batch, a.backend, std::cerr);
+      fit_batch_with_backend(parse_backend(vm["backend"].as<std::string>()), problems, batch, a.backend, std::cerr,
+                             vm["verbose"].as<bool>());
   rethrow_first_failure(fits);
   reject_fits_without_finite_value(law, train, fits);
 

@@ -113,9 +113,14 @@ int run_rescore(const std::vector<std::string>& args) {
   const auto start = std::chrono::steady_clock::now();
   const Manifest manifest = read_manifest(a.manifest);
   ProgressLine progress(!a.quiet && ::isatty(STDERR_FILENO));
-  RescoreOptions options{a.options, a.restarts, a.threads, parse_backend(vm["backend"].as<std::string>()),
-                         a.quiet ? nullptr : &std::cerr,
-                         [&](std::size_t done, std::size_t total) { progress.update(done, total); }};
+  RescoreOptions options;
+  options.fit = a.options;
+  options.restarts = a.restarts;
+  options.threads = a.threads;
+  options.backend = parse_backend(vm["backend"].as<std::string>());
+  options.backend_note = a.quiet ? nullptr : &std::cerr;
+  options.explain_backend = vm["verbose"].as<bool>();
+  options.on_entries_done = [&](std::size_t done, std::size_t total) { progress.update(done, total); };
   const Rescored rescored = rescore(manifest, options);
   const std::vector<EntryScore>& scores = rescored.entries;
   progress.finish();

@@ -138,7 +138,8 @@ int run_surface(const std::vector<std::string>& args) {
 
   // The GPU evaluates a surface whatever the pipeline; fits of pipelines without a DE stage run
   // on the host either way (fit_batch_on).
-  const BackendChoice backend = choose_backend(parse_backend(vm["backend"].as<std::string>()), Pipeline::De, std::cerr);
+  const BackendChoice backend = choose_backend(parse_backend(vm["backend"].as<std::string>()), Pipeline::De, std::cerr,
+                                               vm["verbose"].as<bool>());
   const std::shared_ptr<const CompiledLaw> compiled = compile_law(law);
   std::vector<Problem> problems = make_group_problems(shared_law, compiled, shared_data, a.options);
   std::vector<std::vector<double>> base(problems.size(), std::vector<double>(law.params.size(), 0.0));

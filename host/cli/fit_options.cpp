@@ -28,7 +28,8 @@ po::options_description fitting_options(FitOptions& o, int& threads) {
      "seed of the Philox random streams, a whole number from 0 to 2^64 - 1")
     ("threads", po::value(&threads)->default_value(0), "worker threads (0: all cores)")
     ("backend", po::value<std::string>()->default_value("auto"),
-     "auto: the GPU when one is usable, else the CPU; cpu; cuda (an error without a usable GPU)");
+     "auto: the GPU when one is usable, else the CPU; cpu; cuda (an error without a usable GPU)")
+    ("verbose", po::bool_switch(), "say in full why the GPU is not used (the CUDA runtime's error text)");
   return d;
 }
 

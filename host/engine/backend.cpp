@@ -25,7 +25,7 @@ const char* to_string(Backend backend) {
   return "?";
 }
 
-BackendChoice choose_backend(Backend requested, Pipeline pipeline, std::ostream& note) {
+BackendChoice choose_backend(Backend requested, Pipeline pipeline, std::ostream& note, bool explain) {
   const bool de_pipeline = pipeline == Pipeline::De;
   if (requested == Backend::Cuda && !de_pipeline) throw InputError("--backend cuda runs --pipeline de only");
   if (requested == Backend::Cpu) return {};
@@ -35,7 +35,8 @@ BackendChoice choose_backend(Backend requested, Pipeline pipeline, std::ostream&
     note << "slfit: backend cuda (" << cuda.runner->description() << ")\n";
     return {Backend::Cuda, std::move(cuda.runner)};
   }
-  note << "slfit: backend cpu (" << (cuda.runner ? "the GPU runs the de pipeline only" : cuda.reason) << ")\n";
+  note << "slfit: backend cpu ("
+       << (cuda.runner ? "the GPU runs the de pipeline only" : explain ? cuda.reason : "no usable GPU") << ")\n";
   return {};
 }
 
@@ -58,11 +59,12 @@ std::vector<FitResult> fit_batch_on(const BackendChoice& chosen, std::span<const
 }
 
 std::vector<FitResult> fit_batch_with_backend(Backend requested, std::span<const Problem> problems,
-                                              const BatchOptions& batch, std::string& used, std::ostream& note) {
+                                              const BatchOptions& batch, std::string& used, std::ostream& note,
+                                              bool explain) {
   const bool any_de =
       std::any_of(problems.begin(), problems.end(), [](const Problem& p) { return p.options.pipeline == Pipeline::De; });
   const Pipeline pipeline = any_de || problems.empty() ? Pipeline::De : problems.front().options.pipeline;
-  const BackendChoice chosen = choose_backend(requested, pipeline, note);
+  const BackendChoice chosen = choose_backend(requested, pipeline, note, explain);
   used = to_string(chosen.backend);
   return fit_batch_on(chosen, problems, batch);
 }

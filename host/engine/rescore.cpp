@@ -233,7 +233,7 @@ Rescored rescore(const Manifest& manifest, const RescoreOptions& options) {
   std::ostringstream unused_note;
   const std::vector<FitResult> results =
       fit_batch_with_backend(options.backend, plan.problems, batch, rescored.backend,
-                             options.backend_note ? *options.backend_note : unused_note);
+                             options.backend_note ? *options.backend_note : unused_note, options.explain_backend);
   rescored.entries = score_rescore(plan, results);
   return rescored;
 }

@@ -32,11 +32,12 @@ struct BackendChoice {
 };
 
 // Resolves a requested backend for batches of the given pipeline. Auto takes the GPU when one is
-// usable and the pipeline is de, else the CPU, and writes one line to `note` saying which and
-// why. Cuda when the GPU cannot be used throws std::runtime_error saying why (not built in, no
-// driver, no device, too old); with a pipeline other than de it is an InputError. Cpu writes
-// nothing.
-BackendChoice choose_backend(Backend requested, Pipeline pipeline, std::ostream& note);
+// usable and the pipeline is de, else the CPU, and writes one short line to `note` saying which
+// ("slfit: backend cpu (no usable GPU)"); with `explain` the line gives the full reason (the
+// runtime's error text). Cuda when the GPU cannot be used throws std::runtime_error saying why
+// (not built in, no driver, no device, too old); with a pipeline other than de it is an
+// InputError. Cpu writes nothing.
+BackendChoice choose_backend(Backend requested, Pipeline pipeline, std::ostream& note, bool explain = false);
 
 // Fits the batch on a chosen backend. On Cuda the problems whose pipeline is de run their DE on
 // the device (fit_batch_on_runner); the others (a leaderboard entry that asks for the seed
@@ -47,6 +48,7 @@ std::vector<FitResult> fit_batch_on(const BackendChoice& chosen, std::span<const
 // choose_backend for the batch (de when any problem runs de), then fit_batch_on; `used` gets
 // the chosen backend's name.
 std::vector<FitResult> fit_batch_with_backend(Backend requested, std::span<const Problem> problems,
-                                              const BatchOptions& batch, std::string& used, std::ostream& note);
+                                              const BatchOptions& batch, std::string& used, std::ostream& note,
+                                              bool explain = false);
 
 }  // namespace slfit

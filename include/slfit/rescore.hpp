@@ -70,6 +70,7 @@ struct RescoreOptions {
   int threads = 0;
   Backend backend = Backend::Cpu;
   std::ostream* backend_note = nullptr;   // where fit_batch_with_backend says which it chose
+  bool explain_backend = false;           // and why, in full (choose_backend's `explain`)
   // Called as entries finish (entries that fail before fitting count at once), one call at a
   // time, with the number finished so far.
   std::function<void(std::size_t done, std::size_t total)> on_entries_done;
