@@ -341,6 +341,30 @@ TEST(Rescore, RowDoesNotDependOnTheOtherEntries) {
     EXPECT_EQ(x_alone.at(column), x_crowded.at(column)) << column;
 }
 
+TEST(Rescore, AnEntryCanFixParameters) {
+  test::ScratchDir dir("rescore_fix");
+  const std::string source = SLFIT_SOURCE_DIR;
+  const std::string task = R"("tasks": {"t": {"train": ")" + source + R"(/examples/parscale/train.csv", "test": ")" +
+                           source + R"(/examples/parscale/test.csv", "group": "group"}})";
+  const auto manifest = dir.file("fix.json", "{" + task + R"(, "entries": [
+      {"id": "held", "task": "t", "law": "parallel_power", "fix": {"c": 0.2}},
+      {"id": "typo", "task": "t", "law": "parallel_power", "fix": {"cc": 0.2}},
+      {"id": "text", "task": "t", "law": "parallel_power", "fix": {"c": "0.2"}}]})");
+  const auto out = dir.path() / "scores.json";
+  scores_of("--manifest '" + manifest.string() + "' --maxiter 60 --json '" + out.string() + "'");
+  std::map<std::string, json> entry;
+  const json scores = json::parse(test::read_text(out));
+  for (const json& e : scores["entries"]) entry[e["id"].get<std::string>()] = e;
+  ASSERT_EQ(entry["held"]["fits"].size(), 2u);
+  for (const json& fit : entry["held"]["fits"]) EXPECT_EQ(fit["params"]["c"], 0.2);
+  EXPECT_EQ(entry["typo"]["status"], "invalid_entry");
+  EXPECT_NE(entry["typo"]["error"].get<std::string>().find("fix: 'cc' is not a parameter of law 'parallel_power'"),
+            std::string::npos)
+      << entry["typo"]["error"];
+  EXPECT_NE(entry["text"]["error"].get<std::string>().find("fix: c: expected a finite number"), std::string::npos)
+      << entry["text"]["error"];
+}
+
 TEST(Rescore, SlicesOfThePlanFittedApartScoreAsTheWholeBatch) {
   // What an MPI rank does: fit its slice of the one plan. Any split gives the same scores.
   const Manifest manifest = read_manifest(test::source_dir() + "/" + kExample);

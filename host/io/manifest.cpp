@@ -1,6 +1,7 @@
 #include "slfit/manifest.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <set>
 #include <sstream>
@@ -115,7 +116,7 @@ void read_de_overrides(const Fields& entry, EntryOverrides& o, const std::string
 void read_entry(const Json& spec, const std::string& manifest, const std::filesystem::path& folder,
                 ManifestEntry& entry) {
   std::string where = manifest + ": entries[" + std::to_string(entry.index) + "]";
-  Fields named(spec, where, {"id", "task", "law", "pipeline", "objective", "de", "description"});
+  Fields named(spec, where, {"id", "task", "law", "pipeline", "objective", "de", "fix", "description"});
   entry.id = named.text("id");
   where += " (" + in_quotes(entry.id) + ")";
   named.set_where(where);
@@ -140,6 +141,14 @@ void read_entry(const Json& spec, const std::string& manifest, const std::filesy
     entry.overrides.objective = named.at("objective");
   }
   if (named.has("de")) read_de_overrides(named, entry.overrides, where);
+  if (named.has("fix")) {
+    if (!named.at("fix").is_object()) named.fail("fix", "expected an object of parameter values");
+    for (const auto& [name, value] : named.at("fix").items()) {
+      if (!value.is_number() || !std::isfinite(value.get<double>()))
+        named.fail("fix: " + name, "expected a finite number");
+      entry.overrides.fixed.emplace_back(name, value.get<double>());
+    }
+  }
 }
 
 // A bare word that is neither a built-in nor a file was most likely meant as a built-in.
@@ -147,10 +156,8 @@ std::string law_file_text(const ManifestEntry& entry) {
   std::error_code ignored;
   if (!std::filesystem::exists(entry.law_path, ignored) && entry.law.find('/') == std::string::npos &&
       !entry.law.ends_with(".json")) {
-    std::string names;
-    for (const std::string& n : builtin_law_names()) names += (names.empty() ? "" : ", ") + n;
-    throw InputError("unknown built-in law " + in_quotes(entry.law) + " (built-in: " + names + ") and no file " +
-                     entry.law_path);
+    throw InputError("unknown built-in law " + in_quotes(entry.law) + " (built-in: " +
+                     join(builtin_law_names(), ", ") + ") and no file " + entry.law_path);
   }
   return read_input_file(entry.law_path);
 }
@@ -210,6 +217,9 @@ Law load_entry_law(const Manifest& manifest, const ManifestEntry& entry, const M
     source += " with the objective of entry " + in_quotes(entry.id);
   }
   Law law = parse_law_spec(spec, source);
+  for (const auto& [name, value] : entry.overrides.fixed)
+    fix_parameter(law, name, value, manifest.path + ": entries[" + std::to_string(entry.index) + "] (" +
+                                        in_quotes(entry.id) + "): fix");
   override_columns(law, {}, task.target);
   return law;
 }

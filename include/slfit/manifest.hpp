@@ -40,6 +40,7 @@ struct EntryOverrides {
   std::optional<int> maxiter;
   std::optional<double> tol;
   std::optional<double> atol;
+  std::vector<std::pair<std::string, double>> fixed;  // "fix": {"NAME": VALUE}: held at VALUE
 };
 
 struct ManifestEntry {
@@ -62,7 +63,8 @@ struct Manifest {
 
 Manifest read_manifest(const std::string& path);
 
-// The entry's law with its overrides applied (objective; the task's target column). Throws
+// The entry's law with its overrides applied (objective, fixed parameters; the task's target
+// column). Throws
 // InputError naming the law's source (built-in, file, or the entry for an inline spec).
 Law load_entry_law(const Manifest& manifest, const ManifestEntry& entry, const ManifestTask& task);
 
