@@ -61,7 +61,7 @@ void add_timing(BatchTiming& sum, const BatchTiming& part) {
 std::vector<FitResult> fit_group_on_runner(DeRunner& runner, std::span<const Problem> problems,
                                            const BatchOptions& batch) {
   std::vector<FitResult> results(problems.size());
-  std::vector<char> finished(problems.size(), 0);
+  std::size_t refined_end = 0;  // chunks are refined in order: the problems before this have results
   ProgressRelay progress(batch.on_problem_done);
   const int threads = thread_count(batch.threads);
   BatchTiming refined;
@@ -74,15 +74,14 @@ std::vector<FitResult> fit_group_on_runner(DeRunner& runner, std::span<const Pro
       for (std::size_t k = 0; k < outcomes.size(); ++k) {
         const std::size_t i = begin + k;
         fit_guarded(i, results, progress, [&] { return fit_problem_from_de(problems[i], outcomes[k]); });
-        finished[i] = 1;
       }
+      refined_end = begin + outcomes.size();
       progress.flush();
       refined.refine += seconds_since(start);
     });
   } catch (...) {
     const std::exception_ptr failure = std::current_exception();
-    for (std::size_t i = 0; i < problems.size(); ++i) {
-      if (finished[i]) continue;
+    for (std::size_t i = refined_end; i < problems.size(); ++i) {
       results[i] = failed_fit(failure);
       progress.done(i);
     }
