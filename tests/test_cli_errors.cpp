@@ -201,6 +201,12 @@ TEST(CliErrors, TestGroupUnknownToTrainingIsAnError) {
                                                 "' --group group --law parallel_power --maxiter 5");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("group 'other'"), std::string::npos) << r.err;
+  // Found before any fitting: a population too large to fit is never reached.
+  const test::CommandResult early = test::run_slfit("fit --data '" + train.string() + "' --test '" +
+                                                    test_split.string() + "' --group group --law parallel_power "
+                                                    "--popsize 1000000 --backend cpu");
+  EXPECT_EQ(early.exit_code, 2);
+  EXPECT_NE(early.err.find("group 'other' does not appear in the training data"), std::string::npos) << early.err;
 }
 
 }  // namespace

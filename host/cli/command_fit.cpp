@@ -129,6 +129,7 @@ int run_fit(const std::vector<std::string>& args) {
   std::optional<Dataset> test;
   if (!a.test.empty()) test = read_dataset(a.test, columns, 1, csv_options(a.input));
   reject_constant_targets(train, test ? &*test : nullptr);
+  if (test) require_test_groups_in_training(*test, train);  // before the fitting, not after it
 
   const std::shared_ptr<const CompiledLaw> compiled = compile_law(law);
   const std::vector<Problem> problems = make_group_problems(shared_law, compiled, shared_train, a.options);

@@ -63,17 +63,6 @@ class LawCompiler {
   std::map<std::string, std::shared_ptr<const CompiledLaw>> compiled_;
 };
 
-// Every test group must have a training group of the same name to be predicted by.
-void require_test_groups_in_training(const Dataset& test, const Dataset& train) {
-  for (const GroupData& group : test.groups) {
-    const bool found = std::any_of(train.groups.begin(), train.groups.end(),
-                                   [&](const GroupData& g) { return g.name == group.name; });
-    if (!found)
-      throw InputError(test.source + ":" + std::to_string(group.lines.front()) + ": group '" + group.name +
-                       "' does not appear in the training data " + train.source);
-  }
-}
-
 // An entry made ready to fit: its law, data and problems (one per group and restart, restart
 // fastest), or its status and error when it cannot be fitted.
 struct PreparedEntry {

@@ -1,5 +1,6 @@
 // The test split's scores, for `slfit fit --test` and every rescored leaderboard entry alike.
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -11,10 +12,21 @@
 
 namespace slfit {
 
+void require_test_groups_in_training(const Dataset& test, const Dataset& train) {
+  for (const GroupData& group : test.groups) {
+    const bool found = std::any_of(train.groups.begin(), train.groups.end(),
+                                   [&](const GroupData& g) { return g.name == group.name; });
+    if (!found)
+      throw InputError(test.source + ":" + std::to_string(group.lines.front()) + ": group '" + group.name +
+                       "' does not appear in the training data " + train.source);
+  }
+}
+
 SplitScores score_split(const Dataset& test, const Dataset& train, const CompiledLaw& compiled,
                         const std::vector<std::vector<double>>& params) {
   if (params.size() != train.groups.size())
     throw std::invalid_argument("score_split: one parameter vector per training group");
+  require_test_groups_in_training(test, train);
   std::map<std::string, std::size_t> train_group;
   for (std::size_t g = 0; g < train.groups.size(); ++g) train_group.emplace(train.groups[g].name, g);
 
@@ -23,9 +35,6 @@ SplitScores score_split(const Dataset& test, const Dataset& train, const Compile
   std::vector<double> targets, predictions;
   for (const GroupData& group : test.groups) {
     const auto found = train_group.find(group.name);
-    if (found == train_group.end())
-      throw InputError(test.source + ":" + std::to_string(group.lines.front()) + ": group '" + group.name +
-                       "' does not appear in the training data " + train.source);
     const std::vector<double> p = predict(compiled, group, params[found->second]);
     for (std::size_t i = 0; i < p.size(); ++i) {
       if (std::isfinite(p[i]) || !out.error.empty()) continue;

@@ -31,9 +31,13 @@ struct SplitScores {
   std::vector<Scores> groups;
 };
 
+// Throws InputError, naming its first line and both files, for a group of `test` that `train`
+// does not have: it has no fit to be predicted by. Callers check before fitting.
+void require_test_groups_in_training(const Dataset& test, const Dataset& train);
+
 // Every group of `test` predicted with params[g], the parameters fitted to the group of `train`
 // of the same name, concatenated in test-file order and scored. A test group absent from `train`
-// is an InputError naming its first line and both files; a prediction that is not finite, or
+// is an InputError (require_test_groups_in_training); a prediction that is not finite, or
 // constant test targets, leave the scores NaN and say so in `error`, naming the file and line.
 SplitScores score_split(const Dataset& test, const Dataset& train, const CompiledLaw& compiled,
                         const std::vector<std::vector<double>>& params);
