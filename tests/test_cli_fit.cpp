@@ -176,8 +176,9 @@ TEST(CliFit, FixHoldsAParameterAndFitsTheOthersAsAFixedLawFileDoes) {
     EXPECT_LE(free_fit["fits"][g]["objective"].get<double>(), fixed["fits"][g]["objective"].get<double>());
   const test::CommandResult typo = run_slfit("fit " + args + " --fix cc=0.2");
   EXPECT_EQ(typo.exit_code, 2);
-  EXPECT_NE(typo.err.find("--fix cc=0.2: 'cc' is not a parameter of law 'parallel_power' (parameters: a, b, c, d)"),
-            std::string::npos)
+  EXPECT_NE(
+      typo.err.find("--fix cc=0.2: 'cc' is not a parameter of law 'parallel_power' (its parameters: a, b, c, d)"),
+      std::string::npos)
       << typo.err;
   EXPECT_EQ(run_slfit("fit " + args + " --fix c=x").exit_code, 2);
   EXPECT_EQ(run_slfit("fit " + args + " --fix c=0.1 --fix c=0.2").exit_code, 2);

@@ -56,18 +56,11 @@ std::vector<GridAxis> parse_axes(const std::vector<std::string>& grids, const La
 // Per parameter, its --fix value, if any.
 std::vector<std::optional<double>> parse_fixes(const std::vector<std::string>& fixes, const Law& law,
                                                const std::vector<GridAxis>& axes) {
-  const std::vector<std::string> names = law.param_names();
-  std::vector<std::optional<double>> fixed(names.size());
-  for (const auto& [name, text] : parse_assignments(fixes, "--fix")) {
-    const auto found = std::find(names.begin(), names.end(), name);
-    if (found == names.end())
-      throw InputError("--fix " + name + "=" + text + ": '" + name + "' is not a parameter of law '" + law.name + "'");
-    const std::size_t k = static_cast<std::size_t>(found - names.begin());
-    if (std::any_of(axes.begin(), axes.end(), [k](const GridAxis& a) { return a.param == k; }))
-      throw InputError("--fix " + name + "=" + text + ": '" + name + "' is on the grid");
-    if (fixed[k]) throw InputError("--fix " + name + "=" + text + ": '" + name + "' is fixed twice");
-    fixed[k] = parse_finite_number(text);
-    if (!fixed[k]) throw InputError("--fix " + name + "=" + text + ": '" + text + "' is not a finite number");
+  std::vector<std::optional<double>> fixed(law.params.size());
+  for (const FixedParameter& f : parse_fixed_parameters(fixes, law)) {
+    if (std::any_of(axes.begin(), axes.end(), [&](const GridAxis& a) { return a.param == f.param; }))
+      throw InputError(f.option + ": '" + law.params[f.param].name + "' is on the grid");
+    fixed[f.param] = f.value;
   }
   return fixed;
 }

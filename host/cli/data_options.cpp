@@ -35,19 +35,26 @@ void add_fix_option(po::options_description& options, DataArgs& a) {
                         "NAME=VALUE: hold parameter NAME at VALUE and fit the others (repeatable)");
 }
 
+std::vector<FixedParameter> parse_fixed_parameters(const std::vector<std::string>& items, const Law& law) {
+  std::vector<FixedParameter> fixed;
+  for (const auto& [name, text] : parse_assignments(items, "--fix")) {
+    FixedParameter f{0, 0.0, "--fix " + name + "=" + text};
+    f.param = parameter_index(law, name, f.option);
+    if (std::any_of(fixed.begin(), fixed.end(), [&](const FixedParameter& g) { return g.param == f.param; }))
+      throw InputError(f.option + ": '" + name + "' is fixed twice");
+    const std::optional<double> value = parse_finite_number(text);
+    if (!value) throw InputError(f.option + ": '" + text + "' is not a finite number");
+    f.value = *value;
+    fixed.push_back(std::move(f));
+  }
+  return fixed;
+}
+
 std::shared_ptr<const Law> load_mapped_law(const DataArgs& a) {
   Law law = load_law(a.law);
   override_columns(law, parse_assignments(a.maps, "--map"), a.target);
-  std::vector<std::string> fixed;
-  for (const auto& [name, text] : parse_assignments(a.fixes, "--fix")) {
-    const std::string context = "--fix " + name + "=" + text;
-    if (std::find(fixed.begin(), fixed.end(), name) != fixed.end())
-      throw InputError(context + ": '" + name + "' is fixed twice");
-    const std::optional<double> value = parse_finite_number(text);
-    if (!value) throw InputError(context + ": '" + text + "' is not a finite number");
-    fix_parameter(law, name, *value, context);
-    fixed.push_back(name);
-  }
+  for (const FixedParameter& f : parse_fixed_parameters(a.fixes, law))
+    fix_parameter(law, law.params[f.param].name, f.value, f.option);
   return std::make_shared<const Law>(std::move(law));
 }
 

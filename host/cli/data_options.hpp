@@ -23,14 +23,27 @@ struct DataArgs {
   std::vector<std::string> fixes;  // NAME=VALUE, from add_fix_option
 };
 
-// Adds the seven options (with --delimiter and --missing) to `options`; `data_help` and `group_help` say what this command does
-// with the file and its groups.
+// Adds the seven options (with --delimiter and --missing) to `options`; `data_help` and
+// `group_help` say what this command does with the file and its groups.
 void add_data_options(boost::program_options::options_description& options, DataArgs& a, const char* data_help,
                       const char* group_help);
 
 // --fix NAME=VALUE (repeatable) for the commands that fit (fit, bootstrap): the parameter is
 // held at VALUE while the others are fitted.
 void add_fix_option(boost::program_options::options_description& options, DataArgs& a);
+
+// A --fix NAME=VALUE item read: the parameter's index in the law, its value, and the item as
+// written ("--fix NAME=VALUE", for messages).
+struct FixedParameter {
+  std::size_t param = 0;
+  double value = 0.0;
+  std::string option;
+};
+
+// The --fix items against `law`: each NAME a parameter (parameter_index), each VALUE a finite
+// number, no parameter twice; InputError naming the item otherwise. fit and bootstrap hold them
+// in the law (load_mapped_law); surface holds them off its grid.
+std::vector<FixedParameter> parse_fixed_parameters(const std::vector<std::string>& items, const Law& law);
 
 // The law named by --law, its inputs read from the columns --map names, its target from
 // --target, and the parameters --fix names held at their values.

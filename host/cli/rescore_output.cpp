@@ -73,9 +73,9 @@ std::string scores_csv(const std::vector<EntryScore>& scores, const std::vector<
   for (std::size_t k = 0; k < order.size(); ++k) {
     const EntryScore& s = scores[order[k]];
     out += std::to_string(k + 1) + ',' + csv_field(s.entry->id) + ',' + csv_field(s.entry->task) + ',' +
-           csv_field(s.law_name) + ',' + csv_number(s.test.r2) + ',' + csv_number(s.test.nmse) + ',' + csv_number(s.test.nmae) +
-           ',' + csv_number(s.train_objective) + ',' + to_string(s.status) + ',' + csv_field(s.error) + ',' +
-           rounded("%.6f", s.seconds) + '\n';
+           csv_field(s.law_name) + ',' + csv_number(s.test.r2) + ',' + csv_number(s.test.nmse) + ',' +
+           csv_number(s.test.nmae) + ',' + csv_number(s.train_objective) + ',' + to_string(s.status) + ',' +
+           csv_field(s.error) + ',' + rounded("%.6f", s.seconds) + '\n';
   }
   return out;
 }

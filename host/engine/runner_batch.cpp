@@ -41,7 +41,8 @@ void run_chunks(DeProgram& program, std::span<const Problem> problems, Between b
     previous.clear();
     if (launched > 0) {
       previous = program.collect();
-      if (previous.size() != launched) throw std::logic_error("slfit: a DE program returned the wrong number of outcomes");
+      if (previous.size() != launched)
+        throw std::logic_error("slfit: a DE program returned the wrong number of outcomes");
       previous_begin = begin;
     }
   }

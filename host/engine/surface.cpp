@@ -8,6 +8,7 @@
 
 #include "slfit/text.hpp"
 #include "slfit/error.hpp"
+#include "slfit/law_io.hpp"
 #include "slfit/objective.hpp"
 
 namespace slfit {
@@ -53,17 +54,8 @@ GridAxis parse_grid_axis(const std::string& text, const Law& law) {
   const std::size_t eq = text.find('=');
   if (eq == std::string::npos)
     throw InputError("--grid '" + text + "': expected NAME=LO:HI:N or NAME=LO:HI:N:log");
-  const std::string name = text.substr(0, eq);
-  const std::vector<std::string> names = law.param_names();
   GridAxis axis;
-  const auto found = std::find(names.begin(), names.end(), name);
-  if (found == names.end()) {
-    std::string known;
-    for (const std::string& n : names) known += (known.empty() ? "" : ", ") + n;
-    throw InputError("--grid '" + text + "': '" + name + "' is not a parameter of law '" + law.name +
-                     "' (its parameters: " + known + ")");
-  }
-  axis.param = static_cast<std::size_t>(found - names.begin());
+  axis.param = parameter_index(law, text.substr(0, eq), "--grid '" + text + "'");
   const std::vector<std::string> fields = split(text.substr(eq + 1), ':');
   if (fields.size() != 3 && !(fields.size() == 4 && fields[3] == "log"))
     throw InputError("--grid '" + text + "': expected NAME=LO:HI:N or NAME=LO:HI:N:log");

@@ -31,6 +31,12 @@ constexpr const char* kBuiltinPrefix = "builtin:";
 
 std::string in_quotes(const std::string& text) { return "'" + text + "'"; }
 
+// A parameter held at `value` ("fixed" in a law file, --fix): its bounds and start are the value.
+void hold_at(ParamSpec& param, double value) {
+  param.lower = param.upper = Expr{{Node{Op::Const, value, -1, -1, -1, 0}}};
+  param.init = param.lower;
+}
+
 // nlohmann's messages start with "[json.exception.parse_error.101] "; the rest is the useful part.
 std::string without_exception_tag(const std::string& message) {
   const auto end = message.find("] ");
@@ -176,8 +182,7 @@ class LawReader {
         if (spec.contains(key)) fail(where, std::string("'fixed' replaces lower, upper and init; remove '") + key + "'");
       const Json& value = spec.at("fixed");
       expect(value, value.is_number() && std::isfinite(value.get<double>()), where + ": fixed", "a finite number");
-      param.lower = param.upper = Expr{{Node{Op::Const, value.get<double>(), -1, -1, -1, 0}}};
-      param.init = param.lower;
+      hold_at(param, value.get<double>());
       return param;
     }
     param.lower = read_bound(require(spec, "lower", where), where + ": lower", statistics);
@@ -314,16 +319,19 @@ const std::string& builtin_law_json(const std::string& name) {
   return it->second;
 }
 
-void fix_parameter(Law& law, const std::string& name, double value, const std::string& context) {
+std::size_t parameter_index(const Law& law, const std::string& name, const std::string& context) {
   const std::vector<std::string> names = law.param_names();
   const auto found = std::find(names.begin(), names.end(), name);
   if (found == names.end())
     throw InputError(context + ": " + in_quotes(name) + " is not a parameter of law " + in_quotes(law.name) +
-                     did_you_mean(name, names) + " (parameters: " + join(names, ", ") + ")");
+                     did_you_mean(name, names) + " (its parameters: " + join(names, ", ") + ")");
+  return static_cast<std::size_t>(found - names.begin());
+}
+
+void fix_parameter(Law& law, const std::string& name, double value, const std::string& context) {
+  ParamSpec& param = law.params[parameter_index(law, name, context)];
   if (!std::isfinite(value)) throw InputError(context + ": " + in_quotes(name) + " must be fixed at a finite value");
-  ParamSpec& param = law.params[static_cast<std::size_t>(found - names.begin())];
-  param.lower = param.upper = Expr{{Node{Op::Const, value, -1, -1, -1, 0}}};
-  param.init = param.lower;
+  hold_at(param, value);
 }
 
 void override_columns(Law& law, const std::vector<std::pair<std::string, std::string>>& var_to_column,

@@ -30,6 +30,10 @@ Law parse_law(std::string_view json_text, const std::string& source);
 nlohmann::ordered_json parse_law_json(std::string_view json_text, const std::string& source);
 Law parse_law_spec(const nlohmann::ordered_json& spec, const std::string& source);
 
+// The index of parameter `name` in law.params. An unknown name is an InputError prefixed by
+// `context` ("--grid 'q=0:1:3'") that names the law, the nearest parameter and all of them.
+std::size_t parameter_index(const Law& law, const std::string& name, const std::string& context);
+
 // Holds parameter `name` at `value`: its bounds and initial point become the value, so every
 // backend fits the others around it (a parameter file's "fixed": value does the same). An
 // unknown name is an InputError prefixed by `context` ("--fix a=1") that names the parameters.
