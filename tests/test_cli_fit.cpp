@@ -156,6 +156,14 @@ TEST(CliFit, MissingDropLeavesRowsOutAndSaysWhich) {
   const json kept = without_timing(fit_json("--data '" + without_file.string() + "'" + args));
   EXPECT_EQ(without_timing(json::parse(dropped.out))["fits"], kept["fits"]);
   EXPECT_EQ(run_slfit("fit --data '" + blanked_file.string() + "'" + args + " --missing omit").exit_code, 2);
+  // The test file's dropped rows are said too.
+  const auto test_file =
+      dir.file("test.csv", header + "\npile,545340552,8,\npile,705690632,8,1.9933\npile,1100000000,8,1.95\n");
+  const test::CommandResult tested = run_slfit("fit --data '" + without_file.string() + "' --test '" +
+                                               test_file.string() + "'" + args + " --missing drop");
+  ASSERT_EQ(tested.exit_code, 0) << tested.err;
+  EXPECT_NE(tested.err.find("test.csv: group 'pile': 1 row with a missing value dropped (line 2)"), std::string::npos)
+      << tested.err;
 }
 
 TEST(CliFit, FixHoldsAParameterAndFitsTheOthersAsAFixedLawFileDoes) {

@@ -127,7 +127,10 @@ int run_fit(const std::vector<std::string>& args) {
   const Dataset& train = *shared_train;
   const ColumnSelection& columns = train.columns;
   std::optional<Dataset> test;
-  if (!a.test.empty()) test = read_dataset(a.test, columns, 1, csv_options(a.input));
+  if (!a.test.empty()) {
+    test = read_dataset(a.test, columns, 1, csv_options(a.input));
+    say_dropped_rows(*test);
+  }
   reject_constant_targets(train, test ? &*test : nullptr);
   if (test) require_test_groups_in_training(*test, train);  // before the fitting, not after it
 

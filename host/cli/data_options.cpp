@@ -61,15 +61,19 @@ std::shared_ptr<const Law> load_mapped_law(const DataArgs& a) {
 std::shared_ptr<const Dataset> read_data(const DataArgs& a, const Law& law, std::size_t min_rows) {
   auto data = std::make_shared<const Dataset>(
       read_dataset(a.data, ColumnSelection{law.columns, law.target, a.group}, min_rows, csv_options(a)));
-  for (const GroupData& g : data->groups) {
+  say_dropped_rows(*data);
+  return data;
+}
+
+void say_dropped_rows(const Dataset& data) {
+  for (const GroupData& g : data.groups) {
     if (g.dropped_lines.empty()) continue;
     std::vector<std::string> lines;
     for (std::size_t line : g.dropped_lines) lines.push_back(std::to_string(line));
-    std::cerr << "slfit: " << a.data << ": group '" << g.name << "': " << g.dropped_lines.size()
+    std::cerr << "slfit: " << data.source << ": group '" << g.name << "': " << g.dropped_lines.size()
               << (g.dropped_lines.size() == 1 ? " row" : " rows") << " with a missing value dropped (line"
               << (lines.size() == 1 ? " " : "s ") << join(lines, ", ") << ")\n";
   }
-  return data;
 }
 
 CsvOptions csv_options(const DataArgs& a) {

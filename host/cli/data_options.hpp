@@ -53,6 +53,9 @@ std::shared_ptr<const Law> load_mapped_law(const DataArgs& a);
 // Rows left out for a missing value are said on stderr, per group.
 std::shared_ptr<const Dataset> read_data(const DataArgs& a, const Law& law, std::size_t min_rows);
 
+// Lists on stderr, per group, the rows read_dataset dropped for a missing value (--missing drop).
+void say_dropped_rows(const Dataset& data);
+
 // --delimiter and --missing as read_dataset takes them.
 CsvOptions csv_options(const DataArgs& a);
 
