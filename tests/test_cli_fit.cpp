@@ -230,8 +230,12 @@ TEST(CliFit, EachGroupGetsItsOwnTestScoresBesideTheOverallOnes) {
   std::istringstream rows(csv.out);
   std::getline(rows, line);
   while (std::getline(rows, line)) {
-    if (line.starts_with("stack,")) EXPECT_TRUE(line.ends_with(",,,")) << line;
-    if (line.starts_with("pile,")) EXPECT_FALSE(line.ends_with(",,,")) << line;
+    if (line.starts_with("stack,")) {
+      EXPECT_TRUE(line.ends_with(",,,")) << line;
+    }
+    if (line.starts_with("pile,")) {
+      EXPECT_FALSE(line.ends_with(",,,")) << line;
+    }
   }
 }
 
