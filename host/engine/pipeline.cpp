@@ -74,13 +74,22 @@ class Stages {
     return refine_affine(p, x0, std::vector<double>(x0.begin(), x0.end()), scale, options);
   }
 
-  // Takes x when it is strictly better than the best so far.
-  void offer(std::span<const double> x, double f) {
+  // Takes x when it is strictly better than the best so far. `settled` is what the search that
+  // returned x says of it (LbfgsbOutcome::settled); a search that returns no lower point than
+  // the best, which it started from, speaks for that point.
+  void offer(std::span<const double> x, double f, bool settled) {
     if (f < best_ || result_.params.empty()) {
       best_ = f;
       result_.params.assign(x.begin(), x.end());
+      settled_ = settled;
+    } else if (f == best_ && settled) {
+      settled_ = true;
     }
   }
+
+  // The status of the best point: converged when the local search that returned (or confirmed)
+  // it settled, maxiter otherwise.
+  FitStatus status() const { return settled_ ? FitStatus::Converged : FitStatus::MaxIter; }
 
   double best() const { return best_; }
   FitResult& result() { return result_; }
@@ -110,6 +119,7 @@ class Stages {
       return value;
     };
     LbfgsbOutcome local = minimize_lbfgsb(f, v0, v_lo, v_hi, options);
+    bool newton_settled = false;
     if (local.stop != LbfgsbStop::Gtol && std::isfinite(local.f)) {
       const NewtonOutcome newton = newton_polish(f, local.x, v_lo, v_hi, NewtonOptions{.gtol = options.gtol});
       NewtonReport& report = result_.newton;
@@ -119,11 +129,13 @@ class Stages {
       report.status = newton.status;
       report.gain = local.f - newton.f;
       if (newton.f < local.f) local.x = newton.x;
+      newton_settled = newton.status.starts_with("converged");
     }
     to_x(local.x);
     local.x = x;
     // Mapping back rounds: report the objective of the point actually returned.
     local.f = objective_.value(local.x);
+    local.settled = local.settled || newton_settled;
     return record(std::move(local));
   }
 
@@ -139,17 +151,18 @@ class Stages {
   Objective& objective_;
   FitResult result_;
   double best_ = std::numeric_limits<double>::infinity();
+  bool settled_ = false;
 };
 
 // The de pipeline after its DE stage (which ran here or on the GPU): refinement, the better wins.
 FitResult refine_de(const Problem& p, Stages& stages, const DEOutcome& de) {
-  stages.offer(de.best, de.best_energy);
+  stages.offer(de.best, de.best_energy, false);
   if (std::isfinite(de.best_energy)) {
     const LbfgsbOutcome local = stages.refine_unit_box(p, de.best, p.options.refine);
-    stages.offer(local.x, local.f);
+    stages.offer(local.x, local.f, local.settled);
   }
   FitResult& r = stages.result();
-  r.status = de.converged ? FitStatus::Converged : FitStatus::MaxIter;
+  r.status = stages.status();
   return r;
 }
 
@@ -161,49 +174,45 @@ FitResult run_de_pipeline(const Problem& p, Stages& stages) { return refine_de(p
 FitResult run_seed_pipeline(const Problem& p, Stages& stages, Objective& objective) {
   const LbfgsbOutcome first = stages.run_lbfgsb(p, p.bounds.init, kSeedLocal);
   const std::vector<double>& start = first.converged ? first.x : p.bounds.init;
-  stages.offer(start, objective.value(start));
+  stages.offer(start, objective.value(start), first.converged);
 
-  bool converged = first.converged;
   if (stages.best() > kSeedGlobalThreshold) {
     const DEOutcome de = stages.run_de(p, p.options.de);
     std::vector<double> global = de.best;
     double global_f = de.best_energy;
+    bool global_settled = false;
     if (std::isfinite(de.best_energy)) {
       const LbfgsbOutcome polish = stages.run_lbfgsb(p, de.best, kScipyPolish);
       if (polish.f < global_f) {
         global = polish.x;
         global_f = polish.f;
+        global_settled = polish.settled;
       }
     }
-    converged = de.converged;
     if (global_f < stages.best()) {
-      stages.offer(global, global_f);
+      stages.offer(global, global_f, global_settled);
       const LbfgsbOutcome refined = stages.run_lbfgsb(p, global, kSeedLocal);
-      stages.offer(refined.x, refined.f);
+      stages.offer(refined.x, refined.f, refined.settled);
     }
   } else {
     const LbfgsbOutcome fine = stages.run_lbfgsb(p, stages.result().params, kSeedFineTune);
-    stages.offer(fine.x, fine.f);
-    converged = converged || fine.converged;
+    stages.offer(fine.x, fine.f, fine.settled);
   }
   FitResult& r = stages.result();
-  r.status = converged ? FitStatus::Converged : FitStatus::MaxIter;
+  r.status = stages.status();
   return r;
 }
 
 // L-BFGS-B alone from the problem's initial point, which is offered first, so the result is
-// never worse than the start. With ftol = 0 the run usually ends on "no further decrease", so
-// only running out of iterations counts as not converged.
+// never worse than the start.
 FitResult run_local_pipeline(const Problem& p, Stages& stages, Objective& objective) {
-  stages.offer(p.bounds.init, objective.value(p.bounds.init));
-  bool converged = false;
+  stages.offer(p.bounds.init, objective.value(p.bounds.init), false);
   if (std::isfinite(stages.best())) {
     const LbfgsbOutcome local = stages.refine_start_scaled(p, p.bounds.init, p.options.refine);
-    stages.offer(local.x, local.f);
-    converged = local.iterations < p.options.refine.maxiter;
+    stages.offer(local.x, local.f, local.settled);
   }
   FitResult& r = stages.result();
-  r.status = converged ? FitStatus::Converged : FitStatus::MaxIter;
+  r.status = stages.status();
   return r;
 }
 

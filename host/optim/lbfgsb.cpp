@@ -136,6 +136,7 @@ LbfgsbOutcome minimize_lbfgsb(const GradientFunction& f, std::span<const double>
                  : out.iterations >= options.maxiter                       ? LbfgsbStop::MaxIterations
                                                                            : LbfgsbStop::Ftol;
       out.converged = out.stop != LbfgsbStop::MaxIterations;
+      out.settled = out.converged;
       out.status = to_string(out.stop);
       break;
     } catch (const std::exception& e) {
@@ -145,6 +146,7 @@ LbfgsbOutcome minimize_lbfgsb(const GradientFunction& f, std::span<const double>
       // descent lowers f in floating point: the end of the road with ftol = 0.
       out.stop = progressed ? LbfgsbStop::LineSearchFailed : LbfgsbStop::NoFurtherDecrease;
       out.status = progressed ? std::string(to_string(out.stop)) + ": " + e.what() : to_string(out.stop);
+      out.settled = !progressed;
       if (!progressed || out.iterations >= options.maxiter) break;
     }
   }

@@ -35,6 +35,10 @@ struct LbfgsbOutcome {
   int iterations = 0;
   long long evaluations = 0;
   bool converged = false;   // stopped on ftol or gtol (scipy's success)
+  // The end point is a local minimum as far as the run can tell: it stopped on gtol or ftol, or
+  // on no further decrease (no step along the projected gradient lowers f in floating point,
+  // the end of a run with ftol = 0). Not after the iteration limit or a non-finite start.
+  bool settled = false;
   LbfgsbStop stop = LbfgsbStop::MaxIterations;
   std::string status;       // to_string(stop), with the line search's message after LineSearchFailed
 };

@@ -30,7 +30,7 @@ namespace slfit {
 
 enum class EntryStatus {
   Converged,          // scored; every kept fit converged
-  MaxIter,            // scored; some kept fit stopped at DE's maxiter
+  MaxIter,            // scored; some kept fit's final local search ran out of iterations
   InvalidEntry,       // the entry, its law or its data could not be used; nothing was fitted
   FitFailed,          // a fit threw, or found no parameters with a finite objective
   InvalidPrediction,  // fitted, but the test predictions (or the metrics) are not finite

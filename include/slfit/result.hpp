@@ -9,8 +9,11 @@
 namespace slfit {
 
 enum class FitStatus {
-  Converged,      // DE met its tolerance, or the pipeline's local search met its tolerance
-  MaxIter,        // DE stopped at maxiter; the refined point is still the best found
+  // What the local search that returned (or confirmed) the final point says of it; whether the
+  // DE met its own tolerance is DEReport::converged.
+  Converged,      // the point is a local minimum to the search's tolerance: L-BFGS-B stopped on
+                  // gtol or ftol or found no further decrease, or the Newton polish met gtol
+  MaxIter,        // the search ran out of iterations (or never ran); the point is the best found
   NoFiniteValue,  // every candidate evaluated gave a non-finite objective
   Failed,         // the fit threw: FitResult::error says why; the other fields mean nothing
 };
