@@ -412,13 +412,16 @@ std::string bounds_error(const std::string& param_json, const GroupData& group) 
 TEST(ResolveBounds, ErrorsNameTheParameterAndGroup) {
   const GroupData pile{"pile", {{1, 2}}, {2.0, 3.0}, {2, 3}, {}};
   EXPECT_EQ(bounds_error(R"json({"name": "d", "lower": "y_max", "upper": "y_min"})json", pile),
-            "x.json: law 'x', group 'pile': parameter 'd': lower bound 3 > upper bound 2");
+            "x.json: law 'x', group 'pile': parameter 'd': lower bound 3 > upper bound 2, where y_min = 2 (line 2), "
+            "y_max = 3 (line 3)");
   EXPECT_EQ(bounds_error(R"json({"name": "d", "lower": "log(y_min - y_max)", "upper": 1})json", pile),
-            "x.json: law 'x', group 'pile': parameter 'd': lower bound is not finite (nan)");
+            "x.json: law 'x', group 'pile': parameter 'd': lower bound is not finite (nan), where y_min = 2 (line 2), "
+            "y_max = 3 (line 3)");
   EXPECT_EQ(bounds_error(R"json({"name": "d", "lower": 0, "upper": "1 / (N_max - 2)"})json", pile),
-            "x.json: law 'x', group 'pile': parameter 'd': upper bound is not finite (inf)");
+            "x.json: law 'x', group 'pile': parameter 'd': upper bound is not finite (inf), where N_max = 2 (line 3)");
   EXPECT_EQ(bounds_error(R"json({"name": "d", "lower": 0, "upper": 1, "init": "-1 / (y_range - 1)"})json", pile),
-            "x.json: law 'x', group 'pile': parameter 'd': initial value is not finite (-inf)");
+            "x.json: law 'x', group 'pile': parameter 'd': initial value is not finite (-inf), where y_range = 1 "
+            "(lines 2 and 3)");
 }
 
 }  // namespace

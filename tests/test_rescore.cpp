@@ -102,7 +102,7 @@ class SmallLeaderboard : public ::testing::Test {
          "law": {"formula": "a + b * N", "inputs": {"N": "num_params"},
                  "params": [{"name": "a", "lower": "y_max", "upper": "y_min"}, {"name": "b", "lower": -1, "upper": 1}]}},
         {"id": "nonfinite_test", "task": "parallel", "law": )" + inline_law("a + b / (P - 8)", "{}") + R"(},
-        {"id": "never_finite", "task": "parallel", "law": )" + inline_law("a + b * log(-P)", "{}") + R"(},
+        {"id": "never_finite", "task": "parallel", "law": )" + inline_law("a + b * log(-P * a^2)", "{}") + R"(},
         {"id": "huge_population", "task": "parallel", "law": "parallel_power", "de": {"popsize": 300000}},
         {"id": "bad_popsize", "task": "parallel", "law": "parallel_power", "de": {"popsize": 0}},
         {"id": "missing_file", "task": "parallel", "law": "laws/missing.json"},

@@ -66,6 +66,7 @@ std::vector<Problem> make_group_problems(std::shared_ptr<const Law> law, std::sh
   for (std::size_t g = 0; g < data->groups.size(); ++g) {
     const GroupData& group = data->groups[g];
     if (law->objective.space == ResidualSpace::Log) require_positive_targets(*law, *data, group);
+    require_defined_data_terms(*law, *compiled, *data, group);
     // The group shares the data set's ownership (the aliasing constructor): no copy of the rows.
     problems.push_back(Problem{law, compiled, std::shared_ptr<const GroupData>(data, &group),
                                resolve_bounds(*law, group), law->objective, options, g});

@@ -173,6 +173,28 @@ double evaluate_scalar(const Expr& expr, const std::vector<double>& vars, const 
   return expr.empty() ? std::numeric_limits<double>::quiet_NaN() : values.back();
 }
 
+Expr subexpression(const Expr& expr, int node) {
+  std::vector<char> reached(static_cast<std::size_t>(node) + 1, 0);
+  reached[static_cast<std::size_t>(node)] = 1;
+  for (int i = node; i >= 0; --i) {
+    if (!reached[static_cast<std::size_t>(i)]) continue;
+    const Node& n = expr.nodes[static_cast<std::size_t>(i)];
+    if (n.lhs >= 0) reached[static_cast<std::size_t>(n.lhs)] = 1;
+    if (n.rhs >= 0) reached[static_cast<std::size_t>(n.rhs)] = 1;
+  }
+  Expr out;
+  std::vector<int> renumbered(reached.size(), -1);
+  for (int i = 0; i <= node; ++i) {
+    if (!reached[static_cast<std::size_t>(i)]) continue;
+    Node n = expr.nodes[static_cast<std::size_t>(i)];
+    if (n.lhs >= 0) n.lhs = renumbered[static_cast<std::size_t>(n.lhs)];
+    if (n.rhs >= 0) n.rhs = renumbered[static_cast<std::size_t>(n.rhs)];
+    renumbered[static_cast<std::size_t>(i)] = static_cast<int>(out.nodes.size());
+    out.nodes.push_back(n);
+  }
+  return out;
+}
+
 std::string to_string(const Expr& expr, const std::vector<std::string>& var_names,
                       const std::vector<std::string>& param_names) {
   return Printer(expr, var_names, param_names).print();

@@ -1,6 +1,7 @@
 // Group statistics and the resolution of bound and init expressions against them.
 
 #include <algorithm>
+#include <initializer_list>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -18,6 +19,9 @@ namespace {
 
 // Below this range the target is treated as flat, and scales derived from it use 1 instead.
 constexpr double kFlatRange = 1e-6;
+// y_min y_max y_mean y_range y_span come first in the statistics vector, then a minimum and a
+// maximum per variable (group_statistic_names).
+constexpr std::size_t kTargetStatistics = 5;
 
 double minimum(const std::vector<double>& values) {
   if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
@@ -55,8 +59,8 @@ class BoundResolver {
       const double lower = evaluate(param, param.lower, "lower bound");
       const double upper = evaluate(param, param.upper, "upper bound");
       if (lower > upper) {
-        fail(param, "lower bound " + shortest_number(lower) + " > upper bound " +
-                        shortest_number(upper));
+        fail(param, "lower bound " + shortest_number(lower) + " > upper bound " + shortest_number(upper) +
+                        where({&param.lower, &param.upper}));
       }
       bounds.lower.push_back(lower);
       bounds.upper.push_back(upper);
@@ -69,8 +73,37 @@ class BoundResolver {
  private:
   double evaluate(const ParamSpec& param, const Expr& expr, const std::string& what) const {
     const double value = evaluate_scalar(expr, statistics_);
-    if (!std::isfinite(value)) fail(param, what + " is not finite (" + describe_value(value) + ")");
+    if (!std::isfinite(value)) fail(param, what + " is not finite (" + describe_value(value) + ")" + where({&expr}));
     return value;
+  }
+
+  // ", where y_min = -1 (line 7)": the data statistics the expressions read, with the rows
+  // they come from, so a bound that fails on one group's data names the data at fault.
+  std::string where(std::initializer_list<const Expr*> exprs) const {
+    const std::vector<std::string> names = group_statistic_names(law_.variables);
+    std::vector<bool> used(names.size(), false);
+    for (const Expr* expr : exprs)
+      for (const Node& node : expr->nodes)
+        if (node.op == Op::Var) used[static_cast<std::size_t>(node.index)] = true;
+    std::vector<std::string> parts;
+    for (std::size_t k = 0; k < names.size(); ++k)
+      if (used[k]) parts.push_back(names[k] + " = " + describe_value(statistics_[k]) + source_lines(k));
+    return parts.empty() ? std::string() : ", where " + join(parts, ", ");
+  }
+
+  // The data line(s) statistic k comes from: a minimum's or maximum's row, a range's two.
+  std::string source_lines(std::size_t k) const {
+    const std::vector<double>& column = k < kTargetStatistics ? group_.target : group_.inputs[(k - kTargetStatistics) / 2];
+    if (column.empty() || group_.lines.size() != column.size()) return "";
+    const auto line_of = [&](auto element) { return group_.lines[static_cast<std::size_t>(element - column.begin())]; };
+    const std::size_t min_line = line_of(std::min_element(column.begin(), column.end()));
+    const std::size_t max_line = line_of(std::max_element(column.begin(), column.end()));
+    const bool is_min = k == 0 || (k >= kTargetStatistics && (k - kTargetStatistics) % 2 == 0);
+    const bool is_max = k == 1 || (k >= kTargetStatistics && (k - kTargetStatistics) % 2 == 1);
+    if (is_min) return " (line " + std::to_string(min_line) + ")";
+    if (is_max) return " (line " + std::to_string(max_line) + ")";
+    if (k == 3 || k == 4) return " (lines " + std::to_string(min_line) + " and " + std::to_string(max_line) + ")";
+    return "";  // y_mean: every row
   }
 
   [[noreturn]] void fail(const ParamSpec& param, const std::string& what) const {

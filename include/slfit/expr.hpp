@@ -60,6 +60,9 @@ struct Expr {
 double evaluate_scalar(const Expr& expr, const std::vector<double>& vars,
                        const std::vector<double>& params = {});
 
+// The subtree rooted at `node`, as an expression of its own (node indices renumbered).
+Expr subexpression(const Expr& expr, int node);
+
 // Prints an expression back as formula text that parses to the same tree, with the fewest
 // parentheses that precedence needs, variables and parameters named by the given lists.
 std::string to_string(const Expr& expr, const std::vector<std::string>& var_names,

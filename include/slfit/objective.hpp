@@ -22,6 +22,13 @@ std::shared_ptr<const CompiledLaw> compile_law(const Law& law);
 std::vector<double> predict(const CompiledLaw& law, const GroupData& data,
                             std::span<const double> params);
 
+// Throws InputError naming the data file, line, group and term when a term of the law that
+// depends on the data alone (log(N), sqrt(D - 1), ...) is NaN at some row of `group` in a place
+// where NaN must reach the prediction: no parameter values can then give that row a finite
+// prediction, so no fit of the group can succeed. Cheap; run before fitting.
+void require_defined_data_terms(const Law& law, const CompiledLaw& compiled, const Dataset& data,
+                                const GroupData& group);
+
 // The objective of one law on one group. Holds scratch space: use one instance per thread.
 class Objective {
  public:
