@@ -83,8 +83,8 @@ TEST(CliFit, CsvFormatHasOneRowPerGroup) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string text = test::read_text(out);
   EXPECT_EQ(text.substr(0, text.find('\n')),
-            "group,n,a,b,c,d,objective,r2_train,status,de_generations,de_evaluations,lbfgsb_iterations,"
-            "lbfgsb_status,seconds,test_r2,test_nmse,test_nmae");
+            "group,n,a,b,c,d,se_a,se_b,se_c,se_d,objective,r2_train,aic,bic,status,de_converged,de_generations,"
+            "de_evaluations,lbfgsb_iterations,lbfgsb_status,at_bound,error,seconds,test_r2,test_nmse,test_nmae");
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 3);
   EXPECT_NE(text.find("\npile,18,"), std::string::npos);
 }
@@ -252,7 +252,7 @@ TEST(CliFit, HelpDescribesTheOptions) {
   const test::CommandResult r = run_slfit("fit --help");
   EXPECT_EQ(r.exit_code, 0);
   for (const char* flag : {"--data", "--law", "--group", "--map", "--target", "--test", "--pipeline", "--popsize",
-                           "--maxiter", "--tol", "--atol", "--seed", "--threads", "--out", "--format"})
+                           "--maxiter", "--tol", "--atol", "--seed", "--threads", "--out", "--format", "--strict"})
     EXPECT_NE(r.out.find(flag), std::string::npos) << flag;
 }
 

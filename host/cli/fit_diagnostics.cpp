@@ -26,15 +26,17 @@ bool is_constant(const std::vector<double>& values) {
 
 }  // namespace
 
+std::string no_finite_value_message(const Law& law, const Dataset& train, std::size_t group) {
+  return law.source + ": law '" + law.name + "' gives no finite objective on " +
+         group_place(train, train.groups[group]) +
+         ": every candidate evaluated within the bounds was non-finite (status " +
+         to_string(FitStatus::NoFiniteValue) +
+         "); look for a division by zero, a log or sqrt of a negative number, or an overflow";
+}
+
 void reject_fits_without_finite_value(const Law& law, const Dataset& train, const std::vector<FitResult>& fits) {
-  for (std::size_t g = 0; g < fits.size(); ++g) {
-    if (fits[g].status != FitStatus::NoFiniteValue) continue;
-    throw InputError(law.source + ": law '" + law.name + "' gives no finite objective on " +
-                     group_place(train, train.groups[g]) +
-                     ": every candidate evaluated within the bounds was non-finite (status " +
-                     to_string(FitStatus::NoFiniteValue) +
-                     "); look for a division by zero, a log or sqrt of a negative number, or an overflow");
-  }
+  for (std::size_t g = 0; g < fits.size(); ++g)
+    if (fits[g].status == FitStatus::NoFiniteValue) throw InputError(no_finite_value_message(law, train, g));
 }
 
 void reject_constant_targets(const Dataset& train, const Dataset* test) {

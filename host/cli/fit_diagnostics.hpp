@@ -3,6 +3,7 @@
 // test metrics divide by the targets' spread, so no score exists), and fits that never saw a
 // finite objective.
 
+#include <string>
 #include <vector>
 
 #include "slfit/dataset.hpp"
@@ -16,6 +17,9 @@ namespace slfit::cli {
 // non-positive number on every row, an overflow everywhere in the bounds), so its parameters
 // mean nothing.
 void reject_fits_without_finite_value(const Law& law, const Dataset& train, const std::vector<FitResult>& fits);
+
+// What reject_fits_without_finite_value says of group `group` of `train`.
+std::string no_finite_value_message(const Law& law, const Dataset& train, std::size_t group);
 
 // Throws InputError naming the file, group and lines when a training group's target is constant
 // (r2_train would be 0/0), or when the test split's targets are all equal (r2, nmse and nmae

@@ -6,7 +6,8 @@
 //                    (reading them), law.hpp, expr.hpp, law_functions.hpp, law_io.hpp (formulas,
 //                    law files, built-in laws, bounds), objective.hpp (loss terms)
 //   Fitting          options.hpp, result.hpp, fit.hpp (problems, fit_batch), backend.hpp (CPU or
-//                    device, chosen once), de_runner.hpp (the device seam)
+//                    device, chosen once), de_runner.hpp (the device seam), uncertainty.hpp
+//                    (standard errors, correlations, AIC and BIC at a fitted point)
 //   Commands         bootstrap.hpp, resample.hpp, bootstrap_summary.hpp, intervals.hpp,
 //                    bootstrap_checkpoint.hpp, rescore.hpp, manifest.hpp, metrics.hpp, surface.hpp
 //   Output           fit_json.hpp, atomic_file.hpp, text.hpp (split, join, shortest numbers)
@@ -43,3 +44,4 @@
 #include "slfit/result.hpp"
 #include "slfit/surface.hpp"
 #include "slfit/text.hpp"
+#include "slfit/uncertainty.hpp"

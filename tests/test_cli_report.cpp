@@ -1,0 +1,160 @@
+// `slfit fit` as a person reads it: the table, the uncertainties in every format, the status
+// words, failed groups as status rows (and --strict), and bad data found before any fitting.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_runner.hpp"
+
+namespace slfit {
+namespace {
+
+using test::run_slfit;
+using json = nlohmann::json;
+
+const std::string kParscale = "fit --data examples/parscale/train.csv --group group --law parallel_power --backend cpu ";
+
+TEST(CliReport, TableShowsErrorsBoundsAndScoresPerGroup) {
+  const test::CommandResult r = run_slfit(kParscale + "--test examples/parscale/test.csv --format table");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("group pile: 18 points, converged (DE met its tolerance)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("std error"), std::string::npos) << r.out;
+  // The seed law's b sits on its lower bound -0.2 in both groups: the table says so.
+  std::istringstream lines(r.out);
+  std::string line;
+  int flagged = 0;
+  while (std::getline(lines, line))
+    if (line.starts_with("  b ")) {
+      EXPECT_NE(line.find("at lower bound"), std::string::npos) << line;
+      ++flagged;
+    }
+  EXPECT_EQ(flagged, 2);
+  EXPECT_NE(r.out.find("AIC"), std::string::npos);
+  EXPECT_NE(r.out.find("test, all groups (12 points): r2 0.99966"), std::string::npos) << r.out;
+}
+
+TEST(CliReport, JsonAndCsvCarryTheSameUncertainties) {
+  const test::CommandResult j = run_slfit(kParscale + "--format json");
+  const test::CommandResult c = run_slfit(kParscale + "--format csv");
+  ASSERT_EQ(j.exit_code, 0) << j.err;
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  const json pile = json::parse(j.out)["fits"][0];
+  EXPECT_EQ(pile["at_bound"], json({{"b", "lower"}}));
+  const json& u = pile["uncertainty"];
+  EXPECT_EQ(u["dof"], 14);
+  EXPECT_GT(u["standard_errors"]["c"].get<double>(), 0.0);
+  EXPECT_EQ(u["correlation"].size(), 4u);
+  EXPECT_EQ(u["correlation"][2][2], 1.0);
+  // The CSV's se_c is the JSON's, digit for digit (both shortest exact forms).
+  std::istringstream rows(c.out);
+  std::string header, first;
+  std::getline(rows, header);
+  std::getline(rows, first);
+  std::vector<std::string> names, values;
+  for (std::istringstream h(header); std::getline(h, header, ',');) names.push_back(header);
+  for (std::istringstream v(first); std::getline(v, first, ',');) values.push_back(first);
+  const auto column = [&](const std::string& name) {
+    return values.at(static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin()));
+  };
+  EXPECT_EQ(std::stod(column("se_c")), u["standard_errors"]["c"].get<double>());
+  EXPECT_EQ(std::stod(column("aic")), u["aic"].get<double>());
+  EXPECT_EQ(column("at_bound"), "b:lower");
+  EXPECT_EQ(column("de_converged"), "true");
+}
+
+TEST(CliReport, StatusSaysWhetherTheFinalPointConverged) {
+  // DE cut short at 5 generations: the DE did not meet its tolerance, the refined point did.
+  const json out = json::parse(run_slfit(kParscale + "--maxiter 5").out);
+  for (const json& fit : out["fits"]) {
+    EXPECT_EQ(fit["status"], "converged") << fit.dump();
+    EXPECT_FALSE(fit["de"]["converged"].get<bool>());
+  }
+  // One L-BFGS-B iteration after one generation: the final point's search ran out of iterations.
+  const json cut = json::parse(run_slfit(kParscale + "--maxiter 1 --lbfgs-maxiter 1").out);
+  for (const json& fit : cut["fits"]) {
+    EXPECT_EQ(fit["status"], "maxiter") << fit.dump();
+    EXPECT_EQ(fit["lbfgsb"]["status"], "max iterations");
+  }
+}
+
+// Two groups; in group "far" every x exceeds a's upper bound, so log(a - x) is NaN for every
+// candidate: a run-time failure no check of the data alone can see.
+std::string far_group_csv() {
+  std::string csv = "g,x,y\n";
+  for (int i = 1; i <= 6; ++i) csv += "near," + std::to_string(0.1 * i) + "," + std::to_string(1.0 + 0.3 * i) + "\n";
+  for (int i = 1; i <= 6; ++i) csv += "far," + std::to_string(5.0 + i) + "," + std::to_string(1.0 + 0.2 * i) + "\n";
+  return csv;
+}
+constexpr const char* kLogLaw = R"j({"name": "log_gap", "formula": "b * log(a - x) + c", "inputs": {"x": "x"},
+  "target": "y", "params": [{"name": "a", "lower": 1, "upper": 2}, {"name": "b", "lower": -5, "upper": 5},
+  {"name": "c", "lower": -5, "upper": 5}]})j";
+
+TEST(CliReport, AFailedGroupIsAStatusRowUnlessStrict) {
+  test::ScratchDir dir("failed_group");
+  const auto data = dir.file("runs.csv", far_group_csv());
+  const auto law = dir.file("law.json", kLogLaw);
+  const std::string args = "fit --data '" + data.string() + "' --law '" + law.string() + "' --group g --maxiter 20 ";
+  const test::CommandResult r = run_slfit(args + "--format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("warning: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("group 'far'"), std::string::npos) << r.err;
+  const json out = json::parse(r.out);
+  EXPECT_EQ(out["fits"][0]["status"], "converged");
+  EXPECT_EQ(out["fits"][1]["status"], "no_finite_value");
+  EXPECT_FALSE(out["fits"][1].contains("uncertainty"));
+  const test::CommandResult csv = run_slfit(args + "--format csv");
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_NE(csv.out.find("\nfar,6,"), std::string::npos) << csv.out;
+  EXPECT_NE(csv.out.find("no_finite_value"), std::string::npos) << csv.out;
+
+  const auto out_file = dir.path() / "fits.json";
+  const test::CommandResult strict = run_slfit(args + "--strict --out '" + out_file.string() + "'");
+  EXPECT_EQ(strict.exit_code, 2) << strict.err;
+  EXPECT_NE(strict.err.find("group 'far'"), std::string::npos) << strict.err;
+  EXPECT_FALSE(std::filesystem::exists(out_file));
+}
+
+TEST(CliReport, ABadRowInTheLastOf1500GroupsFailsBeforeAnyFitting) {
+  test::ScratchDir dir("bad_last_row");
+  std::string csv = "g,N,loss\n";
+  for (int g = 0; g < 1500; ++g)
+    for (int i = 1; i <= 6; ++i)
+      csv += "g" + std::to_string(g) + "," + std::to_string(i * 1000) + "," + std::to_string(3.0 - 0.1 * i) + "\n";
+  csv += "g1499,-50,2.5\n";  // line 9002
+  const auto data = dir.file("runs.csv", csv);
+  const auto law = dir.file("law.json", R"j({"name": "log_law", "formula": "a - b * log(N)", "inputs": {"N": "N"},
+    "target": "loss", "params": [{"name": "a", "lower": 0, "upper": 10}, {"name": "b", "lower": 0, "upper": 1}]})j");
+  const auto start = std::chrono::steady_clock::now();
+  const test::CommandResult r =
+      run_slfit("fit --data '" + data.string() + "' --law '" + law.string() + "' --group g --threads 1");
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("runs.csv:9002: group 'g1499': the law's term log(N) is NaN where N = -50 (column 'N')"),
+            std::string::npos) << r.err;
+  EXPECT_TRUE(r.out.empty());
+  // Fitting 1,500 groups takes tens of seconds on one thread; the check alone takes well under one.
+  EXPECT_LT(seconds, 5.0);
+}
+
+TEST(CliReport, ABoundThatFailsNamesTheDataValueBehindIt) {
+  test::ScratchDir dir("bound_value");
+  const auto data = dir.file("runs.csv", "N,loss\n1,3\n2,2\n3,-1\n4,1.5\n");
+  const auto law = dir.file("law.json", R"j({"name": "floor", "formula": "E + A / N", "inputs": {"N": "N"},
+    "target": "loss", "params": [{"name": "E", "lower": 0, "upper": "y_min"}, {"name": "A", "lower": 0, "upper": 9}]})j");
+  const test::CommandResult r = run_slfit("fit --data '" + data.string() + "' --law '" + law.string() + "'");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("lower bound 0 > upper bound -1, where y_min = -1 (line 4)"), std::string::npos) << r.err;
+}
+
+TEST(CliReport, FormatMustBeOneOfTheThree) {
+  const test::CommandResult r = run_slfit(kParscale + "--format yaml");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--format: 'yaml' is not one of: json, csv, table"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace slfit
