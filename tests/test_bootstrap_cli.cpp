@@ -195,5 +195,16 @@ TEST(CliBootstrap, KilledRunResumesFromItsCheckpointToTheIdenticalResult) {
   EXPECT_EQ(without_timing(resumed), without_timing(uninterrupted));
 }
 
+TEST(CliBootstrap, APointTheFitCannotPredictIsAWarningBeforeTheWork) {
+  // chinchilla's A / N^alpha at N = 0 is infinite.
+  const test::CommandResult r = run_slfit(
+      "bootstrap --data examples/chinchilla/train.csv --law chinchilla --resamples 10 --maxiter 20 --method percentile "
+      "--backend cpu --quiet --predict num_params=0,tokens=1e9 --predict num_params=1e9,tokens=1e10");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("warning: --predict num_params=0,tokens=1e9: group 'all': the full-data fit predicts inf there"),
+            std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("num_params=1e9,tokens=1e10"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace slfit

@@ -5,6 +5,7 @@
 
 #include "cli/parse_util.hpp"
 #include "slfit/fit_json.hpp"
+#include "slfit/law_io.hpp"
 
 namespace slfit::cli {
 namespace {
@@ -55,6 +56,8 @@ std::string bootstrap_json(const BootstrapReport& r) {
   j["law"] = r.law->name;
   j["formula"] = r.law->formula;
   j["param_names"] = r.law->param_names();
+  j["law_spec"] = law_to_json(*r.law);
+  j["group_column"] = r.data->columns.group.empty() ? Json() : Json(r.data->columns.group);
   j["method"] = r.method;
   j["level"] = r.level;
   j["resamples"] = r.resamples;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <set>
@@ -22,6 +23,7 @@
 #include "slfit/bootstrap.hpp"
 #include "slfit/bootstrap_summary.hpp"
 #include "slfit/atomic_file.hpp"
+#include "slfit/text.hpp"
 #include "slfit/bootstrap_checkpoint.hpp"
 #include "slfit/csv.hpp"
 #include "slfit/error.hpp"
@@ -234,6 +236,16 @@ int run_bootstrap(const std::vector<std::string>& args) {
     if (plan.full_fits[g].status == FitStatus::NoFiniteValue)
       throw std::runtime_error("group '" + data.groups[g].name +
                                "': the full-data fit found no finite objective, so there is nothing to bootstrap");
+
+  // A point the full-data fit cannot predict gets no interval: said before the long work.
+  for (std::size_t g = 0; g < data.groups.size() && points.data.size() > 0; ++g) {
+    const std::vector<double> at_points = predict(*plan.compiled, points.data, plan.full_fits[g].params);
+    for (std::size_t p = 0; p < at_points.size(); ++p)
+      if (!std::isfinite(at_points[p]))
+        std::cerr << "slfit bootstrap: warning: --predict " << points.texts[p] << ": group '" << data.groups[g].name
+                  << "': the full-data fit predicts " << (std::isnan(at_points[p]) ? "nan" : shortest_number(at_points[p]))
+                  << " there\n";
+  }
 
   const std::vector<TaskFit> fits = run_tasks(plan, backend, a, law);
 

@@ -9,6 +9,7 @@
 namespace slfit::cli {
 
 int run_fit(const std::vector<std::string>& args);
+int run_predict(const std::vector<std::string>& args);
 int run_laws(const std::vector<std::string>& args);
 int run_rescore(const std::vector<std::string>& args);
 int run_bootstrap(const std::vector<std::string>& args);

@@ -21,7 +21,12 @@ void add_data_options(po::options_description& options, DataArgs& a, const char*
     ("law", po::value(&a.law)->required(), "a built-in law (see 'slfit laws') or a JSON law file")
     ("group", po::value(&a.group), group_help)
     ("map", po::value(&a.maps)->composing(), "VAR=COL: read the law's input VAR from column COL (repeatable)")
-    ("target", po::value(&a.target), "column holding the observed values (default: the law's target)")
+    ("target", po::value(&a.target), "column holding the observed values (default: the law's target)");
+  add_csv_format_options(options, a);
+}
+
+void add_csv_format_options(po::options_description& options, DataArgs& a) {
+  options.add_options()
     ("delimiter", po::value(&a.delimiter)->default_value(a.delimiter),
      "field separator of the CSV files: auto (the header's first of comma, tab, semicolon), comma, tab, "
      "semicolon, or any one character")

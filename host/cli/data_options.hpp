@@ -28,6 +28,9 @@ struct DataArgs {
 void add_data_options(boost::program_options::options_description& options, DataArgs& a, const char* data_help,
                       const char* group_help);
 
+// --delimiter and --missing alone, for a command that reads data without fitting (predict).
+void add_csv_format_options(boost::program_options::options_description& options, DataArgs& a);
+
 // --fix NAME=VALUE (repeatable) for the commands that fit (fit, bootstrap): the parameter is
 // held at VALUE while the others are fitted.
 void add_fix_option(boost::program_options::options_description& options, DataArgs& a);

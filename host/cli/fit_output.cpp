@@ -9,6 +9,7 @@
 
 #include "cli/parse_util.hpp"
 #include "slfit/fit_json.hpp"
+#include "slfit/law_io.hpp"
 #include "slfit/text.hpp"
 
 namespace slfit::cli {
@@ -107,6 +108,8 @@ std::string format_fit_json(const FitReport& r) {
   j["law"] = r.law->name;
   j["formula"] = r.law->formula;
   j["param_names"] = r.law->param_names();
+  j["law_spec"] = law_to_json(*r.law);
+  j["group_column"] = r.train->columns.group.empty() ? Json() : Json(r.train->columns.group);
   j["pipeline"] = to_string(r.options.pipeline);
   j["seed"] = r.options.seed;
   j["backend"] = r.backend;

@@ -17,6 +17,7 @@ constexpr const char* kUsage =
     "Usage: slfit <command> [options]\n\n"
     "Commands:\n"
     "  fit        fit a law to every group of a CSV file (and score it on a test split)\n"
+    "  predict    evaluate the fitted laws of a fit or bootstrap on new points (with a band)\n"
     "  laws       list the built-in laws\n"
     "  rescore    re-score a leaderboard manifest: every law fitted to its task, ranked by test r2\n"
     "  bootstrap  confidence intervals for parameters and predictions from resampled fits\n"
@@ -27,6 +28,7 @@ constexpr const char* kUsage =
 int run_command(const std::string& command, const std::vector<std::string>& rest) {
   try {
     if (command == "fit") return slfit::cli::run_fit(rest);
+    if (command == "predict") return slfit::cli::run_predict(rest);
     if (command == "laws") return slfit::cli::run_laws(rest);
     if (command == "rescore") return slfit::cli::run_rescore(rest);
     if (command == "bootstrap") return slfit::cli::run_bootstrap(rest);

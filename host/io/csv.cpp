@@ -380,6 +380,49 @@ void check_group_sizes(const Dataset& dataset, std::size_t min_rows_per_group) {
   }
 }
 
+// A reader past the header, which it has checked: UTF-8 (a UTF-16 file is named as such), names
+// unique. next_row() also checks each row's field count.
+class CheckedCsv {
+ public:
+  CheckedCsv(std::string_view text, const std::string& path, char delimiter_option)
+      : path_(path), delimiter_(delimiter_option != 0 ? delimiter_option : detect_delimiter(text)),
+        reader_(checked_text(text, path), path, delimiter_) {
+    if (!reader_.next(header_)) throw InputError(path + ": file is empty (no header row)");
+    header_line_ = reader_.line();
+    for (std::size_t i = 0; i < header_.size(); ++i)
+      require_utf8(header_[i], at_line(path, header_line_), "the name of column " + std::to_string(i + 1));
+    check_unique_names(header_, path, header_line_);
+  }
+
+  const std::vector<std::string>& header() const { return header_; }
+  std::size_t header_line() const { return header_line_; }
+  char delimiter() const { return delimiter_; }
+  std::size_t line() const { return reader_.line(); }
+
+  bool next_row(std::vector<std::string>& fields) {
+    if (!reader_.next(fields)) return false;
+    if (fields.size() != header_.size())
+      throw InputError(at_line(path_, reader_.line()) + "row has " + std::to_string(fields.size()) +
+                       " fields, the header has " + std::to_string(header_.size()));
+    return true;
+  }
+
+ private:
+  static std::string_view checked_text(std::string_view text, const std::string& path) {
+    if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF"))
+      throw InputError(path + ": the file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8");
+    if (text.substr(0, text.find('\n')).find('\0') != std::string_view::npos)
+      throw InputError(path + ":1: the header holds NUL bytes: is the file UTF-16? save it as UTF-8");
+    return without_bom(text);
+  }
+
+  const std::string& path_;
+  char delimiter_;
+  CsvReader reader_;
+  std::vector<std::string> header_;
+  std::size_t header_line_ = 0;
+};
+
 }  // namespace
 
 Dataset read_dataset(const std::string& path, const ColumnSelection& columns, std::size_t min_rows_per_group,
@@ -397,32 +440,29 @@ char detect_delimiter(std::string_view text) {
   return ',';
 }
 
+CsvTable parse_csv_table(std::string_view text, const std::string& path, char delimiter) {
+  CheckedCsv csv(text, path, delimiter);
+  CsvTable table{path, csv.header(), {}, {}, csv.delimiter()};
+  std::vector<std::string> fields;
+  while (csv.next_row(fields)) {
+    for (std::size_t i = 0; i < fields.size(); ++i)
+      require_utf8(fields[i], at_line(path, csv.line()), describe_column(table.header, i));
+    table.rows.push_back(fields);
+    table.lines.push_back(csv.line());
+  }
+  return table;
+}
+
 Dataset parse_dataset(std::string_view text, const std::string& path, const ColumnSelection& columns,
                       std::size_t min_rows_per_group, const CsvOptions& options) {
-  if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF"))
-    throw InputError(path + ": the file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8");
-  if (text.substr(0, text.find('\n')).find('\0') != std::string_view::npos)
-    throw InputError(path + ":1: the header holds NUL bytes: is the file UTF-16? save it as UTF-8");
-  const char delimiter = options.delimiter != 0 ? options.delimiter : detect_delimiter(text);
-  CsvReader reader(without_bom(text), path, delimiter);
-
-  std::vector<std::string> header;
-  if (!reader.next(header)) throw InputError(path + ": file is empty (no header row)");
-  const std::size_t header_line = reader.line();
-  for (std::size_t i = 0; i < header.size(); ++i)
-    require_utf8(header[i], at_line(path, header_line), "the name of column " + std::to_string(i + 1));
-  check_unique_names(header, path, header_line);
-  const ColumnLayout layout = locate_columns(header, columns, path, header_line);
+  CheckedCsv csv(text, path, options.delimiter);
+  const std::vector<std::string>& header = csv.header();
+  const char delimiter = csv.delimiter();
+  const ColumnLayout layout = locate_columns(header, columns, path, csv.header_line());
 
   GroupCollector collector(header, layout, path, options.missing);
   std::vector<std::string> fields;
-  while (reader.next(fields)) {
-    if (fields.size() != header.size()) {
-      throw InputError(at_line(path, reader.line()) + "row has " + std::to_string(fields.size()) +
-                       " fields, the header has " + std::to_string(header.size()));
-    }
-    collector.add_row(fields, reader.line());
-  }
+  while (csv.next_row(fields)) collector.add_row(fields, csv.line());
 
   Dataset dataset{path, columns, collector.take_groups(), delimiter};
   if (dataset.groups.empty()) throw InputError(path + ": no data rows after the header");

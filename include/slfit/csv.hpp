@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "slfit/dataset.hpp"
 
@@ -38,6 +39,18 @@ Dataset read_dataset(const std::string& path, const ColumnSelection& columns, st
 // The same for CSV text already in memory; `path` names it in messages.
 Dataset parse_dataset(std::string_view text, const std::string& path, const ColumnSelection& columns,
                       std::size_t min_rows_per_group, const CsvOptions& options = {});
+
+// A CSV file's fields as text, in file order, for files that are not a law's data (a bootstrap's
+// replicates, the header of a file some of whose columns are optional). The same checks as
+// parse_dataset: UTF-8, unique column names, every row as long as the header.
+struct CsvTable {
+  std::string source;
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::size_t> lines;  // 1-based line of each row
+  char delimiter = ',';
+};
+CsvTable parse_csv_table(std::string_view text, const std::string& path, char delimiter = 0);
 
 // The delimiter parse_dataset detects from the text's header line.
 char detect_delimiter(std::string_view text);

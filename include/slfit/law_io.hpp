@@ -30,6 +30,10 @@ Law parse_law(std::string_view json_text, const std::string& source);
 nlohmann::ordered_json parse_law_json(std::string_view json_text, const std::string& source);
 Law parse_law_spec(const nlohmann::ordered_json& spec, const std::string& source);
 
+// The law file that parse_law_spec reads back to the same law (its formula and bound expressions
+// printed back as text, its columns as mapped, a parameter held at a value as "fixed").
+nlohmann::ordered_json law_to_json(const Law& law);
+
 // The index of parameter `name` in law.params. An unknown name is an InputError prefixed by
 // `context` ("--grid 'q=0:1:3'") that names the law, the nearest parameter and all of them.
 std::size_t parameter_index(const Law& law, const std::string& name, const std::string& context);
