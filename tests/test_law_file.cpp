@@ -424,4 +424,32 @@ TEST(ResolveBounds, ErrorsNameTheParameterAndGroup) {
             "(lines 2 and 3)");
 }
 
+// law_to_json, the law_spec of fit's JSON that predict reads back: the same law again.
+TEST(LawJson, ReadsBackToTheSameLaw) {
+  std::vector<Law> laws;
+  for (const std::string& name : slfit::builtin_law_names()) laws.push_back(slfit::load_law(name));
+  Law mapped = slfit::parse_law(kSeedLaw, "seed.json");
+  slfit::override_columns(mapped, {{"N", "size"}}, "final_loss");
+  slfit::fix_parameter(mapped, "c", 0.25, "--fix c=0.25");
+  mapped.objective = {slfit::ObjectiveKind::Huber, 0.5, slfit::ResidualSpace::Log, slfit::Reduction::Sum};
+  laws.push_back(mapped);
+  const GroupData group{"g", {{1, 2, 4}, {1e9, 2e9, 4e9}}, {3.0, 2.5, 2.2}, {2, 3, 4}, {}};
+  for (const Law& law : laws) {
+    const Law back = slfit::parse_law_spec(slfit::law_to_json(law), "back");
+    EXPECT_EQ(back.name, law.name);
+    EXPECT_EQ(slfit::to_string(back.expr, back.variables, back.param_names()),
+              slfit::to_string(law.expr, law.variables, law.param_names()));
+    EXPECT_EQ(back.variables, law.variables);
+    EXPECT_EQ(back.columns, law.columns);
+    EXPECT_EQ(back.target, law.target);
+    EXPECT_EQ(back.objective, law.objective);
+    if (law.variables.size() != 2) continue;
+    const slfit::ResolvedBounds a = slfit::resolve_bounds(law, group), b = slfit::resolve_bounds(back, group);
+    EXPECT_EQ(a.lower, b.lower) << law.name;
+    EXPECT_EQ(a.upper, b.upper) << law.name;
+    EXPECT_EQ(a.init, b.init) << law.name;
+  }
+  EXPECT_EQ(slfit::law_to_json(mapped)["params"][2], nlohmann::ordered_json({{"name", "c"}, {"fixed", 0.25}}));
+}
+
 }  // namespace
