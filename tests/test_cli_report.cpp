@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -154,6 +155,48 @@ TEST(CliReport, FormatMustBeOneOfTheThree) {
   const test::CommandResult r = run_slfit(kParscale + "--format yaml");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--format: 'yaml' is not one of: json, csv, table"), std::string::npos) << r.err;
+}
+
+TEST(CliReport, QuietLeavesStderrEmptyOnEveryFittingCommand) {
+  const std::string data = "--data examples/parscale/train.csv --group group --law parallel_power --backend auto ";
+  for (const std::string command :
+       {"fit " + data + "--format csv", "surface " + data + "--grid c=0:0.5:3",
+        "bootstrap " + data + "--resamples 10 --maxiter 20"}) {
+    const test::CommandResult loud = run_slfit(command);
+    ASSERT_EQ(loud.exit_code, 0) << command << ": " << loud.err;
+    EXPECT_NE(loud.err.find("backend"), std::string::npos) << command;  // the backend line, at least
+    const test::CommandResult quiet = run_slfit(command + " --quiet");
+    EXPECT_EQ(quiet.exit_code, 0) << command;
+    EXPECT_EQ(quiet.err, "") << command;
+  }
+}
+
+// The progress line is drawn only on a terminal, so the test gives fit one (script(1)).
+TEST(CliReport, FitShowsProgressOnATerminal) {
+  if (std::system("command -v script >/dev/null 2>&1") != 0) GTEST_SKIP() << "no script(1) to provide a terminal";
+  test::ScratchDir dir("fit_progress");
+  std::istringstream lines(test::read_text(test::source_dir() + "/examples/parscale/train.csv"));
+  std::string header, line, csv;
+  std::getline(lines, header);
+  csv = header + "\n";
+  std::vector<std::string> rows;
+  while (std::getline(lines, line)) rows.push_back(line);
+  for (int copy = 0; copy < 600; ++copy)  // 1,200 groups: two seconds of fitting or so
+    for (const std::string& row : rows) csv += row.substr(0, row.find(',')) + std::to_string(copy) + row.substr(row.find(',')) + "\n";
+  ASSERT_TRUE(header.starts_with("group,"));
+  const auto data = dir.file("big.csv", csv);
+  const std::string fit = "'" + test::slfit_binary() + "' fit --data '" + data.string() +
+                          "' --group group --law parallel_power --maxiter 150 --backend cpu --out '" +
+                          (dir.path() / "fits.json").string() + "'";
+  const auto transcript = dir.path() / "transcript";
+  for (const bool quiet : {false, true}) {
+    const std::string command = "script -qec \"" + fit + (quiet ? " --quiet" : "") + "\" /dev/null > '" +
+                                transcript.string() + "' 2>&1";
+    ASSERT_EQ(std::system(command.c_str()), 0);
+    const std::string shown = test::read_text(transcript);
+    if (quiet) EXPECT_EQ(shown.find("fits: "), std::string::npos) << shown;
+    else EXPECT_NE(shown.find("fits: 1200/1200"), std::string::npos) << shown;
+  }
 }
 
 }  // namespace

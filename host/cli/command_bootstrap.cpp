@@ -195,7 +195,6 @@ int run_bootstrap(const std::vector<std::string>& args) {
      "global: every resample gets the full fit; local: L-BFGS-B from the full-data optimum")
     ("save-replicates", po::value(&a.save_replicates), "CSV file of every replicate's fit")
     ("checkpoint", po::value(&a.checkpoint), "file of finished fits: appended as they finish, resumed from on rerun")
-    ("quiet,q", po::bool_switch(&a.quiet), "no progress line on stderr")
     ("out", po::value(&a.out), "JSON output file, written atomically (- for stdout); without it, a table on stdout");
   po::options_description all;
   all.add(io).add(fitting_options(a.options, a.threads));
@@ -203,6 +202,7 @@ int run_bootstrap(const std::vector<std::string>& args) {
   po::variables_map vm;
   if (!parse_command_line(args, all, vm)) return 0;
   finish_fitting_options(vm, a.options);
+  a.quiet = vm["quiet"].as<bool>();
   for (const std::string& out : {a.out, a.save_replicates}) check_output_writable(out);  // before the work
   const IntervalMethod method = interval_method(a.method);
   const Search search = search_kind(a.search);
@@ -228,7 +228,7 @@ int run_bootstrap(const std::vector<std::string>& args) {
   plan.resamples = a.resamples;
   plan.jackknife = method == IntervalMethod::Bca;
   plan.full_problems = make_group_problems(plan.law, plan.compiled, plan.data, a.options);
-  const BackendChoice backend = choose_backend(parse_backend(vm["backend"].as<std::string>()), a.options.pipeline, std::cerr,
+  const BackendChoice backend = choose_backend(parse_backend(vm["backend"].as<std::string>()), a.options.pipeline, notes(vm),
                                                vm["verbose"].as<bool>());
   plan.full_fits = fit_batch_on(backend, plan.full_problems, batch_options(a.threads));
   rethrow_first_failure(plan.full_fits);

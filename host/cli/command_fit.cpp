@@ -15,6 +15,7 @@
 #include "cli/fit_options.hpp"
 #include "cli/fit_output.hpp"
 #include "cli/parse_util.hpp"
+#include "cli/progress_line.hpp"
 #include "slfit/atomic_file.hpp"
 #include "slfit/backend.hpp"
 #include "slfit/csv.hpp"
@@ -129,11 +130,14 @@ int run_fit(const std::vector<std::string>& args) {
   report.law = &law;
   report.train = &train;
   report.options = a.options;
+  ProgressLine progress("fits", problems.size(), 0, vm["quiet"].as<bool>());
+  std::size_t done = 0;
   BatchOptions batch;
   batch.threads = a.threads;
   batch.timing = &report.timing;
+  batch.on_problem_done = [&](std::size_t) { progress.update(++done); };
   report.fits = fit_batch_with_backend(parse_backend(vm["backend"].as<std::string>()), problems, batch, report.backend,
-                                       std::cerr, vm["verbose"].as<bool>());
+                                       notes(vm), vm["verbose"].as<bool>());
   report_failures(law, train, report.fits, a.strict);
   report.statistics = fit_statistics(problems, report.fits, a.threads);
 

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <optional>
 #include <cstdio>
 #include <iostream>
 
@@ -12,6 +13,7 @@
 #include "cli/commands.hpp"
 #include "cli/fit_options.hpp"
 #include "cli/parse_util.hpp"
+#include "cli/progress_line.hpp"
 #include "cli/rescore_output.hpp"
 #include "slfit/backend.hpp"
 #include "slfit/rescore.hpp"
@@ -30,26 +32,6 @@ struct RescoreArgs {
   bool strict = false, quiet = false;
   FitOptions options;
   int threads = 0;
-};
-
-// "rescore: 37/120 entries", rewritten in place; only on a terminal, where a carriage return
-// redraws the line instead of filling a log file with them.
-class ProgressLine {
- public:
-  explicit ProgressLine(bool enabled) : enabled_(enabled) {}
-  void update(std::size_t done, std::size_t total) {
-    if (!enabled_) return;
-    std::fprintf(stderr, "\rrescore: %zu/%zu entries", done, total);
-    std::fflush(stderr);
-    shown_ = true;
-  }
-  void finish() {
-    if (shown_) std::fputc('\n', stderr);
-  }
-
- private:
-  bool enabled_;
-  bool shown_ = false;
 };
 
 std::string summary_line(const std::vector<EntryScore>& scores, const std::vector<std::size_t>& order,
@@ -99,20 +81,20 @@ int run_rescore(const std::vector<std::string>& args) {
     ("out", po::value(&a.out)->default_value("-"), "scores table (CSV), written atomically; - for stdout")
     ("markdown", po::value(&a.markdown), "also write the table as markdown to this file")
     ("json", po::value(&a.json), "also write every entry's fitted parameters per group as JSON to this file")
-    ("strict", po::bool_switch(&a.strict), "exit with code 2 when any entry could not be scored")
-    ("quiet", po::bool_switch(&a.quiet), "no progress and no summary on stderr");
+    ("strict", po::bool_switch(&a.strict), "exit with code 2 when any entry could not be scored");
   po::options_description all;
   all.add(io).add(fitting_options(a.options, a.threads));
 
   po::variables_map vm;
   if (!parse_command_line(args, all, vm)) return 0;
   finish_fitting_options(vm, a.options);
+  a.quiet = vm["quiet"].as<bool>();
   if (a.restarts < 1) throw InputError("--restarts must be at least 1");
   for (const std::string& out : {a.out, a.markdown, a.json}) check_output_writable(out);  // before the work
 
   const auto start = std::chrono::steady_clock::now();
   const Manifest manifest = read_manifest(a.manifest);
-  ProgressLine progress(!a.quiet && ::isatty(STDERR_FILENO));
+  std::optional<ProgressLine> progress;  // drawn once the total is known
   RescoreOptions options;
   options.fit = a.options;
   options.restarts = a.restarts;
@@ -120,10 +102,13 @@ int run_rescore(const std::vector<std::string>& args) {
   options.backend = parse_backend(vm["backend"].as<std::string>());
   options.backend_note = a.quiet ? nullptr : &std::cerr;
   options.explain_backend = vm["verbose"].as<bool>();
-  options.on_entries_done = [&](std::size_t done, std::size_t total) { progress.update(done, total); };
+  options.on_entries_done = [&](std::size_t done, std::size_t total) {
+    if (!progress) progress.emplace("rescore entries", total, 0, a.quiet);
+    progress->update(done);
+  };
   const Rescored rescored = rescore(manifest, options);
   const std::vector<EntryScore>& scores = rescored.entries;
-  progress.finish();
+  progress.reset();  // ends its line before the summary
   const std::vector<std::size_t> order = ranking(scores);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 

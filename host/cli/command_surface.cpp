@@ -17,6 +17,7 @@
 #include "cli/fit_diagnostics.hpp"
 #include "cli/fit_options.hpp"
 #include "cli/parse_util.hpp"
+#include "cli/progress_line.hpp"
 #include "slfit/backend.hpp"
 #include "slfit/surface.hpp"
 #include "slfit/atomic_file.hpp"
@@ -131,18 +132,22 @@ int run_surface(const std::vector<std::string>& args) {
 
   // The GPU evaluates a surface whatever the pipeline; fits of pipelines without a DE stage run
   // on the host either way (fit_batch_on).
-  const BackendChoice backend = choose_backend(parse_backend(vm["backend"].as<std::string>()), Pipeline::De, std::cerr,
+  const BackendChoice backend = choose_backend(parse_backend(vm["backend"].as<std::string>()), Pipeline::De, notes(vm),
                                                vm["verbose"].as<bool>());
   const std::shared_ptr<const CompiledLaw> compiled = compile_law(law);
   std::vector<Problem> problems = make_group_problems(shared_law, compiled, shared_data, a.options);
   std::vector<std::vector<double>> base(problems.size(), std::vector<double>(law.params.size(), 0.0));
   if (needs_fit) {
-    const std::vector<FitResult> fits = fit_batch_on(backend, problems, BatchOptions{a.threads});
+    ProgressLine progress("fits", problems.size(), 0, vm["quiet"].as<bool>());
+    std::size_t done = 0;
+    BatchOptions batch{a.threads};
+    batch.on_problem_done = [&](std::size_t) { progress.update(++done); };
+    const std::vector<FitResult> fits = fit_batch_on(backend, problems, batch);
     rethrow_first_failure(fits);
     reject_fits_without_finite_value(law, data, fits);
     for (std::size_t g = 0; g < fits.size(); ++g) {
       base[g] = fits[g].params;
-      std::cerr << "slfit surface: group " << data.groups[g].name << ": fitted optimum, objective "
+      notes(vm) << "slfit surface: group " << data.groups[g].name << ": fitted optimum, objective "
                 << fits[g].objective << '\n';
     }
   }

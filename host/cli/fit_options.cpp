@@ -1,5 +1,7 @@
 #include "cli/fit_options.hpp"
 
+#include <iostream>
+
 #include <charconv>
 #include <map>
 #include <string>
@@ -29,8 +31,15 @@ po::options_description fitting_options(FitOptions& o, int& threads) {
     ("threads", po::value(&threads)->default_value(0), "worker threads (0: all cores)")
     ("backend", po::value<std::string>()->default_value("auto"),
      "auto: the GPU when one is usable, else the CPU; cpu; cuda (an error without a usable GPU)")
-    ("verbose", po::bool_switch(), "say in full why the GPU is not used (the CUDA runtime's error text)");
+    ("verbose", po::bool_switch(), "say in full why the GPU is not used (the CUDA runtime's error text)")
+    ("quiet,q", po::bool_switch(),
+     "no progress line, backend line or summary on stderr (warnings and errors are still written)");
   return d;
+}
+
+std::ostream& notes(const po::variables_map& vm) {
+  static std::ostream nowhere(nullptr);  // no buffer: every write is dropped
+  return vm["quiet"].as<bool>() ? nowhere : std::cerr;
 }
 
 void finish_fitting_options(const po::variables_map& vm, FitOptions& o) {
