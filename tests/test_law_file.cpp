@@ -124,7 +124,6 @@ TEST(LawFileErrors, InvalidJson) {
 TEST(LawFileErrors, MissingFields) {
   expect_law_error(R"({"inputs": {"N": "n"}, "params": [{"name": "a", "lower": 0, "upper": 1}]})",
                    "laws/x.json: missing required field 'formula'");
-  expect_law_error(R"({"formula": "a", "params": []})", "laws/x.json: missing required field 'inputs'");
   expect_law_error(R"({"formula": "a", "inputs": {}})", "laws/x.json: missing required field 'params'");
   expect_law_error(R"({"formula": "a", "inputs": {}, "params": [{"lower": 0, "upper": 1}]})",
                    "laws/x.json: params[0]: missing required field 'name'");
@@ -291,7 +290,7 @@ TEST_F(LoadLawFile, ReadsAFile) {
 TEST_F(LoadLawFile, ErrorsNameTheSource) {
   const fs::path path = dir_ / "bad.json";
   std::ofstream(path) << "{}";
-  EXPECT_EQ(load_error(path.string()), path.string() + ": missing required field 'inputs'");
+  EXPECT_EQ(load_error(path.string()), path.string() + ": missing required field 'formula'");
   const std::string missing = (dir_ / "missing.json").string();
   EXPECT_EQ(load_error(missing), missing + ": cannot open: No such file or directory");
   EXPECT_EQ(load_error("missing.json"), "missing.json: cannot open: No such file or directory");
@@ -450,6 +449,18 @@ TEST(LawJson, ReadsBackToTheSameLaw) {
     EXPECT_EQ(a.init, b.init) << law.name;
   }
   EXPECT_EQ(slfit::law_to_json(mapped)["params"][2], nlohmann::ordered_json({{"name", "c"}, {"fixed", 0.25}}));
+}
+
+TEST(LawFile, WithoutInputsTheFormulasOtherNamesAreColumns) {
+  const Law law = slfit::parse_law(R"json({"formula": "E + A / max(num_params, 1)^alpha + B * log(tokens) / num_params",
+    "params": [{"name": "E", "lower": 0, "upper": 5}, {"name": "A", "lower": 0, "upper": 9},
+               {"name": "alpha", "lower": 0, "upper": 2}, {"name": "B", "lower": 0, "upper": 1}]})json",
+                                   "plain.json");
+  EXPECT_EQ(law.variables, (std::vector<std::string>{"num_params", "tokens"}));  // max and log are calls
+  EXPECT_EQ(law.columns, law.variables);
+  EXPECT_EQ(law.target, "loss");
+  const std::string error = law_error(R"json({"formula": "a * y", "params": [{"name": "a", "lower": 0, "upper": 1}]})json");
+  EXPECT_NE(error.find("'y' is reserved for the target"), std::string::npos) << error;
 }
 
 }  // namespace

@@ -95,7 +95,8 @@ class LawReader {
     Law law;
     law.source = source_;
     law.name = root.contains("name") ? read_string(root.at("name"), "name") : default_law_name(source_);
-    read_inputs(require(root, "inputs", ""), law);
+    if (root.contains("inputs")) read_inputs(root.at("inputs"), law);
+    else inputs_from_formula(root, law);
     law.target = root.contains("target") ? read_string(root.at("target"), "target") : "loss";
     read_params(require(root, "params", ""), law);
     law.formula = read_string(require(root, "formula", ""), "formula");
@@ -152,6 +153,22 @@ class LawReader {
       if (variable == "y") fail("inputs", "'y' is reserved for the target; use another name");
       law.variables.push_back(variable);
       law.columns.push_back(read_string(column, "inputs: " + in_quotes(variable)));
+    }
+  }
+
+  // Without "inputs", every name of the formula that is not a parameter is an input read from the
+  // column of the same name.
+  void inputs_from_formula(const Json& root, Law& law) const {
+    const std::string formula = read_string(require(root, "formula", ""), "formula");
+    std::vector<std::string> params;
+    if (root.contains("params") && root.at("params").is_array())
+      for (const Json& p : root.at("params"))
+        if (p.is_object() && p.contains("name") && p.at("name").is_string()) params.push_back(p.at("name"));
+    for (const std::string& name : detail::formula_names(formula, source_ + ": formula")) {
+      if (std::find(params.begin(), params.end(), name) != params.end()) continue;
+      if (name == "y") fail("formula", "'y' is reserved for the target; name the input otherwise or give \"inputs\"");
+      law.variables.push_back(name);
+      law.columns.push_back(name);
     }
   }
 

@@ -359,6 +359,21 @@ const std::vector<std::string>& function_names() {
   return names;
 }
 
+std::vector<std::string> formula_names(std::string_view text, const std::string& context) {
+  const Source source{text, context};
+  Lexer lexer(source);
+  std::vector<std::string> names;
+  Token token = lexer.next();
+  while (token.kind != TokenKind::End) {
+    const Token after = lexer.next();
+    const bool call = after.kind == TokenKind::Symbol && after.text == "(" && function_op(token.text);
+    if (token.kind == TokenKind::Name && !call && std::find(names.begin(), names.end(), token.text) == names.end())
+      names.emplace_back(token.text);
+    token = after;
+  }
+  return names;
+}
+
 }  // namespace detail
 
 Expr parse_expression(std::string_view text, const std::vector<std::string>& vars,

@@ -21,6 +21,10 @@ bool is_identifier(std::string_view text);
 // The operator a function name denotes ("pow" denotes Op::Pow), if it is one.
 std::optional<Op> function_op(std::string_view name);
 
+// The names a formula uses, in order of first appearance, function calls left out: its inputs
+// and parameters. Lexical errors are InputErrors prefixed by `context`.
+std::vector<std::string> formula_names(std::string_view text, const std::string& context);
+
 // Every function name, in a stable order, for messages.
 const std::vector<std::string>& function_names();
 
