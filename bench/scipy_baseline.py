@@ -27,7 +27,7 @@ import numpy as np
 from scipy.optimize import differential_evolution
 
 SEED_PROGRAM_ENV = "SLFIT_SEED_PROGRAM"
-DEFAULT_SEED_PROGRAM = "/work/shared/seed/seed_program.py"
+DEFAULT_SEED_PROGRAM = os.path.join(os.path.dirname(os.path.abspath(__file__)), "seed_program.py")
 EPS = 1e-10  # the seed program's epsilon guard, in both max() and the denominator
 
 
