@@ -20,6 +20,7 @@
 #include "cli/progress_line.hpp"
 #include "slfit/backend.hpp"
 #include "slfit/surface.hpp"
+#include "slfit/profile.hpp"
 #include "slfit/atomic_file.hpp"
 #include "slfit/csv.hpp"
 #include "slfit/error.hpp"
@@ -36,7 +37,9 @@ constexpr std::size_t kMaxRows = 10'000'000;
 
 struct SurfaceArgs {
   DataArgs input;
-  std::string out;
+  std::string out, intervals;
+  bool profile = false;
+  double level = 0.95;
   std::vector<std::string> grids, fixes;
   FitOptions options;
   int threads = 0;
@@ -84,6 +87,75 @@ std::string surface_csv(const Law& law, const Dataset& data, const std::vector<s
   return out.str();
 }
 
+// The profile: every grid point's problem re-fitted with the grid's parameters held (one batch
+// of groups x points); `points` take the fitted values of the others. The objectives, per group.
+std::vector<std::vector<double>> profile_values(std::span<const Problem> problems, std::span<const GridAxis> axes,
+                                                std::vector<std::vector<double>>& points, const BackendChoice& backend,
+                                                int threads, bool quiet) {
+  const std::vector<Problem> profile = profile_problems(problems, axes, points);
+  ProgressLine progress("profile fits", profile.size(), 0, quiet);
+  std::size_t done = 0;
+  BatchOptions batch{threads};
+  batch.on_problem_done = [&](std::size_t) { progress.update(++done); };
+  const std::vector<FitResult> fits = fit_batch_on(backend, profile, batch);
+  rethrow_first_failure(fits);
+  std::vector<std::vector<double>> values(problems.size());
+  std::size_t next = 0;
+  for (std::size_t g = 0; g < problems.size(); ++g) {
+    const std::size_t d = problems[g].bounds.lower.size();
+    for (std::size_t k = 0; k < points[g].size() / d; ++k, ++next) {
+      const FitResult& fit = fits[next];
+      const bool finite = fit.status != FitStatus::NoFiniteValue && std::isfinite(fit.objective);
+      values[g].push_back(finite ? fit.objective : std::numeric_limits<double>::infinity());
+      if (finite) std::copy(fit.params.begin(), fit.params.end(), points[g].begin() + static_cast<long>(k * d));
+    }
+  }
+  return values;
+}
+
+// Per group, the profile-likelihood interval of the one grid parameter around its `fitted`
+// value, said on `notes` and returned as CSV (group,param,estimate,low,high,level; empty ends
+// where the grid does not reach them).
+std::string profile_intervals(std::span<const Problem> problems, const GridAxis& axis,
+                              const std::vector<std::vector<double>>& points,
+                              const std::vector<std::vector<double>>& values, const std::vector<double>& optimum,
+                              const std::vector<std::vector<double>>& fitted, const SurfaceArgs& a,
+                              std::ostream& notes) {
+  std::ostringstream csv;
+  csv << "group,param,estimate,low,high,level\n";
+  for (std::size_t g = 0; g < problems.size(); ++g) {
+    const Problem& p = problems[g];
+    const Law& law = *p.law;
+    const std::string& name = law.params[axis.param].name;
+    const std::string group = p.data->name;
+    std::size_t free = 0;
+    for (std::size_t k = 0; k < p.bounds.lower.size(); ++k)
+      if (p.bounds.lower[k] < p.bounds.upper[k] || k == axis.param) ++free;
+    if (p.objective.kind != ObjectiveKind::Mse || p.data->size() <= free) {
+      notes << "slfit surface: group " << group << ": no profile interval for " << name
+            << (p.objective.kind != ObjectiveKind::Mse ? " (the F-test needs an mse objective)"
+                                                       : " (no more points than free parameters)")
+            << '\n';
+      continue;
+    }
+    const std::size_t d = p.bounds.lower.size();
+    std::vector<std::pair<double, double>> profile;  // (grid value, objective), ascending
+    for (std::size_t k = 0; k < values[g].size(); ++k) profile.emplace_back(points[g][k * d + axis.param], values[g][k]);
+    std::sort(profile.begin(), profile.end());
+    std::vector<double> grid, objective;
+    for (const auto& [x, f] : profile) grid.push_back(x), objective.push_back(f);
+    const ProfileInterval interval = profile_interval(grid, objective, optimum[g], p.data->size(), free, a.level);
+    const auto end = [](double x, const char* missing) { return std::isnan(x) ? std::string(missing) : shortest_number(x); };
+    const double estimate = fitted[g][axis.param];
+    notes << "slfit surface: group " << group << ": " << name << " " << shortest_number(estimate) << ", "
+          << shortest_number(100 * a.level) << "% profile interval [" << end(interval.low, "below the grid") << ", "
+          << end(interval.high, "above the grid") << "]\n";
+    csv << csv_field(group) << ',' << csv_field(name) << ',' << shortest_number(estimate) << ','
+        << csv_number(interval.low) << ',' << csv_number(interval.high) << ',' << shortest_number(a.level) << '\n';
+  }
+  return csv.str();
+}
+
 }  // namespace
 
 int run_surface(const std::vector<std::string>& args) {
@@ -102,14 +174,22 @@ int run_surface(const std::vector<std::string>& args) {
      "(repeatable; the first varies slowest)")
     ("fix", po::value(&a.fixes)->composing(),
      "NAME=VALUE: hold a parameter off the grid at VALUE instead of the group's fitted optimum (repeatable)")
-    ("out", po::value(&a.out)->default_value("-"), "CSV output file, written atomically; - for stdout");
+    ("out", po::value(&a.out)->default_value("-"), "CSV output file, written atomically; - for stdout")
+    ("profile", po::bool_switch(&a.profile),
+     "re-fit the parameters off the grid (and not fixed) at every grid point: the profile of the objective")
+    ("level", po::value(&a.level)->default_value(a.level),
+     "with --profile on one axis: the confidence level of the profile-likelihood interval")
+    ("intervals", po::value(&a.intervals), "with --profile on one axis: also write the intervals to this CSV file");
   po::options_description all;
   all.add(io).add(fitting_options(a.options, a.threads));
 
   po::variables_map vm;
   if (!parse_command_line(args, all, vm)) return 0;
   finish_fitting_options(vm, a.options);
+  if (!(a.level > 0 && a.level < 1)) throw InputError("--level: " + shortest_number(a.level) + " is not between 0 and 1");
+  if (!a.intervals.empty() && !a.profile) throw InputError("--intervals: the intervals come from --profile");
   check_output_writable(a.out);  // before the work
+  if (!a.intervals.empty()) check_output_writable(a.intervals);
 
   const std::shared_ptr<const Law> shared_law = load_mapped_law(a.input);
   const Law& law = *shared_law;
@@ -136,7 +216,19 @@ int run_surface(const std::vector<std::string>& args) {
                                                vm["verbose"].as<bool>());
   const std::shared_ptr<const CompiledLaw> compiled = compile_law(law);
   std::vector<Problem> problems = make_group_problems(shared_law, compiled, shared_data, a.options);
+  if (a.profile) {
+    if (!needs_fit)
+      throw InputError("--profile re-fits the parameters off the grid, but every parameter is on the grid or fixed");
+    if (!a.intervals.empty() && axes.size() != 1)
+      throw InputError("--intervals: a profile interval needs a grid of one parameter; this grid has " +
+                       std::to_string(axes.size()));
+    // A profile holds the --fix values in every fit, the overall optimum's included.
+    for (Problem& p : problems)
+      for (std::size_t k = 0; k < fixed.size(); ++k)
+        if (fixed[k]) p.bounds.lower[k] = p.bounds.upper[k] = p.bounds.init[k] = *fixed[k];
+  }
   std::vector<std::vector<double>> base(problems.size(), std::vector<double>(law.params.size(), 0.0));
+  std::vector<double> optimum(problems.size(), std::numeric_limits<double>::quiet_NaN());
   if (needs_fit) {
     ProgressLine progress("fits", problems.size(), 0, vm["quiet"].as<bool>());
     std::size_t done = 0;
@@ -147,6 +239,7 @@ int run_surface(const std::vector<std::string>& args) {
     reject_fits_without_finite_value(law, data, fits);
     for (std::size_t g = 0; g < fits.size(); ++g) {
       base[g] = fits[g].params;
+      optimum[g] = fits[g].objective;
       notes(vm) << "slfit surface: group " << data.groups[g].name << ": fitted optimum, objective "
                 << fits[g].objective << '\n';
     }
@@ -155,10 +248,20 @@ int run_surface(const std::vector<std::string>& args) {
     for (std::size_t k = 0; k < b.size(); ++k)
       if (fixed[k]) b[k] = *fixed[k];
 
+  const std::vector<std::vector<double>> fitted = base;
   std::vector<std::vector<double>> points;
   for (const std::vector<double>& b : base) points.push_back(grid_points(axes, b));
-  const std::vector<std::vector<double>> values = objective_values(problems, points, backend, a.threads);
+  std::vector<std::vector<double>> values;
+  if (a.profile) {
+    values = profile_values(problems, axes, points, backend, a.threads, vm["quiet"].as<bool>());
+  } else {
+    values = objective_values(problems, points, backend, a.threads);
+  }
+  std::string intervals;
+  if (a.profile && axes.size() == 1)
+    intervals = profile_intervals(problems, axes.front(), points, values, optimum, fitted, a, notes(vm));
   write_output(a.out, surface_csv(law, data, points, values));
+  if (!a.intervals.empty()) write_output(a.intervals, intervals);
   return 0;
 }
 

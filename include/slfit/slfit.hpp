@@ -9,7 +9,8 @@
 //                    device, chosen once), de_runner.hpp (the device seam), uncertainty.hpp
 //                    (standard errors, correlations, AIC and BIC at a fitted point)
 //   Commands         bootstrap.hpp, resample.hpp, bootstrap_summary.hpp, intervals.hpp,
-//                    bootstrap_checkpoint.hpp, rescore.hpp, manifest.hpp, metrics.hpp, surface.hpp
+//                    bootstrap_checkpoint.hpp, rescore.hpp, manifest.hpp, metrics.hpp, surface.hpp,
+//                    profile.hpp (profiles and their intervals)
 //   Output           fit_json.hpp, atomic_file.hpp, text.hpp (split, join, shortest numbers)
 //   Random numbers   philox.hpp, resample_draw.hpp (host and device code, marked as
 //                    host_device.hpp says)
@@ -38,6 +39,7 @@
 #include "slfit/objective.hpp"
 #include "slfit/options.hpp"
 #include "slfit/philox.hpp"
+#include "slfit/profile.hpp"
 #include "slfit/resample.hpp"
 #include "slfit/resample_draw.hpp"
 #include "slfit/rescore.hpp"
