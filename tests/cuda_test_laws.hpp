@@ -107,7 +107,8 @@ inline NvrtcSource law_probe_source(const GeneratedLaw& law) {
           "  if (i >= n) return;\n"
           "  const slfit_law::Scalars s = slfit_law::param_stage(p, K);\n"
           "  prediction[i] = slfit_law::predict(s, cols, n, i);\n"
-          "  term[i] = slfit_law::term(prediction[i], obs[i]);\n"
+          "  const double scale = slfit_law::kWeighted ? cols[slfit_law::kScaleColumn * n + i] : 1.0;\n"
+          "  term[i] = slfit_law::term(prediction[i], obs[i], scale);\n"
           "}\n",
           {{"slfit_law.cuh", law.source}, {"loss_terms.hpp", embedded_kernel_file("loss_terms.hpp")},
            {"slfit/host_device.hpp", embedded_kernel_file("slfit/host_device.hpp")}}};

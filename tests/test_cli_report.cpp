@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.hpp"
+#include "slfit/text.hpp"
 
 namespace slfit {
 namespace {
@@ -197,6 +198,78 @@ TEST(CliReport, FitShowsProgressOnATerminal) {
     if (quiet) EXPECT_EQ(shown.find("fits: "), std::string::npos) << shown;
     else EXPECT_NE(shown.find("fits: 1200/1200"), std::string::npos) << shown;
   }
+}
+
+// ParScale's training file with a weight column w (1, 2 or 4) and the same with sigma = 1 / w.
+std::string with_scale_column(const std::string& name, bool inverse) {
+  std::istringstream lines(test::read_text(test::source_dir() + "/examples/parscale/train.csv"));
+  std::string line, csv;
+  std::getline(lines, line);
+  if (line.ends_with('\r')) line.pop_back();  // the bundled files end their lines with CRLF
+  csv = line + "," + name + "\n";
+  for (int i = 0; std::getline(lines, line); ++i) {
+    if (line.ends_with('\r')) line.pop_back();
+    const double w = 1 << (i % 3);
+    csv += line + "," + shortest_number(inverse ? 1 / w : w) + "\n";
+  }
+  return csv;
+}
+
+TEST(CliWeights, WeightsAndSigmaScaleTheResidualsAlike) {
+  test::ScratchDir dir("weights");
+  const auto weighted = dir.file("w.csv", with_scale_column("w", false));
+  const auto sigma = dir.file("s.csv", with_scale_column("s", true));
+  const std::string fit = "fit --group group --law parallel_power --backend cpu --format json --test examples/parscale/test.csv ";
+  const test::CommandResult plain = run_slfit(fit + "--data examples/parscale/train.csv");
+  const test::CommandResult by_weight = run_slfit(fit + "--data '" + weighted.string() + "' --weights w");
+  const test::CommandResult by_sigma = run_slfit(fit + "--data '" + sigma.string() + "' --sigma s");
+  ASSERT_EQ(by_weight.exit_code, 0) << by_weight.err;
+  ASSERT_EQ(by_sigma.exit_code, 0) << by_sigma.err;
+  const json p = json::parse(plain.out)["fits"][0], w = json::parse(by_weight.out)["fits"][0],
+             s = json::parse(by_sigma.out)["fits"][0];
+  // The weighted objective is the plain one with rows counted 1, 4 or 16 times: another optimum.
+  EXPECT_NE(w["params"]["c"], p["params"]["c"]);
+  EXPECT_NEAR(w["params"]["c"].get<double>(), s["params"]["c"].get<double>(), 1e-9);
+  EXPECT_NEAR(w["objective"].get<double>(), s["objective"].get<double>(), 1e-12 * w["objective"].get<double>());
+  // The law as fitted says how it was weighted, so predict and the JSON reader know.
+  EXPECT_EQ(json::parse(by_sigma.out)["law_spec"]["objective"]["sigma"], "s");
+}
+
+TEST(CliWeights, BadWeightsAreErrorsNamingTheRow) {
+  test::ScratchDir dir("bad_weights");
+  const auto data = dir.file("w.csv", "x,y,w\n1,2,1\n2,3,-1\n3,5,1\n4,6,1\n");
+  const auto law = dir.file("line.json", R"j({"formula": "a + b * x", "target": "y",
+    "params": [{"name": "a", "lower": -9, "upper": 9}, {"name": "b", "lower": -9, "upper": 9}],
+    "objective": {"kind": "mse", "weights": "w"}})j");
+  const test::CommandResult negative = run_slfit("fit --data '" + data.string() + "' --law '" + law.string() + "'");
+  EXPECT_EQ(negative.exit_code, 2);
+  EXPECT_NE(negative.err.find("w.csv:3: column 'w' (3): -1 is a negative weight"), std::string::npos) << negative.err;
+  const test::CommandResult both =
+      run_slfit("fit --data examples/parscale/train.csv --law parallel_power --weights a --sigma b");
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_NE(both.err.find("--weights and --sigma both scale the residuals; give one"), std::string::npos) << both.err;
+  const test::CommandResult absent = run_slfit("fit --data examples/parscale/train.csv --law parallel_power --sigma err");
+  EXPECT_EQ(absent.exit_code, 2);
+  EXPECT_NE(absent.err.find("no column named 'err'"), std::string::npos) << absent.err;
+}
+
+TEST(CliWeights, BootstrapResamplesCarryTheirWeights) {
+  test::ScratchDir dir("weights_bootstrap");
+  const auto weighted = dir.file("w.csv", with_scale_column("w", false));
+  const std::string args = "bootstrap --data '" + weighted.string() +
+                           "' --group group --law parallel_power --resamples 30 --maxiter 40 --method percentile "
+                           "--backend cpu --quiet --out - ";
+  const test::CommandResult one = run_slfit(args + "--weights w --threads 1");
+  const test::CommandResult two = run_slfit(args + "--weights w --threads 2");
+  const test::CommandResult unweighted = run_slfit(args);
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  ASSERT_EQ(unweighted.exit_code, 0) << unweighted.err;
+  const auto intervals = [](const std::string& out) {
+    json j = json::parse(out)["groups"][0]["params"];
+    return j;
+  };
+  EXPECT_EQ(intervals(one.out), intervals(two.out));
+  EXPECT_NE(intervals(one.out), intervals(unweighted.out));
 }
 
 }  // namespace

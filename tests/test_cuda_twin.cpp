@@ -214,11 +214,16 @@ TEST_F(CudaKernelTwin, MatchesTheCpuBackendOnCustomLaws) {
   options.de.popsize = 5;
   options.de.maxiter = 40;
   std::size_t tested = 0;
-  for (const std::size_t k : {0u, 1u, 3u, 4u, 9u, 12u, 16u, 22u}) {
-    const Law& law = laws.at(k);
+  // Two of them again with a weighted objective (each residual scaled by its row's weight).
+  for (const std::size_t k : {0u, 1u, 3u, 4u, 9u, 12u, 16u, 22u, 100u, 104u}) {
+    Law law = laws.at(k % 100);
     GroupData group = both;  // with the inputs this law declares (N, D or both), in its order
     group.inputs.clear();
     for (const std::string& v : law.variables) group.inputs.push_back(both.inputs.at(v == "N" ? 0 : 1));
+    if (k >= 100) {
+      set_residual_scale(law, "w", ScaleKind::Weight);
+      for (std::size_t i = 0; i < group.size(); ++i) group.residual_scale.push_back(0.25 + 0.5 * static_cast<double>(i % 7));
+    }
     const auto compiled = compile_law(law);
     std::vector<Problem> problems;
     for (std::uint64_t stream = 0; stream < 2; ++stream)
@@ -226,7 +231,7 @@ TEST_F(CudaKernelTwin, MatchesTheCpuBackendOnCustomLaws) {
     expect_twin_equals_cpu(builder, scratch.path(), problems, law.formula);
     ++tested;
   }
-  EXPECT_GE(tested, 5u);
+  EXPECT_GE(tested, 7u);
 }
 
 // A small launch through both paths, under ThreadSanitizer.

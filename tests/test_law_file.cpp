@@ -348,7 +348,7 @@ TEST(GroupStatistics, NamesAndValues) {
   EXPECT_EQ(slfit::group_statistic_names({"N", "P"}),
             (std::vector<std::string>{"y_min", "y_max", "y_mean", "y_range", "y_span", "N_min", "N_max", "P_min",
                                       "P_max"}));
-  GroupData group{"g", {{4, 1, 2}, {8, 8, 8}}, {2.0, 3.0, 4.0}, {2, 3, 4}, {}};
+  GroupData group{"g", {{4, 1, 2}, {8, 8, 8}}, {2.0, 3.0, 4.0}, {2, 3, 4}, {}, {}};
   EXPECT_EQ(slfit::group_statistics(group), (std::vector<double>{2, 4, 3, 2, 2, 1, 4, 8, 8}));
   // A flat target has no usable scale: y_span falls back to 1.
   group.target = {2.5, 2.5, 2.5};
@@ -380,7 +380,7 @@ TEST(ResolveBounds, InitIsClippedOrTheMiddle) {
       {"name": "b", "lower": "N_min", "upper": "N_max", "init": -5},
       {"name": "c", "lower": "y_min", "upper": "y_max"}]})",
                                    "clip.json");
-  const GroupData group{"g", {{10, 20}}, {1.0, 3.0}, {2, 3}, {}};
+  const GroupData group{"g", {{10, 20}}, {1.0, 3.0}, {2, 3}, {}, {}};
   const slfit::ResolvedBounds bounds = slfit::resolve_bounds(law, group);
   EXPECT_EQ(bounds.lower, (std::vector<double>{0, 10, 1}));
   EXPECT_EQ(bounds.upper, (std::vector<double>{3, 20, 3}));
@@ -389,7 +389,7 @@ TEST(ResolveBounds, InitIsClippedOrTheMiddle) {
 
 TEST(ResolveBounds, ChinchillaOnAHandMadeGroup) {
   const Law law = slfit::load_law("chinchilla");
-  const GroupData group{"tiny", {{1e8, 1e9}, {2e9, 2e10}}, {3.5, 2.75}, {2, 3}, {}};
+  const GroupData group{"tiny", {{1e8, 1e9}, {2e9, 2e10}}, {3.5, 2.75}, {2, 3}, {}, {}};
   const slfit::ResolvedBounds bounds = slfit::resolve_bounds(law, group);
   EXPECT_EQ(bounds.lower, (std::vector<double>{0, 1e-3, 0, 1e-3, 0}));
   EXPECT_EQ(bounds.upper, (std::vector<double>{2.75, 1e6, 2, 1e6, 2}));
@@ -409,7 +409,7 @@ std::string bounds_error(const std::string& param_json, const GroupData& group) 
 }
 
 TEST(ResolveBounds, ErrorsNameTheParameterAndGroup) {
-  const GroupData pile{"pile", {{1, 2}}, {2.0, 3.0}, {2, 3}, {}};
+  const GroupData pile{"pile", {{1, 2}}, {2.0, 3.0}, {2, 3}, {}, {}};
   EXPECT_EQ(bounds_error(R"json({"name": "d", "lower": "y_max", "upper": "y_min"})json", pile),
             "x.json: law 'x', group 'pile': parameter 'd': lower bound 3 > upper bound 2, where y_min = 2 (line 2), "
             "y_max = 3 (line 3)");
@@ -432,7 +432,7 @@ TEST(LawJson, ReadsBackToTheSameLaw) {
   slfit::fix_parameter(mapped, "c", 0.25, "--fix c=0.25");
   mapped.objective = {slfit::ObjectiveKind::Huber, 0.5, slfit::ResidualSpace::Log, slfit::Reduction::Sum};
   laws.push_back(mapped);
-  const GroupData group{"g", {{1, 2, 4}, {1e9, 2e9, 4e9}}, {3.0, 2.5, 2.2}, {2, 3, 4}, {}};
+  const GroupData group{"g", {{1, 2, 4}, {1e9, 2e9, 4e9}}, {3.0, 2.5, 2.2}, {2, 3, 4}, {}, {}};
   for (const Law& law : laws) {
     const Law back = slfit::parse_law_spec(slfit::law_to_json(law), "back");
     EXPECT_EQ(back.name, law.name);

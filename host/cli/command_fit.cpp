@@ -118,7 +118,9 @@ int run_fit(const std::vector<std::string>& args) {
   const Dataset& train = *shared_train;
   std::optional<Dataset> test;
   if (!a.test.empty()) {
-    test = read_dataset(a.test, train.columns, 1, csv_options(a.input));
+    ColumnSelection test_columns = train.columns;  // test scores are unweighted: no scale column needed
+    test_columns.scale.clear();
+    test = read_dataset(a.test, test_columns, 1, csv_options(a.input));
     say_dropped_rows(*test);
   }
   reject_constant_targets(train, test ? &*test : nullptr);

@@ -21,7 +21,10 @@ void add_data_options(po::options_description& options, DataArgs& a, const char*
     ("law", po::value(&a.law)->required(), "a built-in law (see 'slfit laws') or a JSON law file")
     ("group", po::value(&a.group), group_help)
     ("map", po::value(&a.maps)->composing(), "VAR=COL: read the law's input VAR from column COL (repeatable)")
-    ("target", po::value(&a.target), "column holding the observed values (default: the law's target)");
+    ("target", po::value(&a.target), "column holding the observed values (default: the law's target)")
+    ("weights", po::value(&a.weights),
+     "column of per-row weights, each multiplying its row's residual (lmfit's weights; 1/sigma)")
+    ("sigma", po::value(&a.sigma), "column of per-row uncertainties, each dividing its row's residual (curve_fit's sigma)");
   add_csv_format_options(options, a);
 }
 
@@ -58,6 +61,10 @@ std::vector<FixedParameter> parse_fixed_parameters(const std::vector<std::string
 std::shared_ptr<const Law> load_mapped_law(const DataArgs& a) {
   Law law = load_law(a.law);
   override_columns(law, parse_assignments(a.maps, "--map"), a.target);
+  if (!a.weights.empty() && !a.sigma.empty())
+    throw InputError("--weights and --sigma both scale the residuals; give one");
+  if (!a.weights.empty()) set_residual_scale(law, a.weights, ScaleKind::Weight);
+  if (!a.sigma.empty()) set_residual_scale(law, a.sigma, ScaleKind::Sigma);
   for (const FixedParameter& f : parse_fixed_parameters(a.fixes, law))
     fix_parameter(law, law.params[f.param].name, f.value, f.option);
   return std::make_shared<const Law>(std::move(law));
@@ -65,7 +72,7 @@ std::shared_ptr<const Law> load_mapped_law(const DataArgs& a) {
 
 std::shared_ptr<const Dataset> read_data(const DataArgs& a, const Law& law, std::size_t min_rows) {
   auto data = std::make_shared<const Dataset>(
-      read_dataset(a.data, ColumnSelection{law.columns, law.target, a.group}, min_rows, csv_options(a)));
+      read_dataset(a.data, law_columns(law, a.group), min_rows, csv_options(a)));
   say_dropped_rows(*data);
   return data;
 }

@@ -16,14 +16,14 @@
 namespace slfit::cli {
 
 struct DataArgs {
-  std::string data, law, group, target;
+  std::string data, law, group, target, weights, sigma;
   std::vector<std::string> maps;  // VAR=COL
   std::string delimiter = "auto";
   std::string missing = "error";
   std::vector<std::string> fixes;  // NAME=VALUE, from add_fix_option
 };
 
-// Adds the seven options (with --delimiter and --missing) to `options`; `data_help` and
+// Adds the nine options (with --weights, --sigma, --delimiter and --missing) to `options`; `data_help` and
 // `group_help` say what this command does with the file and its groups.
 void add_data_options(boost::program_options::options_description& options, DataArgs& a, const char* data_help,
                       const char* group_help);

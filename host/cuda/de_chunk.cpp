@@ -6,7 +6,7 @@ namespace slfit {
 
 const GeneratedLaws::Entry& GeneratedLaws::of(const Problem& p) {
   const ObjectiveSpec& o = p.objective;
-  auto [it, fresh] = entries_.try_emplace(std::tuple(p.compiled.get(), o.kind, o.delta, o.space, o.reduce));
+  auto [it, fresh] = entries_.try_emplace(std::tuple(p.compiled.get(), o.kind, o.delta, o.space, o.reduce, o.weighted));
   if (fresh) {
     it->second.law = generate_cuda_law(*p.compiled, o);
     it->second.source_id = source_ids_.try_emplace(it->second.law.source, source_ids_.size()).first->second;

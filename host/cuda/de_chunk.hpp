@@ -27,7 +27,7 @@ class GeneratedLaws {
   const Entry& of(const Problem& p);
 
  private:
-  std::map<std::tuple<const CompiledLaw*, ObjectiveKind, double, ResidualSpace, Reduction>, Entry> entries_;
+  std::map<std::tuple<const CompiledLaw*, ObjectiveKind, double, ResidualSpace, Reduction, bool>, Entry> entries_;
   std::map<std::string, std::size_t> source_ids_;
 };
 

@@ -57,6 +57,8 @@ GroupData take_rows(const GroupData& group, const std::vector<std::uint32_t>& ro
     out.target.push_back(group.target[i]);
     out.lines.push_back(group.lines[i]);
   }
+  if (!group.residual_scale.empty())
+    for (std::uint32_t i : rows) out.residual_scale.push_back(group.residual_scale[i]);
   return out;
 }
 

@@ -36,6 +36,7 @@ class DatasetCache {
  public:
   std::shared_ptr<const Dataset> get(const std::string& path, const ColumnSelection& columns, std::size_t min_rows) {
     const std::string key = path + '\n' + columns.group + '\n' + columns.target + '\n' + join(columns.inputs, "\n") +
+                            '\n' + columns.scale + '\n' + (columns.scale_kind == ScaleKind::Sigma ? "sigma" : "weight") +
                             '\n' + std::to_string(min_rows);
     auto& slot = loaded_[key];
     if (!slot) slot = std::make_shared<const Dataset>(read_dataset(path, columns, min_rows));
@@ -86,10 +87,12 @@ PreparedEntry prepare(const Manifest& manifest, const ManifestEntry& entry, cons
   score.law = law;
   score.options = entry_fit_options(entry, options.fit);
 
-  const ColumnSelection columns{law->columns, law->target, task->second.group};
+  const ColumnSelection columns = law_columns(*law, task->second.group);
   score.train = datasets.get(task->second.train, columns, law->params.size());
   PreparedEntry prepared;
-  prepared.test = datasets.get(task->second.test, columns, 1);
+  ColumnSelection test_columns = columns;  // the test metrics are unweighted: no scale column needed
+  test_columns.scale.clear();
+  prepared.test = datasets.get(task->second.test, test_columns, 1);
   require_test_groups_in_training(*prepared.test, *score.train);
   score.compiled = compiler.get(*law);
 

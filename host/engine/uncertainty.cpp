@@ -89,11 +89,13 @@ FitStatistics fit_statistics(const CompiledLaw& law, const GroupData& data, cons
   for (Eigen::Index i = 0; i < n; ++i) {
     const double pred = predictions[static_cast<std::size_t>(i)];
     const double y = data.target[static_cast<std::size_t>(i)];
-    const double r = log_space ? std::log(pred) - std::log(y) : pred - y;
+    // A weighted objective's residuals are scaled (curve_fit's r / sigma), and so their Jacobian.
+    const double scale = objective.weighted ? data.residual_scale.at(static_cast<std::size_t>(i)) : 1.0;
+    const double r = scale * (log_space ? std::log(pred) - std::log(y) : pred - y);
     ssr += r * r;
     for (Eigen::Index j = 0; j < f; ++j) {
       const double d = dpred(i, static_cast<Eigen::Index>(free[static_cast<std::size_t>(j)]));
-      jacobian(i, j) = log_space ? d / pred : d;
+      jacobian(i, j) = scale * (log_space ? d / pred : d);
     }
   }
   stats.sum_squares = ssr;

@@ -150,6 +150,8 @@ struct ColumnLayout {
   std::vector<std::size_t> inputs;
   std::size_t target = 0;
   std::optional<std::size_t> group;
+  std::optional<std::size_t> scale;
+  ScaleKind scale_kind = ScaleKind::Weight;
 };
 
 std::string describe_column(const std::vector<std::string>& header, std::size_t index) {
@@ -225,6 +227,8 @@ ColumnLayout locate_columns(const std::vector<std::string>& header, const Column
   }
   layout.target = find_column(header, columns.target, path, line);
   if (!columns.group.empty()) layout.group = find_column(header, columns.group, path, line);
+  if (!columns.scale.empty()) layout.scale = find_column(header, columns.scale, path, line);
+  layout.scale_kind = columns.scale_kind;
   return layout;
 }
 
@@ -285,6 +289,7 @@ class GroupCollector {
       group.inputs[k].push_back(number_at(fields, layout_.inputs[k], line));
     }
     group.target.push_back(number_at(fields, layout_.target, line));
+    if (layout_.scale) group.residual_scale.push_back(scale_at(fields, *layout_.scale, line));
     group.lines.push_back(line);
   }
 
@@ -318,7 +323,8 @@ class GroupCollector {
       for (char& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       return value.empty() || value == "na" || value == "n/a" || value == "nan" || value == "null" || value == "none";
     };
-    return missing(layout_.target) || std::any_of(layout_.inputs.begin(), layout_.inputs.end(), missing);
+    return missing(layout_.target) || (layout_.scale && missing(*layout_.scale)) ||
+           std::any_of(layout_.inputs.begin(), layout_.inputs.end(), missing);
   }
 
   double number_at(const std::vector<std::string>& fields, std::size_t column,
@@ -327,6 +333,15 @@ class GroupCollector {
     const NumberStatus status = parse_number(fields[column], value);
     if (status != NumberStatus::Ok) throw_bad_number(status, fields[column], column, line);
     return value;
+  }
+
+  // A weight (at least 0) as it is, a sigma (above 0) as its inverse.
+  double scale_at(const std::vector<std::string>& fields, std::size_t column, std::size_t line) const {
+    const double value = number_at(fields, column, line);
+    const bool sigma = layout_.scale_kind == ScaleKind::Sigma;
+    if (sigma ? value > 0 : value >= 0) return sigma ? 1.0 / value : value;
+    throw InputError(at_line(path_, line) + describe_column(header_, column) + ": " + shortest_number(value) +
+                     (sigma ? " is not a positive sigma" : " is a negative weight"));
   }
 
   [[noreturn]] void throw_bad_number(NumberStatus status, const std::string& text,

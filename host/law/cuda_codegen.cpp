@@ -153,21 +153,27 @@ GeneratedLaw generate_cuda_law(const CompiledLaw& law, const ObjectiveSpec& obje
     }
     body << ";\n";
   }
-  src << "constexpr int kNumColumns = " << out.columns.size() << ";\n\n";
+  // A weighted objective reads each point's residual scale from one more column, after the
+  // law's and the pow bases' (device_columns fills it from GroupData::residual_scale).
+  const std::size_t law_columns = out.columns.size();
+  if (objective.weighted) out.columns.push_back(ColumnSpec{kResidualScaleNode, false});
+  src << "constexpr int kNumColumns = " << out.columns.size() << ";\n";
+  src << "constexpr bool kWeighted = " << (objective.weighted ? "true" : "false") << ";\n";
+  src << "constexpr int kScaleColumn = " << (objective.weighted ? static_cast<long long>(law_columns) : -1) << ";\n\n";
   src << "// One point's prediction; column k of the point is cols[k * n + i].\n";
   src << "__device__ __forceinline__ double predict(const Scalars& s, const double* __restrict__ cols, int n, "
          "int i) {\n";
   src << "  (void)s; (void)cols; (void)n; (void)i;\n";
-  for (std::size_t c = 0; c < out.columns.size(); ++c)
-    src << "  const double c" << c << " = cols[" << c << " * n + i];\n";
+  for (std::size_t c = 0; c < law_columns; ++c) src << "  const double c" << c << " = cols[" << c << " * n + i];\n";
   src << body.str() << "  return " << name(law.result) << ";\n}\n\n";
 
   // The objective term, with Objective's own loss functions (law/loss_terms.hpp, which every
   // source including this code includes first; the generated text itself includes nothing).
   src << "constexpr bool kMeanReduction = " << (objective.reduce == Reduction::Mean ? "true" : "false") << ";\n\n";
-  src << "__device__ __forceinline__ double term(double prediction, double observed) {\n";
-  src << "  const double r = " << (objective.space == ResidualSpace::Log ? "log(prediction)" : "prediction")
-      << " - observed;\n";
+  src << "__device__ __forceinline__ double term(double prediction, double observed, double scale) {\n";
+  src << "  (void)scale;\n";
+  src << "  const double r = " << (objective.weighted ? "scale * (" : "(")
+      << (objective.space == ResidualSpace::Log ? "log(prediction)" : "prediction") << " - observed);\n";
   if (objective.kind == ObjectiveKind::Mse) src << "  return slfit::loss::squared(r);\n";
   else src << "  return slfit::loss::huber(r, " << exact_literal(objective.delta) << ");\n";
   src << "}\n\n}  // namespace slfit_law\n";
@@ -181,6 +187,12 @@ std::vector<double> device_columns(const CompiledLaw& law, const std::vector<Col
   const std::vector<std::vector<double>> values = data_stage_values(law, data);
   std::vector<double> out(columns.size() * n);
   for (std::size_t c = 0; c < columns.size(); ++c) {
+    if (columns[c].node == kResidualScaleNode) {
+      if (data.residual_scale.size() != n)
+        throw std::invalid_argument("slfit: a weighted objective on group '" + data.name + "' without residual scales");
+      std::copy(data.residual_scale.begin(), data.residual_scale.end(), out.begin() + static_cast<long>(c * n));
+      continue;
+    }
     for (std::size_t i = 0; i < n; ++i) {
       const double x = values.at(columns[c].node).at(i);
       out[c * n + i] = columns[c].log ? std::log(x) : x;

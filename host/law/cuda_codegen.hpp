@@ -9,7 +9,8 @@
 //   param stage   slfit_law::param_stage(p, K): the parameter-only scalars, once per candidate,
 //                 and the law's numbers, read from K (GeneratedLaw::constants);
 //   point stage   slfit_law::predict(s, cols, n, i): one point's prediction, straight-line code
-//                 in the tape's order; slfit_law::term(prediction, observed): its objective term.
+//                 in the tape's order; slfit_law::term(prediction, observed, scale): its objective
+//                 term (scale: the point's residual scale, column kScaleColumn, when kWeighted).
 //
 // The source is injection-proof by construction: every token comes from the AST's structure.
 // Variables, parameters, columns and scalars get generated names (p0, c0, s0, t0); the law's
@@ -25,9 +26,13 @@
 
 namespace slfit {
 
+// The node of the column that holds the residual scale of a weighted objective.
+inline constexpr int kResidualScaleNode = -1;
+
 struct GeneratedLaw {
   std::string source;               // CUDA C++, namespace slfit_law; needs nothing but CUDA's math
-  std::vector<ColumnSpec> columns;  // per-point columns the device reads: the law's, then pow bases
+  std::vector<ColumnSpec> columns;  // per-point columns the device reads: the law's, then pow bases,
+                                    // then (weighted objectives) the residual scale
   std::vector<double> constants;    // K, the array param_stage(p, K) reads the law's numbers from
   int num_params = 0;
 };

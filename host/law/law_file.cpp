@@ -102,7 +102,7 @@ class LawReader {
     law.formula = read_string(require(root, "formula", ""), "formula");
     law.expr = parse_expression(law.formula, law.variables, law.param_names(), source_ + ": formula");
     check_params_used(law);
-    if (root.contains("objective")) law.objective = read_objective(root.at("objective"));
+    if (root.contains("objective")) read_objective(root.at("objective"), law);
     return law;
   }
 
@@ -242,10 +242,15 @@ class LawReader {
     }
   }
 
-  ObjectiveSpec read_objective(const Json& spec) const {
+  void read_objective(const Json& spec, Law& law) const {
     expect(spec, spec.is_object(), "objective", "an object");
-    check_keys(spec, "objective", {"kind", "delta", "space", "reduce"});
-    ObjectiveSpec objective;
+    check_keys(spec, "objective", {"kind", "delta", "space", "reduce", "weights", "sigma"});
+    ObjectiveSpec& objective = law.objective;
+    objective = ObjectiveSpec{};
+    if (spec.contains("weights") && spec.contains("sigma"))
+      fail("objective", "'weights' and 'sigma' both scale the residuals; give one");
+    for (const auto& [key, kind] : {std::pair{"weights", ScaleKind::Weight}, std::pair{"sigma", ScaleKind::Sigma}})
+      if (spec.contains(key)) set_residual_scale(law, read_string(spec.at(key), std::string("objective: ") + key), kind);
     if (spec.contains("kind")) {
       objective.kind = read_choice(spec.at("kind"), "objective: kind",
                                    Choices<ObjectiveKind>{{"mse", ObjectiveKind::Mse},
@@ -265,7 +270,6 @@ class LawReader {
       objective.reduce = read_choice(spec.at("reduce"), "objective: reduce",
                                      Choices<Reduction>{{"mean", Reduction::Mean}, {"sum", Reduction::Sum}});
     }
-    return objective;
   }
 
   template <typename Choice>
@@ -363,6 +367,16 @@ void override_columns(Law& law, const std::vector<std::pair<std::string, std::st
     law.columns[it - law.variables.begin()] = column;
   }
   if (!target_column.empty()) law.target = target_column;
+}
+
+void set_residual_scale(Law& law, const std::string& column, ScaleKind kind) {
+  law.scale_column = column;
+  law.scale_kind = kind;
+  law.objective.weighted = true;
+}
+
+ColumnSelection law_columns(const Law& law, const std::string& group) {
+  return ColumnSelection{law.columns, law.target, group, law.scale_column, law.scale_kind};
 }
 
 }  // namespace slfit

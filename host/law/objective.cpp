@@ -37,32 +37,40 @@ inline double term_derivative(double r, double delta) {
 }
 
 // Sums the loss terms over the points; with_adjoint also stores d(sum)/d(prediction) per point.
-// In log space `observed` holds log(y). Not finite when any prediction or log is not.
-template <ObjectiveKind kind, ResidualSpace space, bool with_adjoint>
-double sum_terms(std::span<const double> prediction, const std::vector<double>& observed, double delta,
-                 double* adjoint) {
+// In log space `observed` holds log(y); `scale` is the residuals' scale (weighted) or unused.
+// Not finite when any prediction or log is not.
+template <ObjectiveKind kind, ResidualSpace space, bool weighted, bool with_adjoint>
+double sum_terms(std::span<const double> prediction, const std::vector<double>& observed, const double* scale,
+                 double delta, double* adjoint) {
   double sum = 0.0;
   for (std::size_t i = 0; i < prediction.size(); ++i) {
     const double p = prediction[i];
-    const double r = (space == ResidualSpace::Log ? std::log(p) : p) - observed[i];
+    const double raw = (space == ResidualSpace::Log ? std::log(p) : p) - observed[i];
+    const double r = weighted ? scale[i] * raw : raw;
     sum += term<kind>(r, delta);
     if constexpr (with_adjoint) {
-      const double d = term_derivative<kind>(r, delta);
+      const double d = weighted ? term_derivative<kind>(r, delta) * scale[i] : term_derivative<kind>(r, delta);
       adjoint[i] = space == ResidualSpace::Log ? d / p : d;
     }
   }
   return sum;
 }
 
-using SumTerms = double (*)(std::span<const double>, const std::vector<double>&, double, double*);
+using SumTerms = double (*)(std::span<const double>, const std::vector<double>&, const double*, double, double*);
+
+template <ObjectiveKind kind, ResidualSpace space, bool with_adjoint>
+SumTerms select_weighting(bool weighted) {
+  return weighted ? sum_terms<kind, space, true, with_adjoint> : sum_terms<kind, space, false, with_adjoint>;
+}
 
 template <bool with_adjoint>
 SumTerms select_sum_terms(const ObjectiveSpec& spec) {
   using enum ObjectiveKind;
   using enum ResidualSpace;
-  const bool log = spec.space == Log;
-  if (spec.kind == Mse) return log ? sum_terms<Mse, Log, with_adjoint> : sum_terms<Mse, Linear, with_adjoint>;
-  return log ? sum_terms<Huber, Log, with_adjoint> : sum_terms<Huber, Linear, with_adjoint>;
+  const bool log = spec.space == Log, w = spec.weighted;
+  if (spec.kind == Mse)
+    return log ? select_weighting<Mse, Log, with_adjoint>(w) : select_weighting<Mse, Linear, with_adjoint>(w);
+  return log ? select_weighting<Huber, Log, with_adjoint>(w) : select_weighting<Huber, Linear, with_adjoint>(w);
 }
 
 }  // namespace
@@ -84,16 +92,21 @@ struct Objective::Impl {
         sum_value(select_sum_terms<false>(objective)),
         sum_with_adjoint(select_sum_terms<true>(objective)),
         observed(data.target),
+        scale(data.residual_scale),
         adjoint(data.size()) {
     if (spec.space == ResidualSpace::Log)
       for (double& y : observed) y = std::log(y);
+    if (spec.weighted && scale.size() != data.size())
+      throw std::invalid_argument("slfit: a weighted objective on group '" + data.name + "', which has " +
+                                  std::to_string(scale.size()) + " residual scales for " +
+                                  std::to_string(data.size()) + " rows");
   }
 
   // The objective of these predictions: +inf when not finite. In the gradient pass, also
   // leaves d(objective)/d(prediction) in `adjoint`.
   double reduce(std::span<const double> prediction, bool gradient) {
-    const double sum = gradient ? sum_with_adjoint(prediction, observed, spec.delta, adjoint.data())
-                                : sum_value(prediction, observed, spec.delta, nullptr);
+    const double sum = gradient ? sum_with_adjoint(prediction, observed, scale.data(), spec.delta, adjoint.data())
+                                : sum_value(prediction, observed, scale.data(), spec.delta, nullptr);
     const bool mean = spec.reduce == Reduction::Mean;
     const double n = static_cast<double>(prediction.size());
     const double value = mean ? sum / n : sum;
@@ -109,6 +122,7 @@ struct Objective::Impl {
   SumTerms sum_value;
   SumTerms sum_with_adjoint;
   std::vector<double> observed;  // y, or log(y) in log space
+  std::vector<double> scale;     // per point: its residual's factor (weighted objectives)
   std::vector<double> adjoint;   // d(objective)/d(prediction), per point
 };
 

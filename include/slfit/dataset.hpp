@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace slfit {
@@ -15,15 +16,32 @@ struct GroupData {
   std::vector<double> target;
   std::vector<std::size_t> lines;            // 1-based source line of each row, for messages
   std::vector<std::size_t> dropped_lines;    // rows left out for a missing value (MissingValues::Drop)
+  // Per row, what its residual is multiplied by in the objective: a weight, or 1 / sigma
+  // (ColumnSelection::scale). Empty when every residual counts as it is.
+  std::vector<double> residual_scale;
 
   std::size_t size() const { return target.size(); }
 };
 
-// Which CSV columns feed a law: one column per law variable, the target, and an optional group.
+// How a per-row column scales the residual: a weight multiplies it (lmfit's weights, numpy's
+// polyfit w), a sigma divides it (curve_fit's sigma). Either way the objective's term for a row is
+// loss(scale * residual), so for squared residuals a weight counts squared.
+enum class ScaleKind { Weight, Sigma };
+
+// Which CSV columns feed a law: one column per law variable, the target, an optional group, and
+// an optional residual scale.
 struct ColumnSelection {
+  ColumnSelection() = default;
+  ColumnSelection(std::vector<std::string> inputs_, std::string target_, std::string group_ = "",
+                  std::string scale_ = "", ScaleKind scale_kind_ = ScaleKind::Weight)
+      : inputs(std::move(inputs_)), target(std::move(target_)), group(std::move(group_)), scale(std::move(scale_)),
+        scale_kind(scale_kind_) {}
+
   std::vector<std::string> inputs;  // column names, in the law's variable order
   std::string target;
   std::string group;                // empty: the whole file is one group named "all"
+  std::string scale;                // empty: no residual scale
+  ScaleKind scale_kind = ScaleKind::Weight;
 };
 
 struct Dataset {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "slfit/dataset.hpp"
 #include "slfit/expr.hpp"
 
 namespace slfit {
@@ -19,6 +20,9 @@ struct ObjectiveSpec {
   double delta = 1.0;                      // Huber's threshold on the residual
   ResidualSpace space = ResidualSpace::Linear;
   Reduction reduce = Reduction::Mean;
+  // Each residual multiplied by its row's GroupData::residual_scale (a weight, or 1 / sigma,
+  // from the law's scale column) before the loss.
+  bool weighted = false;
 
   friend bool operator==(const ObjectiveSpec&, const ObjectiveSpec&) = default;
 };
@@ -40,6 +44,8 @@ struct Law {
   std::vector<std::string> variables;      // formula inputs: the keys of `inputs`, in file order
   std::vector<std::string> columns;        // CSV column of each variable
   std::string target;                      // CSV column of the observed value
+  std::string scale_column;                // CSV column of a weight or sigma per row; empty: none
+  ScaleKind scale_kind = ScaleKind::Weight;
   std::vector<ParamSpec> params;
   ObjectiveSpec objective;
 

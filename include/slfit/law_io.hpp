@@ -50,6 +50,14 @@ std::vector<std::string> builtin_law_names();
 // The JSON spec a built-in law is defined by; throws InputError for an unknown name.
 const std::string& builtin_law_json(const std::string& name);
 
+// Scales each residual by a column of the data: multiplied by a weight or divided by a sigma
+// (ScaleKind); the objective becomes weighted. --weights COL and --sigma COL.
+void set_residual_scale(Law& law, const std::string& column, ScaleKind kind);
+
+// The columns a law reads from a data file split by `group` (empty: none): its inputs, its
+// target and its scale column.
+ColumnSelection law_columns(const Law& law, const std::string& group);
+
 // Remaps variables to other CSV columns (`--map VAR=COL`) and optionally the target column.
 // Unknown variable names are an InputError.
 void override_columns(Law& law, const std::vector<std::pair<std::string, std::string>>& var_to_column,

@@ -19,7 +19,8 @@ const char* to_string(BoundSide side);  // "", "lower", "upper"
 
 // Parameter vectors are in the law's parameter order; matrices are row-major, p x p.
 struct FitStatistics {
-  // Residuals r_i in the objective's space (prediction - y, or log prediction - log y) and
+  // Residuals r_i in the objective's space (prediction - y, or log prediction - log y, times the
+  // row's residual scale for a weighted objective: curve_fit's (f - y) / sigma) and
   // J = dr/dtheta over the free parameters (those with lower < upper), exact (reverse mode).
   // covariance = pinv(J^T J) * SSR / (n - free) with curve_fit's pseudo-inverse (singular values
   // below eps * max(n, free) * s_max discarded); a parameter at a bound is treated as free, as
