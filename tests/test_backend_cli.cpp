@@ -30,7 +30,7 @@ std::vector<Command> commands(const std::filesystem::path& out) {
   return {
       {"fit", "fit --data examples/parscale/train.csv --group group --law parallel_power --maxiter 20" + o},
       {"bootstrap", "bootstrap --data examples/parscale/train.csv --group group --law parallel_power "
-                    "--resamples 300 --method percentile --maxiter 20 --quiet" + o},
+                    "--resamples 300 --method percentile --maxiter 20" + o},
       {"rescore", "rescore --manifest examples/leaderboards/parallel.json --maxiter 20 --out '" +
                       (out.parent_path() / "scores.csv").string() + "' --json '" + out.string() + "'"},
   };

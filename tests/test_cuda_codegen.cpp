@@ -86,9 +86,12 @@ TEST(CudaCodegen, EveryLawCompilesForSm90AndSm80) {
   ASSERT_GE(laws.size(), 23u);
   for (const Law& law : laws) {
     const auto compiled = compile_law(law);
-    for (const std::string& objective : test::custom_objectives()) {
+    for (std::size_t o = 0; o <= test::custom_objectives().size(); ++o) {
       Law variant = law;
+      // The objectives in turn, then the first again with each residual scaled (weighted).
+      const std::string& objective = test::custom_objectives()[o % test::custom_objectives().size()];
       variant.objective = parse_law(test::custom_law_json("a", objective), "objective").objective;
+      variant.objective.weighted = o == test::custom_objectives().size();
       const GeneratedLaw gen = generate_cuda_law(*compiled, variant.objective);
       for (const char* arch : {"sm_90", "sm_80"}) {
         Cubin cubin;
