@@ -11,6 +11,7 @@ packages=(
   nlohmann-json3-dev
   libomp-dev
   python3 python3-numpy python3-scipy
+  pybind11-dev python3-pandas python3-pytest python3-venv python3-setuptools   # the Python package
   clang libclang-rt-14-dev   # the libFuzzer harnesses (scripts/fuzz.sh): clang and its fuzzer runtime
 )
 

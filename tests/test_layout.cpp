@@ -81,6 +81,11 @@ TEST(Layout, TheCliIsAProgramOnThePublicSurface) {
   EXPECT_TRUE(bad.empty()) << "cli/ may include slfit/ and cli/ only:" << lines(bad);
 }
 
+TEST(Layout, ThePythonModuleIsAProgramOnThePublicSurface) {
+  const std::vector<std::string> bad = violations("python/src", {"slfit/"});
+  EXPECT_TRUE(bad.empty()) << "python/src/ may include slfit/ only:" << lines(bad);
+}
+
 TEST(Layout, ThePublicSurfaceIsSelfContainedAndTheUmbrellaHoldsAllOfIt) {
   const std::vector<std::string> bad = violations("include/slfit", {"slfit/"});
   EXPECT_TRUE(bad.empty()) << "include/slfit/ may include slfit/ only:" << lines(bad);

@@ -1,0 +1,106 @@
+"""Laws: a formula over named inputs with bounded parameters, as the CLI's law files."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from . import _core
+
+
+class Law:
+    """A scaling law: formula, inputs (formula name -> data column), target column, parameters
+    with bounds, objective. The law-file format of the README, in Python.
+
+    >>> Law("E + A / N^alpha", params={"E": (0, "y_min"), "A": (0, 1e6), "alpha": (0, 2)},
+    ...     inputs={"N": "num_params"}, target="loss")
+
+    params: name -> (lower, upper), or a dict with "lower", "upper" and optionally "init", or
+    {"fixed": value}. Bounds are numbers or expressions over the group's statistics ("y_min",
+    "N_max", ...). inputs may be omitted when the formula's names are the data's columns.
+    objective: a dict as a law file's ("kind", "delta", "space", "reduce").
+    """
+
+    def __init__(self, formula: str, params: dict, inputs: dict | None = None, target: str = "loss",
+                 objective: dict | None = None, name: str = "law"):
+        spec = {"name": name, "formula": formula, "target": target, "params": _param_specs(params)}
+        if inputs is not None:
+            spec["inputs"] = dict(inputs)
+        if objective is not None:
+            spec["objective"] = dict(objective)
+        self._core = _core.Law.from_spec(json.dumps(spec), f"Law({name!r})")
+
+    @classmethod
+    def _wrap(cls, core: "_core.Law") -> "Law":
+        law = cls.__new__(cls)
+        law._core = core
+        return law
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike) -> "Law":
+        """A law file (JSON; README.md, "Law files")."""
+        return cls._wrap(_core.Law.load(os.fspath(path)))
+
+    @classmethod
+    def builtin(cls, name: str) -> "Law":
+        """A built-in law by name (slfit.laws() lists them)."""
+        if name not in _core.builtin_law_names():
+            raise ValueError(f"unknown built-in law {name!r}; the built-in laws: {', '.join(laws())}")
+        return cls._wrap(_core.Law.load(name))
+
+    @property
+    def name(self) -> str:
+        return self._core.name
+
+    @property
+    def formula(self) -> str:
+        return self._core.formula
+
+    @property
+    def param_names(self) -> list[str]:
+        return list(self._core.param_names)
+
+    @property
+    def inputs(self) -> dict[str, str]:
+        """Formula name -> data column."""
+        return dict(zip(self._core.variables, self._core.columns))
+
+    @property
+    def target(self) -> str:
+        return self._core.target
+
+    def to_spec(self) -> dict:
+        """The law as a law file's JSON object."""
+        return json.loads(self._core.spec_json())
+
+    def __repr__(self) -> str:
+        inputs = ", ".join(f"{v}={c}" for v, c in self.inputs.items())
+        return f"Law({self.name!r}: {self.formula}; params {', '.join(self.param_names)}; {inputs} -> {self.target})"
+
+
+def laws() -> list[str]:
+    """The names of the built-in laws."""
+    return list(_core.builtin_law_names())
+
+
+def as_law(law: "Law | str | os.PathLike") -> Law:
+    """A Law, a built-in name, or a law file's path."""
+    if isinstance(law, Law):
+        return law
+    if isinstance(law, (str, os.PathLike)):
+        name = os.fspath(law)
+        return Law.builtin(name) if name in _core.builtin_law_names() else Law.from_file(name)
+    raise TypeError(f"law must be a slfit.Law, a built-in law's name or a law file's path, not {type(law).__name__}")
+
+
+def _param_specs(params: dict) -> list[dict]:
+    specs = []
+    for name, bounds in params.items():
+        if isinstance(bounds, dict):
+            specs.append({"name": name, **bounds})
+        elif isinstance(bounds, (tuple, list)) and len(bounds) == 2:
+            specs.append({"name": name, "lower": bounds[0], "upper": bounds[1]})
+        else:
+            raise ValueError(f"params[{name!r}]: expected (lower, upper) or a dict with lower, upper and init, "
+                             f"or fixed; got {bounds!r}")
+    return specs

@@ -1,0 +1,253 @@
+// slfit._core: the engine's public surface (include/slfit/) for the Python package. It holds no
+// logic of its own: columns in, the engine's problems and fits, plain dicts and numpy arrays out;
+// python/slfit/ turns them into pandas objects. Bad input raises ValueError with the engine's
+// message; the GIL is released while fitting.
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "slfit/slfit.hpp"
+
+namespace py = pybind11;
+
+namespace slfit::python {
+namespace {
+
+// A law as Python holds it: shared, immutable once made.
+struct PyLaw {
+  std::shared_ptr<const Law> law;
+};
+
+PyLaw law_from_spec(const std::string& spec_json, const std::string& source) {
+  return {std::make_shared<const Law>(parse_law_spec(parse_law_json(spec_json, source), source))};
+}
+
+PyLaw load(const std::string& name_or_path) { return {std::make_shared<const Law>(load_law(name_or_path))}; }
+
+// The keyword of a FitOptions field named by an OptionError: Python spells them as the CLI's
+// flags without the dashes ("de.popsize" is popsize).
+std::string option_keyword(const std::string& field) {
+  static const std::map<std::string, std::string> keywords = {
+      {"de.popsize", "popsize"}, {"de.maxiter", "maxiter"},     {"de.tol", "tol"},
+      {"de.atol", "atol"},       {"refine.ftol", "ftol"},       {"refine.gtol", "gtol"},
+      {"refine.maxiter", "lbfgs_maxiter"}};
+  const auto found = keywords.find(field);
+  return found == keywords.end() ? field : found->second;
+}
+
+FitOptions fit_options(const py::dict& o) {
+  FitOptions options;
+  const auto take = [&](const char* key, auto& field) {
+    if (o.contains(key)) field = o[key].cast<std::remove_reference_t<decltype(field)>>();
+  };
+  if (o.contains("pipeline")) {
+    const std::string name = o["pipeline"].cast<std::string>();
+    const std::optional<Pipeline> chosen = chosen_pipeline(name);
+    if (!chosen) throw InputError("pipeline: '" + name + "' is not one of: " + chosen_pipeline_names());
+    options.pipeline = *chosen;
+  }
+  take("popsize", options.de.popsize);
+  take("maxiter", options.de.maxiter);
+  take("tol", options.de.tol);
+  take("atol", options.de.atol);
+  take("ftol", options.refine.ftol);
+  take("gtol", options.refine.gtol);
+  take("lbfgs_maxiter", options.refine.maxiter);
+  take("seed", options.seed);
+  validate(options);
+  return options;
+}
+
+// A data set from columns: one array per law input, the target, optional residual scales and
+// group labels (one group "all" without them). Rows keep their order; groups come in order of
+// first appearance, as the CSV reader makes them, so that a fit's random streams are the CLI's.
+// Row i is "line" i + 1 in messages, named against `source`.
+std::shared_ptr<const Dataset> dataset(const Law& law, const std::vector<py::array_t<double>>& inputs,
+                                       const py::array_t<double>& target, const std::optional<py::array_t<double>>& scale,
+                                       const std::optional<std::vector<std::string>>& groups, const std::string& source,
+                                       const std::string& group_column) {
+  const std::size_t n = static_cast<std::size_t>(target.size());
+  if (inputs.size() != law.variables.size())
+    throw InputError(source + ": " + std::to_string(inputs.size()) + " input columns for law '" + law.name +
+                     "', which reads " + std::to_string(law.variables.size()));
+  auto data = std::make_shared<Dataset>();
+  data->source = source;
+  data->columns = law_columns(law, group_column);
+  std::map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string label = groups ? (*groups)[i] : "all";
+    auto [it, fresh] = index.try_emplace(label, data->groups.size());
+    if (fresh) {
+      data->groups.emplace_back();
+      data->groups.back().name = label;
+      data->groups.back().inputs.resize(inputs.size());
+    }
+    GroupData& g = data->groups[it->second];
+    for (std::size_t k = 0; k < inputs.size(); ++k) g.inputs[k].push_back(inputs[k].at(static_cast<py::ssize_t>(i)));
+    g.target.push_back(target.at(static_cast<py::ssize_t>(i)));
+    if (scale) g.residual_scale.push_back(scale->at(static_cast<py::ssize_t>(i)));
+    g.lines.push_back(i + 1);
+  }
+  return data;
+}
+
+py::dict fit_dict(const Law& law, const FitResult& fit, const FitStatistics& stats) {
+  py::dict d;
+  d["params"] = fit.params;
+  d["objective"] = fit.objective;
+  d["r2_train"] = fit.r2_train;
+  d["status"] = std::string(to_string(fit.status));
+  d["error"] = fit.error;
+  d["de_converged"] = fit.de.converged;
+  d["de_generations"] = fit.de.generations;
+  d["de_evaluations"] = fit.de.evaluations;
+  d["lbfgsb_iterations"] = fit.lbfgsb.iterations;
+  d["lbfgsb_status"] = fit.lbfgsb.status;
+  d["seconds"] = fit.seconds;
+  const bool has = !stats.at_bound.empty();
+  const double nan = std::nan("");
+  d["standard_errors"] = has ? stats.standard_errors : std::vector<double>(law.params.size(), nan);
+  d["correlation"] = has ? stats.correlation : std::vector<double>(law.params.size() * law.params.size(), nan);
+  d["aic"] = has ? stats.aic : nan;
+  d["bic"] = has ? stats.bic : nan;
+  std::vector<std::string> at_bound;
+  for (std::size_t k = 0; k < stats.at_bound.size(); ++k) at_bound.push_back(to_string(stats.at_bound[k]));
+  d["at_bound"] = at_bound;
+  d["note"] = stats.note;
+  return d;
+}
+
+py::dict scores_dict(const Scores& s) {
+  py::dict d;
+  d["r2"] = s.r2;
+  d["nmse"] = s.nmse;
+  d["nmae"] = s.nmae;
+  d["n"] = s.n;
+  return d;
+}
+
+// Fits every group of `train`, and scores the fits on `test` when given. Returns {"groups": [...],
+// "fits": [dict per group], "backend": name, "test": {...} or None, "test_groups": [...]}.
+py::dict fit(const PyLaw& py_law, const std::vector<py::array_t<double>>& inputs, const py::array_t<double>& target,
+             const std::optional<py::array_t<double>>& scale, const std::optional<std::vector<std::string>>& groups,
+             const py::dict& options, int threads, const std::string& backend, const std::string& group_column,
+             const std::optional<std::vector<py::array_t<double>>>& test_inputs,
+             const std::optional<py::array_t<double>>& test_target,
+             const std::optional<std::vector<std::string>>& test_groups) {
+  const std::shared_ptr<const Law>& law = py_law.law;
+  const FitOptions fit_opts = fit_options(options);
+  const std::shared_ptr<const Dataset> train = dataset(*law, inputs, target, scale, groups, "data", group_column);
+  std::shared_ptr<const Dataset> test;
+  if (test_inputs) {
+    test = dataset(*law, *test_inputs, *test_target, std::nullopt, test_groups, "test", group_column);
+    require_test_groups_in_training(*test, *train);
+  }
+  const std::shared_ptr<const CompiledLaw> compiled = compile_law(*law);
+  const std::vector<Problem> problems = make_group_problems(law, compiled, train, fit_opts);
+
+  std::vector<FitResult> fits;
+  std::vector<FitStatistics> stats;
+  std::string used;
+  std::ostringstream note;
+  {
+    py::gil_scoped_release release;
+    BatchOptions batch;
+    batch.threads = threads;
+    fits = fit_batch_with_backend(parse_backend(backend), problems, batch, used, note);
+    stats = fit_statistics(problems, fits, threads);
+  }
+  for (const FitResult& f : fits)  // bad input found while fitting (an option for this law) raises
+    if (f.status == FitStatus::Failed && f.failure) {
+      try {
+        std::rethrow_exception(f.failure);
+      } catch (const InputError&) {
+        throw;
+      } catch (...) {
+      }
+    }
+
+  py::dict out;
+  py::list names, fit_list;
+  for (std::size_t g = 0; g < fits.size(); ++g) {
+    names.append(train->groups[g].name);
+    fit_list.append(fit_dict(*law, fits[g], stats[g]));
+  }
+  out["groups"] = names;
+  out["fits"] = fit_list;
+  out["backend"] = used;
+  out["test"] = py::none();
+  if (test) {
+    std::vector<std::vector<double>> params;
+    for (const FitResult& f : fits)
+      params.push_back(f.params.empty() ? std::vector<double>(law->params.size(), std::nan("")) : f.params);
+    const SplitScores scores = score_split(*test, *train, *compiled, params);
+    py::dict t = scores_dict(scores.scores);
+    t["error"] = scores.error;
+    py::list per_group;
+    for (const Scores& s : scores.groups) per_group.append(scores_dict(s));
+    t["groups"] = per_group;
+    out["test"] = t;
+  }
+  return out;
+}
+
+// The law's predictions for each row of the inputs, with one parameter vector.
+py::array_t<double> predict_rows(const PyLaw& py_law, const std::vector<py::array_t<double>>& inputs,
+                                 const std::vector<double>& params) {
+  const Law& law = *py_law.law;
+  if (inputs.size() != law.variables.size())
+    throw InputError("predict: " + std::to_string(inputs.size()) + " input columns for law '" + law.name +
+                     "', which reads " + std::to_string(law.variables.size()));
+  GroupData rows;
+  rows.inputs.resize(inputs.size());
+  const std::size_t n = inputs.empty() ? 0 : static_cast<std::size_t>(inputs.front().size());
+  for (std::size_t k = 0; k < inputs.size(); ++k)
+    for (std::size_t i = 0; i < n; ++i) rows.inputs[k].push_back(inputs[k].at(static_cast<py::ssize_t>(i)));
+  rows.target.assign(n, 0.0);  // predictions read only the inputs
+  const std::vector<double> values = predict(*compile_law(law), rows, params);
+  return py::array_t<double>(static_cast<py::ssize_t>(values.size()), values.data());
+}
+
+}  // namespace
+}  // namespace slfit::python
+
+PYBIND11_MODULE(_core, m) {
+  using namespace slfit;
+  using namespace slfit::python;
+  m.doc() = "slfit's engine: the C++ core behind the slfit package (use slfit, not this module)";
+
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const OptionError& e) {
+      PyErr_SetString(PyExc_ValueError, (option_keyword(e.field()) + " " + e.requirement()).c_str());
+    } catch (const InputError& e) {
+      PyErr_SetString(PyExc_ValueError, e.what());
+    }
+  });
+
+  py::class_<PyLaw>(m, "Law")
+      .def_static("from_spec", &law_from_spec, py::arg("spec_json"), py::arg("source"))
+      .def_static("load", &load, py::arg("name_or_path"))
+      .def_property_readonly("name", [](const PyLaw& l) { return l.law->name; })
+      .def_property_readonly("formula", [](const PyLaw& l) { return l.law->formula; })
+      .def_property_readonly("param_names", [](const PyLaw& l) { return l.law->param_names(); })
+      .def_property_readonly("variables", [](const PyLaw& l) { return l.law->variables; })
+      .def_property_readonly("columns", [](const PyLaw& l) { return l.law->columns; })
+      .def_property_readonly("target", [](const PyLaw& l) { return l.law->target; })
+      .def_property_readonly("scale_column", [](const PyLaw& l) { return l.law->scale_column; })
+      .def("spec_json", [](const PyLaw& l) { return law_to_json(*l.law).dump(); });
+
+  m.def("builtin_law_names", &builtin_law_names);
+  m.def("fit", &fit, py::arg("law"), py::arg("inputs"), py::arg("target"), py::arg("scale"), py::arg("groups"),
+        py::arg("options"), py::arg("threads"), py::arg("backend"), py::arg("group_column"), py::arg("test_inputs"),
+        py::arg("test_target"), py::arg("test_groups"));
+  m.def("predict", &predict_rows, py::arg("law"), py::arg("inputs"), py::arg("params"));
+}
