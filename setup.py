@@ -16,7 +16,7 @@ class CMakeBuild(build_ext):
     def build_extension(self, ext):
         source = os.path.dirname(os.path.abspath(__file__))
         tag = sysconfig.get_config_var("EXT_SUFFIX").strip(".").replace(".", "-")
-        build = os.path.join(source, "build", f"python-{tag}")
+        build = os.path.join(source, "build-python", tag)
         configure = ["cmake", "-S", source, "-B", build, "-DCMAKE_BUILD_TYPE=Release", "-DSLFIT_TESTS=OFF",
                      "-DSLFIT_PYTHON=ON", f"-DPython_EXECUTABLE={sys.executable}"]
         if shutil.which("ninja"):
@@ -31,4 +31,6 @@ class CMakeBuild(build_ext):
         shutil.copyfile(built, target)
 
 
-setup(ext_modules=[Extension("slfit._core", sources=[])], cmdclass={"build_ext": CMakeBuild})
+# setuptools' own build files go beside CMake's, out of the CLI's build/.
+setup(ext_modules=[Extension("slfit._core", sources=[])], cmdclass={"build_ext": CMakeBuild},
+      options={"build": {"build_base": "build-python/setuptools"}})
