@@ -238,6 +238,8 @@ PYBIND11_MODULE(_core, m) {
       .def_static("load", &load, py::arg("name_or_path"))
       .def_property_readonly("name", [](const PyLaw& l) { return l.law->name; })
       .def_property_readonly("formula", [](const PyLaw& l) { return l.law->formula; })
+      .def_property_readonly("printed_formula",  // the AST printed back with the fewest parentheses
+                             [](const PyLaw& l) { return to_string(l.law->expr, l.law->variables, l.law->param_names()); })
       .def_property_readonly("param_names", [](const PyLaw& l) { return l.law->param_names(); })
       .def_property_readonly("variables", [](const PyLaw& l) { return l.law->variables; })
       .def_property_readonly("columns", [](const PyLaw& l) { return l.law->columns; })

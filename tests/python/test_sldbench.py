@@ -1,0 +1,95 @@
+"""slfit.sldbench.law_from_program: SLDBench programs translated into laws, never run."""
+
+import os
+import textwrap
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import slfit
+from slfit.sldbench import DEFAULT_BOUNDS, law_from_program
+
+SOURCE = os.environ.get("SLFIT_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+def program(tmp_path, body: str, name: str = "program.py") -> str:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(body))
+    return str(path)
+
+
+def test_the_seed_programs_law_fits_as_the_builtin_parallel_power():
+    law = law_from_program(os.path.join(SOURCE, "bench", "seed_program.py"))
+    assert law.formula == "a * max(num_params, 1e-10)^b / (max(parallel_size, 1e-10)^c + 1e-10) + d"
+    spec = {p["name"]: p for p in law.to_spec()["params"]}
+    assert (spec["b"]["lower"], spec["b"]["upper"]) == (-0.2, 0.2)
+    assert (spec["d"]["lower"], spec["d"]["upper"]) == ("y_min - 0.5", "y_max + 0.5")
+    train = pd.read_csv(os.path.join(SOURCE, "examples", "parscale", "train.csv"))
+    translated = slfit.fit(train, law, group="group", backend="cpu")
+    builtin = slfit.fit(train, "parallel_power", group="group", backend="cpu")
+    assert (translated.params.to_numpy() == builtin.params.to_numpy()).all()
+    assert (translated.report["objective"] == builtin.report["objective"]).all()
+
+
+def test_unpacking_locals_and_numpy_functions_translate(tmp_path):
+    path = program(tmp_path, """
+        import numpy as np
+        def scaling_law_func(data_points, params):
+            X = np.atleast_2d(np.asarray(data_points))
+            N, D = X[:, 0], X[:, 1]
+            E, A, alpha, B, beta = params
+            term = A / np.power(N, alpha)
+            term += B * np.exp(-beta * np.log(D))
+            return E + np.clip(term, 0, 100) + np.sqrt(np.square(params[4])) * 0
+        """)
+    law = law_from_program(path, inputs=["num_params", "tokens"])
+    assert law.param_names == ["E", "A", "alpha", "B", "beta"]
+    assert law.inputs == {"num_params": "num_params", "tokens": "tokens"}
+    spec = law.to_spec()
+    assert all((p["lower"], p["upper"]) == DEFAULT_BOUNDS for p in spec["params"])  # no fit_scaling_law
+    # The law predicts what the program computes, at a few points and parameters.
+    params = [1.7, 400.0, 0.34, 900.0, 0.28]
+    X = np.array([[1e8, 1e9], [5e8, 2e10], [2e9, 5e10]])
+    expected = params[0] + np.clip(params[1] / X[:, 0] ** params[2] + params[3] * np.exp(-params[4] * np.log(X[:, 1])),
+                                   0, 100)
+    result = slfit.fit({"num_params": X[:, 0], "tokens": X[:, 1], "loss": expected}, law, maxiter=1, backend="cpu")
+    from slfit import _core
+    predicted = _core.predict(law._core, [X[:, 0], X[:, 1]], params)
+    np.testing.assert_allclose(predicted, expected, rtol=1e-14)
+    assert len(result.params) == 1
+
+
+@pytest.mark.parametrize("body, message", [
+    ("""
+     def scaling_law_func(data_points, params):
+         if params[0] > 0:
+             return params[0]
+         return params[1]
+     """, "program.py:3: the statement if"),
+    ("""
+     import numpy as np
+     def scaling_law_func(data_points, params):
+         return np.sin(data_points[:, 0]) * params[0]
+     """, "program.py:4: np.sin with 1 arguments is not supported"),
+    ("""
+     def scaling_law_func(data_points, params):
+         return sorted(params)[0]
+     """, "program.py:3: the call sorted(...)"),
+    ("""
+     def scaling_law_func(data_points, params):
+         return params * 2
+     """, "a whole data matrix or parameter vector"),
+    ("""
+     def fit_scaling_law(x, y):
+         return 1
+     """, "no function scaling_law_func"),
+    ("""
+     def scaling_law_func(data_points, params):
+         return undefined_name + params[0]
+     """, "program.py:3: the name 'undefined_name' is not defined"),
+    ("def scaling_law_func(data_points, params):\n    return (\n", "not Python"),
+])
+def test_what_cannot_be_translated_is_refused_naming_the_line(tmp_path, body, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)").replace("*", r"\*")):
+        law_from_program(program(tmp_path, body))
