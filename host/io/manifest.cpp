@@ -21,7 +21,7 @@ std::string in_quotes(const std::string& text) { return "'" + text + "'"; }
 
 // JSON with duplicate keys rejected: a repeated task or entry field would otherwise be dropped
 // silently by nlohmann, which keeps the last value.
-Json parse_json(const std::string& text, const std::string& source) {
+Json parse_json(std::string_view text, const std::string& source) {
   std::vector<std::set<std::string>> keys_of_open_objects;
   const auto reject_duplicate_keys = [&](int, Json::parse_event_t event, Json& parsed) {
     if (event == Json::parse_event_t::object_start) keys_of_open_objects.emplace_back();
@@ -164,8 +164,10 @@ std::string law_file_text(const ManifestEntry& entry) {
 
 }  // namespace
 
-Manifest read_manifest(const std::string& path) {
-  const Json root = parse_json(read_input_file(path), path);
+Manifest read_manifest(const std::string& path) { return parse_manifest(read_input_file(path), path); }
+
+Manifest parse_manifest(std::string_view json_text, const std::string& path) {
+  const Json root = parse_json(json_text, path);
   const Fields top(root, path, {"tasks", "entries", "description"});
   const std::filesystem::path folder = std::filesystem::path(path).parent_path();
   Manifest manifest;

@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -62,6 +63,9 @@ struct Manifest {
 };
 
 Manifest read_manifest(const std::string& path);
+// The same for manifest text in memory; `path` names it in messages, and relative paths in it
+// resolve against path's folder (a Python dict's against the working directory).
+Manifest parse_manifest(std::string_view json_text, const std::string& path);
 
 // The entry's law with its overrides applied (objective, fixed parameters; the task's target
 // column). Throws

@@ -14,5 +14,6 @@ results come out as DataFrames.
 
 from ._law import Law, laws
 from ._fit import FitResult, fit
+from ._rescore import rescore
 
-__all__ = ["Law", "laws", "fit", "FitResult"]
+__all__ = ["Law", "laws", "fit", "FitResult", "rescore"]

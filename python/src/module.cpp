@@ -215,6 +215,50 @@ py::array_t<double> predict_rows(const PyLaw& py_law, const std::vector<py::arra
   return py::array_t<double>(static_cast<py::ssize_t>(values.size()), values.data());
 }
 
+// Re-scores a leaderboard manifest (text, with `path` naming it and anchoring its relative
+// paths), as `slfit rescore`. Returns one dict per entry, best first (the CLI's CSV columns).
+py::list rescore_manifest(const std::string& manifest_json, const std::string& path, const py::dict& options,
+                          int restarts, int threads, const std::string& backend) {
+  const Manifest manifest = parse_manifest(manifest_json, path);
+  if (restarts < 1) throw InputError("restarts must be at least 1");
+  RescoreOptions o;
+  o.fit = fit_options(options);
+  o.restarts = restarts;
+  o.threads = threads;
+  o.backend = parse_backend(backend);
+  Rescored rescored;
+  {
+    py::gil_scoped_release release;
+    rescored = rescore(manifest, o);
+  }
+  py::list rows;
+  const std::vector<std::size_t> order = ranking(rescored.entries);
+  for (std::size_t r = 0; r < order.size(); ++r) {
+    const EntryScore& s = rescored.entries[order[r]];
+    py::dict row;
+    row["rank"] = r + 1;
+    row["id"] = s.entry->id;
+    row["task"] = s.entry->task;
+    row["law"] = s.law_name;
+    row["r2"] = s.test.r2;
+    row["nmse"] = s.test.nmse;
+    row["nmae"] = s.test.nmae;
+    row["train_objective"] = s.train_objective;
+    row["status"] = std::string(to_string(s.status));
+    row["error"] = s.error;
+    row["seconds"] = s.seconds;
+    py::dict params;  // per training group, the kept fit's parameters by name
+    for (const GroupFit& f : s.fits) {
+      py::dict values;
+      for (std::size_t k = 0; k < f.fit.params.size() && s.law; ++k) values[py::str(s.law->params[k].name)] = f.fit.params[k];
+      params[py::str(f.group->name)] = values;
+    }
+    row["params"] = params;
+    rows.append(row);
+  }
+  return rows;
+}
+
 }  // namespace
 }  // namespace slfit::python
 
@@ -252,4 +296,6 @@ PYBIND11_MODULE(_core, m) {
         py::arg("options"), py::arg("threads"), py::arg("backend"), py::arg("group_column"), py::arg("test_inputs"),
         py::arg("test_target"), py::arg("test_groups"));
   m.def("predict", &predict_rows, py::arg("law"), py::arg("inputs"), py::arg("params"));
+  m.def("rescore", &rescore_manifest, py::arg("manifest_json"), py::arg("path"), py::arg("options"),
+        py::arg("restarts"), py::arg("threads"), py::arg("backend"));
 }
