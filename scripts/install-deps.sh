@@ -12,6 +12,7 @@ packages=(
   libomp-dev
   python3 python3-numpy python3-scipy
   pybind11-dev python3-pandas python3-pytest python3-venv python3-setuptools   # the Python package
+  python3-matplotlib                                                           # its plots
   clang libclang-rt-14-dev   # the libFuzzer harnesses (scripts/fuzz.sh): clang and its fuzzer runtime
 )
 

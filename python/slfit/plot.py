@@ -1,0 +1,93 @@
+"""Pictures of slfit's results, with matplotlib (optional: `pip install matplotlib`, or Debian's
+python3-matplotlib).
+
+    fit(result, data, x, ...)     data points per group and the fitted curves along one input
+    leaderboard(table, ...)       the test r2 of each rescored entry, failed entries marked
+
+Each returns the matplotlib Axes it drew on; pass `ax` to draw into a figure of your own.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def _pyplot():
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as e:  # matplotlib is optional for the package, required here
+        raise ImportError("slfit.plot needs matplotlib (Debian: python3-matplotlib)") from e
+    return plt
+
+
+def _spans_decades(values: np.ndarray) -> bool:
+    values = values[np.isfinite(values)]
+    return values.size > 0 and values.min() > 0 and values.max() / values.min() >= 100
+
+
+def fit(result, data, x: str, group: str | None = None, test=None, ax=None, points: int = 200):
+    """Each group's data (dots; `test` rows as open circles) and its fitted law along input
+    column `x`, the other inputs held at each group's values: one curve per distinct value of
+    the other inputs (ParScale's P = 1, 2, 4 each get a line). The curves run over the training
+    and test rows' range of x; the part beyond the training rows (an extrapolation) is shaded.
+    Log axes where a column spans two decades or more."""
+    plt = _pyplot()
+    ax = ax or plt.figure(figsize=(7, 4.5)).add_subplot()
+    law = result.law
+    inputs = list(law.inputs.values())
+    if x not in inputs:
+        raise ValueError(f"plot.fit: x must be one of the law's input columns ({', '.join(inputs)}), not {x!r}")
+    others = [c for c in inputs if c != x]
+    frames = {"train": pd.DataFrame(data), "test": pd.DataFrame(test) if test is not None else None}
+    groups = list(result.params.index)
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    every_x = np.concatenate([f[x].to_numpy(dtype=float) for f in frames.values() if f is not None])
+    train_x = frames["train"][x].to_numpy(dtype=float)
+    log_x = _spans_decades(every_x)
+    grid = (np.geomspace if log_x else np.linspace)(every_x.min(), every_x.max(), points)
+    for k, g in enumerate(groups):
+        colour = colours[k % len(colours)]
+        rows = {s: (f if group is None else f[f[group].astype(str) == g]) for s, f in frames.items() if f is not None}
+        ax.scatter(rows["train"][x], rows["train"][law.target], s=18, color=colour, label=f"{g}")
+        if "test" in rows and len(rows["test"]):
+            ax.scatter(rows["test"][x], rows["test"][law.target], s=30, facecolors="none", edgecolors=colour,
+                       label=f"{g} (test)")
+        settings = pd.concat(list(rows.values()))[others].drop_duplicates() if others else pd.DataFrame(index=[0])
+        for _, setting in settings.iterrows():
+            curve = {x: grid, **{c: np.full(points, setting[c]) for c in others}}
+            if group is not None:
+                curve[group] = [g] * points
+            y = result.predict(curve, group=group)
+            ax.plot(grid, y, color=colour, linewidth=1)
+    if every_x.max() > train_x.max():
+        ax.axvspan(train_x.max(), every_x.max(), color="0.9", zorder=0, label="extrapolation")
+    if log_x:
+        ax.set_xscale("log")
+    ax.set_xlabel(x)
+    ax.set_ylabel(law.target)
+    ax.set_title(f"{law.name}: {law.formula}", fontsize=9)
+    ax.legend(fontsize=7)
+    return ax
+
+
+def leaderboard(table: pd.DataFrame, ax=None):
+    """The test r2 of each entry of slfit.rescore's table, best first; failed entries (r2 = -1)
+    marked in grey with their status."""
+    plt = _pyplot()
+    ax = ax or plt.figure(figsize=(7, 0.35 * len(table) + 1.2)).add_subplot()
+    failed = table["r2"] <= -1
+    scored = table.loc[~failed, "r2"]
+    floor = min(scored.min(), 0.99) if len(scored) else 0.0
+    labels = [f"{i} ({law})" if i != law else str(i) for i, law in zip(table["id"], table["law"])]
+    y = np.arange(len(table))[::-1]
+    ax.barh(y[~failed.to_numpy()], scored - floor, left=floor, color="tab:blue")
+    for yi, (status, bad) in zip(y, zip(table["status"], failed)):
+        if bad:
+            ax.annotate(status, (floor, yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8,
+                        color="0.4")
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.set_xlabel("test r2")
+    ax.set_xlim(left=floor)
+    ax.set_title("leaderboard", fontsize=10)
+    return ax
