@@ -87,71 +87,26 @@ std::string surface_csv(const Law& law, const Dataset& data, const std::vector<s
   return out.str();
 }
 
-// The profile: every grid point's problem re-fitted with the grid's parameters held (one batch
-// of groups x points); `points` take the fitted values of the others. The objectives, per group.
-std::vector<std::vector<double>> profile_values(std::span<const Problem> problems, std::span<const GridAxis> axes,
-                                                std::vector<std::vector<double>>& points, const BackendChoice& backend,
-                                                int threads, bool quiet) {
-  const std::vector<Problem> profile = profile_problems(problems, axes, points);
-  ProgressLine progress("profile fits", profile.size(), 0, quiet);
-  std::size_t done = 0;
-  BatchOptions batch{threads};
-  batch.on_problem_done = [&](std::size_t) { progress.update(++done); };
-  const std::vector<FitResult> fits = fit_batch_on(backend, profile, batch);
-  rethrow_first_failure(fits);
-  std::vector<std::vector<double>> values(problems.size());
-  std::size_t next = 0;
-  for (std::size_t g = 0; g < problems.size(); ++g) {
-    const std::size_t d = problems[g].bounds.lower.size();
-    for (std::size_t k = 0; k < points[g].size() / d; ++k, ++next) {
-      const FitResult& fit = fits[next];
-      const bool finite = fit.status != FitStatus::NoFiniteValue && std::isfinite(fit.objective);
-      values[g].push_back(finite ? fit.objective : std::numeric_limits<double>::infinity());
-      if (finite) std::copy(fit.params.begin(), fit.params.end(), points[g].begin() + static_cast<long>(k * d));
-    }
-  }
-  return values;
-}
-
-// Per group, the profile-likelihood interval of the one grid parameter around its `fitted`
-// value, said on `notes` and returned as CSV (group,param,estimate,low,high,level; empty ends
-// where the grid does not reach them).
-std::string profile_intervals(std::span<const Problem> problems, const GridAxis& axis,
-                              const std::vector<std::vector<double>>& points,
-                              const std::vector<std::vector<double>>& values, const std::vector<double>& optimum,
-                              const std::vector<std::vector<double>>& fitted, const SurfaceArgs& a,
-                              std::ostream& notes) {
+// The intervals as CSV (group,param,estimate,low,high,level; empty ends where the grid does
+// not reach them), each also said on `notes`.
+std::string intervals_csv(const Law& law, const Dataset& data, const GridAxis& axis,
+                          const std::vector<SurfaceInterval>& intervals, double level, std::ostream& notes) {
   std::ostringstream csv;
   csv << "group,param,estimate,low,high,level\n";
-  for (std::size_t g = 0; g < problems.size(); ++g) {
-    const Problem& p = problems[g];
-    const Law& law = *p.law;
-    const std::string& name = law.params[axis.param].name;
-    const std::string group = p.data->name;
-    std::size_t free = 0;
-    for (std::size_t k = 0; k < p.bounds.lower.size(); ++k)
-      if (p.bounds.lower[k] < p.bounds.upper[k] || k == axis.param) ++free;
-    if (p.objective.kind != ObjectiveKind::Mse || p.data->size() <= free) {
-      notes << "slfit surface: group " << group << ": no profile interval for " << name
-            << (p.objective.kind != ObjectiveKind::Mse ? " (the F-test needs an mse objective)"
-                                                       : " (no more points than free parameters)")
-            << '\n';
+  const std::string& name = law.params[axis.param].name;
+  for (std::size_t g = 0; g < intervals.size(); ++g) {
+    const SurfaceInterval& s = intervals[g];
+    const std::string& group = data.groups[g].name;
+    if (!s.interval) {
+      notes << "slfit surface: group " << group << ": no profile interval for " << name << " (" << s.why_not << ")\n";
       continue;
     }
-    const std::size_t d = p.bounds.lower.size();
-    std::vector<std::pair<double, double>> profile;  // (grid value, objective), ascending
-    for (std::size_t k = 0; k < values[g].size(); ++k) profile.emplace_back(points[g][k * d + axis.param], values[g][k]);
-    std::sort(profile.begin(), profile.end());
-    std::vector<double> grid, objective;
-    for (const auto& [x, f] : profile) grid.push_back(x), objective.push_back(f);
-    const ProfileInterval interval = profile_interval(grid, objective, optimum[g], p.data->size(), free, a.level);
     const auto end = [](double x, const char* missing) { return std::isnan(x) ? std::string(missing) : shortest_number(x); };
-    const double estimate = fitted[g][axis.param];
-    notes << "slfit surface: group " << group << ": " << name << " " << shortest_number(estimate) << ", "
-          << shortest_number(100 * a.level) << "% profile interval [" << end(interval.low, "below the grid") << ", "
-          << end(interval.high, "above the grid") << "]\n";
-    csv << csv_field(group) << ',' << csv_field(name) << ',' << shortest_number(estimate) << ','
-        << csv_number(interval.low) << ',' << csv_number(interval.high) << ',' << shortest_number(a.level) << '\n';
+    notes << "slfit surface: group " << group << ": " << name << " " << shortest_number(s.estimate) << ", "
+          << shortest_number(100 * level) << "% profile interval [" << end(s.interval->low, "below the grid") << ", "
+          << end(s.interval->high, "above the grid") << "]\n";
+    csv << csv_field(group) << ',' << csv_field(name) << ',' << shortest_number(s.estimate) << ','
+        << csv_number(s.interval->low) << ',' << csv_number(s.interval->high) << ',' << shortest_number(level) << '\n';
   }
   return csv.str();
 }
@@ -194,13 +149,17 @@ int run_surface(const std::vector<std::string>& args) {
   const std::shared_ptr<const Law> shared_law = load_mapped_law(a.input);
   const Law& law = *shared_law;
   reject_parameter_columns(law, {"group", "objective"}, "surface's CSV output");
-  const std::vector<GridAxis> axes = parse_axes(a.grids, law);
-  const std::vector<std::optional<double>> fixed = parse_fixes(a.fixes, law, axes);
-  bool needs_fit = false;
-  for (std::size_t k = 0; k < law.params.size(); ++k) {
-    const bool on_grid = std::any_of(axes.begin(), axes.end(), [k](const GridAxis& x) { return x.param == k; });
-    needs_fit = needs_fit || (!on_grid && !fixed[k]);
-  }
+  SurfaceRequest request;
+  request.axes = parse_axes(a.grids, law);
+  request.fixed = parse_fixes(a.fixes, law, request.axes);
+  request.profile = a.profile;
+  const std::vector<GridAxis>& axes = request.axes;
+  const bool needs_fit = surface_needs_fit(request, law.params.size());
+  if (a.profile && !needs_fit)
+    throw InputError("--profile re-fits the parameters off the grid, but every parameter is on the grid or fixed");
+  if (!a.intervals.empty() && axes.size() != 1)
+    throw InputError("--intervals: a profile interval needs a grid of one parameter; this grid has " +
+                     std::to_string(axes.size()));
   const std::shared_ptr<const Dataset> shared_data = read_data(a.input, law, needs_fit ? law.params.size() : 1);
   const Dataset& data = *shared_data;
   const std::size_t size = grid_size(axes);
@@ -215,52 +174,26 @@ int run_surface(const std::vector<std::string>& args) {
   const BackendChoice backend = choose_backend(parse_backend(vm["backend"].as<std::string>()), Pipeline::De, notes(vm),
                                                vm["verbose"].as<bool>());
   const std::shared_ptr<const CompiledLaw> compiled = compile_law(law);
-  std::vector<Problem> problems = make_group_problems(shared_law, compiled, shared_data, a.options);
-  if (a.profile) {
-    if (!needs_fit)
-      throw InputError("--profile re-fits the parameters off the grid, but every parameter is on the grid or fixed");
-    if (!a.intervals.empty() && axes.size() != 1)
-      throw InputError("--intervals: a profile interval needs a grid of one parameter; this grid has " +
-                       std::to_string(axes.size()));
-    // A profile holds the --fix values in every fit, the overall optimum's included.
-    for (Problem& p : problems)
-      for (std::size_t k = 0; k < fixed.size(); ++k)
-        if (fixed[k]) p.bounds.lower[k] = p.bounds.upper[k] = p.bounds.init[k] = *fixed[k];
-  }
-  std::vector<std::vector<double>> base(problems.size(), std::vector<double>(law.params.size(), 0.0));
-  std::vector<double> optimum(problems.size(), std::numeric_limits<double>::quiet_NaN());
-  if (needs_fit) {
-    ProgressLine progress("fits", problems.size(), 0, vm["quiet"].as<bool>());
-    std::size_t done = 0;
-    BatchOptions batch{a.threads};
-    batch.on_problem_done = [&](std::size_t) { progress.update(++done); };
-    const std::vector<FitResult> fits = fit_batch_on(backend, problems, batch);
-    rethrow_first_failure(fits);
-    reject_fits_without_finite_value(law, data, fits);
-    for (std::size_t g = 0; g < fits.size(); ++g) {
-      base[g] = fits[g].params;
-      optimum[g] = fits[g].objective;
-      notes(vm) << "slfit surface: group " << data.groups[g].name << ": fitted optimum, objective "
-                << fits[g].objective << '\n';
-    }
-  }
-  for (std::vector<double>& b : base)
-    for (std::size_t k = 0; k < b.size(); ++k)
-      if (fixed[k]) b[k] = *fixed[k];
-
-  const std::vector<std::vector<double>> fitted = base;
-  std::vector<std::vector<double>> points;
-  for (const std::vector<double>& b : base) points.push_back(grid_points(axes, b));
-  std::vector<std::vector<double>> values;
-  if (a.profile) {
-    values = profile_values(problems, axes, points, backend, a.threads, vm["quiet"].as<bool>());
-  } else {
-    values = objective_values(problems, points, backend, a.threads);
-  }
+  const std::vector<Problem> problems = make_group_problems(shared_law, compiled, shared_data, a.options);
+  std::optional<ProgressLine> progress;
+  const SurfaceProgress on_fit = [&](const char* stage, std::size_t done, std::size_t total) {
+    if (done == 1) progress.emplace(stage, total, 0, vm["quiet"].as<bool>());  // one line per stage
+    progress->update(done);
+  };
+  const SurfaceResult result =
+      compute_surface(problems, request, backend, a.threads, on_fit, [&](const std::vector<FitResult>& fits) {
+        progress.reset();  // ends the fits' progress line before the notes
+        reject_fits_without_finite_value(law, data, fits);
+        for (std::size_t g = 0; g < fits.size(); ++g)
+          notes(vm) << "slfit surface: group " << data.groups[g].name << ": fitted optimum, objective "
+                    << fits[g].objective << '\n';
+      });
+  progress.reset();
   std::string intervals;
   if (a.profile && axes.size() == 1)
-    intervals = profile_intervals(problems, axes.front(), points, values, optimum, fitted, a, notes(vm));
-  write_output(a.out, surface_csv(law, data, points, values));
+    intervals = intervals_csv(law, data, axes.front(), surface_intervals(problems, request, result, a.level), a.level,
+                              notes(vm));
+  write_output(a.out, surface_csv(law, data, result.points, result.values));
   if (!a.intervals.empty()) write_output(a.intervals, intervals);
   return 0;
 }

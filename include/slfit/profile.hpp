@@ -4,6 +4,7 @@
 // profile-likelihood confidence interval of a parameter read off a one-axis profile.
 
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -38,5 +39,17 @@ struct ProfileInterval {
 // is used). Throws std::invalid_argument unless n > free >= 1, 0 < level < 1 and the sizes agree.
 ProfileInterval profile_interval(std::span<const double> grid, std::span<const double> profile, double best,
                                  std::size_t points, std::size_t free, double level);
+
+// The interval of a profile's one grid parameter for each problem of a compute_surface result
+// (`request` a profile on one axis, else std::invalid_argument): the F-test's interval around the
+// fitted value, or, where there is none, why not (an objective other than mse; no more points
+// than free parameters).
+struct SurfaceInterval {
+  double estimate = 0.0;                    // the full fit's value of the parameter
+  std::optional<ProfileInterval> interval;  // absent: see why_not
+  std::string why_not;
+};
+std::vector<SurfaceInterval> surface_intervals(std::span<const Problem> problems, const SurfaceRequest& request,
+                                               const SurfaceResult& result, double level);
 
 }  // namespace slfit

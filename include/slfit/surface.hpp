@@ -3,6 +3,8 @@
 // minimises, evaluated on a device runner (slfit/de_runner.hpp) or on the host's cores.
 
 #include <cstddef>
+#include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -40,5 +42,38 @@ std::vector<double> grid_points(std::span<const GridAxis> axes, std::span<const 
 std::vector<std::vector<double>> objective_values(std::span<const Problem> problems,
                                                   const std::vector<std::vector<double>>& points,
                                                   const BackendChoice& chosen, int threads);
+
+// What `slfit surface` computes, for any caller (the CLI, Python): the groups fitted first where a
+// parameter is neither on the grid nor fixed, then the objective on each group's grid around its
+// optimum, or with `profile` re-fitted at every grid point.
+struct SurfaceRequest {
+  std::vector<GridAxis> axes;
+  std::vector<std::optional<double>> fixed;  // per parameter: held at this value, off the grid
+  bool profile = false;  // re-fit the parameters on no axis and not fixed at every grid point
+};
+
+// Whether some parameter is on no axis and not fixed, so that the groups are fitted first.
+bool surface_needs_fit(const SurfaceRequest& request, std::size_t num_params);
+
+struct SurfaceResult {
+  std::vector<std::vector<double>> points;  // per problem: its grid's parameter vectors (with
+                                            // the re-fitted parameters under a profile)
+  std::vector<std::vector<double>> values;  // per problem: the objective at each point, +inf
+                                            // where it is not finite
+  std::vector<FitResult> fits;              // per problem: the full fit (empty when none was needed)
+  std::vector<std::vector<double>> base;    // per problem: the fitted optimum, fixed values in place
+};
+
+// Called on the calling thread as fits finish: the stage ("fits", then "profile fits"), how many
+// of its fits are done, and its total.
+using SurfaceProgress = std::function<void(const char* stage, std::size_t done, std::size_t total)>;
+
+// Throws InputError for a profile with nothing to re-fit; rethrows the first fit that failed;
+// `check_fits` sees the full fits before the grid is evaluated and may throw (the CLI rejects a
+// group whose fit found no finite objective). Under a profile the fixed values are held in every
+// fit, the full fits' included.
+SurfaceResult compute_surface(std::vector<Problem> problems, const SurfaceRequest& request,
+                              const BackendChoice& backend, int threads, const SurfaceProgress& progress = nullptr,
+                              const std::function<void(const std::vector<FitResult>&)>& check_fits = nullptr);
 
 }  // namespace slfit
