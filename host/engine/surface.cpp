@@ -50,28 +50,30 @@ std::vector<double> GridAxis::values() const {
   return v;
 }
 
+GridAxis grid_axis(const Law& law, const std::string& name, double lo, double hi, std::size_t count, bool log,
+                   const std::string& context) {
+  GridAxis axis{parameter_index(law, name, context), lo, hi, count, log};
+  if (!std::isfinite(lo) || !std::isfinite(hi)) throw InputError(context + ": LO and HI must be finite numbers");
+  if (count < 1) throw InputError(context + ": N must be at least 1");
+  if (count == 1 && lo != hi) throw InputError(context + ": one point needs LO = HI");
+  if (log && !(lo > 0 && hi > 0)) throw InputError(context + ": a log grid needs positive LO and HI");
+  return axis;
+}
+
 GridAxis parse_grid_axis(const std::string& text, const Law& law) {
+  const std::string context = "--grid '" + text + "'";
   const std::size_t eq = text.find('=');
-  if (eq == std::string::npos)
-    throw InputError("--grid '" + text + "': expected NAME=LO:HI:N or NAME=LO:HI:N:log");
-  GridAxis axis;
-  axis.param = parameter_index(law, text.substr(0, eq), "--grid '" + text + "'");
+  if (eq == std::string::npos) throw InputError(context + ": expected NAME=LO:HI:N or NAME=LO:HI:N:log");
   const std::vector<std::string> fields = split(text.substr(eq + 1), ':');
   if (fields.size() != 3 && !(fields.size() == 4 && fields[3] == "log"))
-    throw InputError("--grid '" + text + "': expected NAME=LO:HI:N or NAME=LO:HI:N:log");
-  axis.lo = parse_number(fields[0], "LO", text);
-  axis.hi = parse_number(fields[1], "HI", text);
-  axis.log = fields.size() == 4;
+    throw InputError(context + ": expected NAME=LO:HI:N or NAME=LO:HI:N:log");
+  const double lo = parse_number(fields[0], "LO", text);
+  const double hi = parse_number(fields[1], "HI", text);
   unsigned long long count = 0;
   const auto [end, error] = std::from_chars(fields[2].data(), fields[2].data() + fields[2].size(), count);
   if (fields[2].empty() || error != std::errc() || end != fields[2].data() + fields[2].size() || count < 1)
-    throw InputError("--grid '" + text + "': N '" + fields[2] + "' is not a whole number of at least 1");
-  axis.count = count;
-  if (axis.count == 1 && axis.lo != axis.hi)
-    throw InputError("--grid '" + text + "': one point needs LO = HI");
-  if (axis.log && !(axis.lo > 0 && axis.hi > 0))
-    throw InputError("--grid '" + text + "': a log grid needs positive LO and HI");
-  return axis;
+    throw InputError(context + ": N '" + fields[2] + "' is not a whole number of at least 1");
+  return grid_axis(law, text.substr(0, eq), lo, hi, count, fields.size() == 4, context);
 }
 
 std::size_t grid_size(std::span<const GridAxis> axes) {

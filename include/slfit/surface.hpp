@@ -25,6 +25,11 @@ struct GridAxis {
   std::vector<double> values() const;
 };
 
+// The axis of parameter `name` of the law; an InputError prefixed by `context` where the name
+// is not a parameter, N < 1, one point has LO != HI, or a log grid does not have LO, HI > 0.
+GridAxis grid_axis(const Law& law, const std::string& name, double lo, double hi, std::size_t count, bool log,
+                   const std::string& context);
+
 // "NAME=LO:HI:N" or "NAME=LO:HI:N:log", NAME one of the law's parameters. An InputError quoting
 // the text says what is wrong.
 GridAxis parse_grid_axis(const std::string& text, const Law& law);

@@ -15,5 +15,6 @@ results come out as DataFrames.
 from ._law import Law, laws
 from ._fit import FitResult, fit
 from ._rescore import rescore
+from ._surface import SurfaceResult, surface
 
-__all__ = ["Law", "laws", "fit", "FitResult", "rescore"]
+__all__ = ["Law", "laws", "fit", "FitResult", "rescore", "surface", "SurfaceResult"]

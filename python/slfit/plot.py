@@ -3,6 +3,8 @@ python3-matplotlib).
 
     fit(result, data, x, ...)     data points per group and the fitted curves along one input
     leaderboard(table, ...)       the test r2 of each rescored entry, failed entries marked
+    surface(result, group, ...)   a surface: a curve over one grid parameter (its profile
+                                  interval marked), contours over two
 
 Each returns the matplotlib Axes it drew on; pass `ax` to draw into a figure of your own.
 """
@@ -90,4 +92,48 @@ def leaderboard(table: pd.DataFrame, ax=None):
     ax.set_xlabel("test r2")
     ax.set_xlim(left=floor)
     ax.set_title("leaderboard", fontsize=10)
+    return ax
+
+
+def surface(result, group=None, ax=None):
+    """One group's surface from slfit.surface: over one grid parameter the objective as a curve
+    (the profile interval, where there is one, shaded), over two a contour map of
+    log10(objective) with the lowest point marked. `group`: which (default: the first)."""
+    plt = _pyplot()
+    ax = ax or plt.figure(figsize=(6, 4.5)).add_subplot()
+    values = result.values
+    group = values["group"].iloc[0] if group is None else group
+    rows = values[values["group"] == group]
+    if rows.empty:
+        raise ValueError(f"plot.surface: no group {group!r} (groups: {', '.join(map(str, values['group'].unique()))})")
+    varying = [p for p in result.law.param_names if rows[p].nunique() > 1]
+    axes = [p for p in result.axes if p in varying] if hasattr(result, "axes") else varying
+    finite = rows[np.isfinite(rows["objective"])]
+    best = finite.loc[finite["objective"].idxmin()] if len(finite) else None
+    if len(axes) == 1:
+        x = axes[0]
+        ax.plot(rows[x], rows["objective"], color="tab:blue")
+        if result.intervals is not None and group in result.intervals.index:
+            i = result.intervals.loc[group]
+            if np.isfinite(i["low"]) and np.isfinite(i["high"]):
+                ax.axvspan(i["low"], i["high"], color="tab:blue", alpha=0.15,
+                           label=f"{100 * i['level']:g}% profile interval")
+                ax.legend(fontsize=8)
+        ax.set_xlabel(x)
+        ax.set_ylabel("objective")
+        if _spans_decades(rows["objective"].to_numpy(dtype=float)):
+            ax.set_yscale("log")
+    elif len(axes) == 2:
+        x, y = axes
+        grid = rows.pivot_table(index=y, columns=x, values="objective", aggfunc="first")
+        z = np.log10(grid.to_numpy(dtype=float))
+        contours = ax.contourf(grid.columns, grid.index, z, levels=20, cmap="viridis")
+        ax.figure.colorbar(contours, ax=ax, label="log10 objective")
+        if best is not None:
+            ax.plot(best[x], best[y], marker="*", color="white", markersize=12, markeredgecolor="black")
+        ax.set_xlabel(x)
+        ax.set_ylabel(y)
+    else:
+        raise ValueError(f"plot.surface: a surface over {len(axes)} parameters; one or two can be drawn")
+    ax.set_title(f"{result.law.name}, group {group}", fontsize=10)
     return ax

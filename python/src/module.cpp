@@ -259,6 +259,59 @@ py::list rescore_manifest(const std::string& manifest_json, const std::string& p
   return rows;
 }
 
+// The objective on a grid per group, as `slfit surface` computes it. axes: (name, lo, hi, count,
+// log) each; fixed: name -> value. Returns {"groups", "points" (per group, count x params),
+// "values", "base", "intervals" (with a profile on one axis: per group estimate, low, high,
+// why_not)}.
+py::dict surface(const PyLaw& py_law, const std::vector<py::array_t<double>>& inputs, const py::array_t<double>& target,
+                 const std::optional<py::array_t<double>>& scale, const std::optional<std::vector<std::string>>& groups,
+                 const py::dict& options, int threads, const std::string& backend, const std::string& group_column,
+                 const std::vector<std::tuple<std::string, double, double, std::size_t, bool>>& axes,
+                 const std::map<std::string, double>& fixed, bool profile, double level) {
+  const std::shared_ptr<const Law>& law = py_law.law;
+  SurfaceRequest request;
+  for (const auto& [name, lo, hi, count, log] : axes)
+    request.axes.push_back(grid_axis(*law, name, lo, hi, count, log, "grid '" + name + "'"));
+  request.fixed.resize(law->params.size());
+  for (const auto& [name, value] : fixed) {
+    const std::size_t k = parameter_index(*law, name, "fix '" + name + "'");
+    for (const GridAxis& axis : request.axes)
+      if (axis.param == k) throw InputError("fix '" + name + "': the parameter is on the grid");
+    request.fixed[k] = value;
+  }
+  request.profile = profile;
+  if (!(level > 0 && level < 1)) throw InputError("level must be between 0 and 1");
+  const std::shared_ptr<const Dataset> data = dataset(*law, inputs, target, scale, groups, "data", group_column);
+  const std::vector<Problem> problems = make_group_problems(law, compile_law(*law), data, fit_options(options));
+  SurfaceResult result;
+  std::vector<SurfaceInterval> intervals;
+  {
+    py::gil_scoped_release release;
+    std::ostringstream note;  // the backend line is the CLI's; Python reads the choice from the result
+    const BackendChoice chosen = choose_backend(parse_backend(backend), Pipeline::De, note);
+    result = compute_surface(problems, request, chosen, threads);
+    if (profile && request.axes.size() == 1) intervals = surface_intervals(problems, request, result, level);
+  }
+  py::dict out;
+  py::list names;
+  for (const GroupData& g : data->groups) names.append(g.name);
+  out["groups"] = names;
+  out["points"] = result.points;
+  out["values"] = result.values;
+  out["base"] = result.base;
+  py::list interval_list;
+  for (const SurfaceInterval& s : intervals) {
+    py::dict i;
+    i["estimate"] = s.estimate;
+    i["low"] = s.interval ? s.interval->low : std::nan("");
+    i["high"] = s.interval ? s.interval->high : std::nan("");
+    i["why_not"] = s.why_not;
+    interval_list.append(i);
+  }
+  out["intervals"] = interval_list;
+  return out;
+}
+
 }  // namespace
 }  // namespace slfit::python
 
@@ -296,6 +349,9 @@ PYBIND11_MODULE(_core, m) {
         py::arg("options"), py::arg("threads"), py::arg("backend"), py::arg("group_column"), py::arg("test_inputs"),
         py::arg("test_target"), py::arg("test_groups"));
   m.def("predict", &predict_rows, py::arg("law"), py::arg("inputs"), py::arg("params"));
+  m.def("surface", &surface, py::arg("law"), py::arg("inputs"), py::arg("target"), py::arg("scale"), py::arg("groups"),
+        py::arg("options"), py::arg("threads"), py::arg("backend"), py::arg("group_column"), py::arg("axes"),
+        py::arg("fixed"), py::arg("profile"), py::arg("level"));
   m.def("rescore", &rescore_manifest, py::arg("manifest_json"), py::arg("path"), py::arg("options"),
         py::arg("restarts"), py::arg("threads"), py::arg("backend"));
 }
