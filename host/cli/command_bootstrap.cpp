@@ -255,16 +255,9 @@ int run_bootstrap(const std::vector<std::string>& args) {
   report.data = &data;
   report.points = &points;
   report.full_fits = plan.full_fits;
-  report.replicates.resize(data.groups.size(), std::vector<TaskFit>(a.resamples));
-  std::vector<std::vector<TaskFit>> jackknife(data.groups.size());
-  for (std::size_t g = 0; g < data.groups.size(); ++g) jackknife[g].resize(plan.jackknife ? data.groups[g].size() : 0);
-  for (const TaskFit& fit : fits) {
-    if (fit.task.kind == FitKind::Replicate) report.replicates[fit.task.group][fit.task.index] = fit;
-    else if (plan.jackknife) jackknife[fit.task.group][fit.task.index] = fit;
-  }
-  for (std::size_t g = 0; g < data.groups.size(); ++g)
-    report.summaries.push_back(summarize_group(*plan.compiled, plan.full_fits[g], report.replicates[g], jackknife[g],
-                                               points.data, method, a.level));
+  BootstrapSummaries summaries = summarize_bootstrap(plan, fits, points.data, method, a.level);
+  report.replicates = std::move(summaries.replicates);
+  report.summaries = std::move(summaries.groups);
   report.method = a.method;
   report.level = a.level;
   report.resamples = a.resamples;

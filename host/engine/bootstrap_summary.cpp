@@ -111,4 +111,21 @@ GroupSummary summarize_group(const CompiledLaw& compiled, const FitResult& full,
   return s;
 }
 
+BootstrapSummaries summarize_bootstrap(const BootstrapPlan& plan, std::span<const TaskFit> fits,
+                                       const GroupData& points, IntervalMethod method, double level) {
+  const std::size_t groups = plan.data->groups.size();
+  BootstrapSummaries out;
+  out.replicates.assign(groups, std::vector<TaskFit>(plan.resamples));
+  std::vector<std::vector<TaskFit>> jackknife(groups);
+  for (std::size_t g = 0; g < groups; ++g) jackknife[g].resize(plan.jackknife ? plan.data->groups[g].size() : 0);
+  for (const TaskFit& fit : fits) {
+    if (fit.task.kind == FitKind::Replicate) out.replicates[fit.task.group][fit.task.index] = fit;
+    else if (plan.jackknife) jackknife[fit.task.group][fit.task.index] = fit;
+  }
+  for (std::size_t g = 0; g < groups; ++g)
+    out.groups.push_back(
+        summarize_group(*plan.compiled, plan.full_fits[g], out.replicates[g], jackknife[g], points, method, level));
+  return out;
+}
+
 }  // namespace slfit

@@ -4,6 +4,7 @@
 // many replicates were used; the parameters' covariance and correlation; the failed fits.
 
 #include <cstddef>
+#include <span>
 #include <vector>
 
 #include "slfit/bootstrap.hpp"
@@ -35,5 +36,15 @@ struct GroupSummary {
 GroupSummary summarize_group(const CompiledLaw& compiled, const FitResult& full, const std::vector<TaskFit>& replicates,
                              const std::vector<TaskFit>& jackknife, const GroupData& points, IntervalMethod method,
                              double level);
+
+// A whole bootstrap's summaries: `fits` (every task of the plan, in any order) sorted into each
+// group's replicates (by replicate index, into `replicates`) and leave-one-out fits, and each
+// group summarized (summarize_group) against the plan's full-data fit.
+struct BootstrapSummaries {
+  std::vector<std::vector<TaskFit>> replicates;  // per group, by replicate index
+  std::vector<GroupSummary> groups;              // per group
+};
+BootstrapSummaries summarize_bootstrap(const BootstrapPlan& plan, std::span<const TaskFit> fits,
+                                       const GroupData& points, IntervalMethod method, double level);
 
 }  // namespace slfit

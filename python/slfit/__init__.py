@@ -14,7 +14,8 @@ results come out as DataFrames.
 
 from ._law import Law, laws
 from ._fit import FitResult, fit
+from ._bootstrap import BootstrapResult, bootstrap
 from ._rescore import rescore
 from ._surface import SurfaceResult, surface
 
-__all__ = ["Law", "laws", "fit", "FitResult", "rescore", "surface", "SurfaceResult"]
+__all__ = ["Law", "laws", "fit", "FitResult", "bootstrap", "BootstrapResult", "rescore", "surface", "SurfaceResult"]

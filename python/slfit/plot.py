@@ -5,6 +5,7 @@ python3-matplotlib).
     leaderboard(table, ...)       the test r2 of each rescored entry, failed entries marked
     surface(result, group, ...)   a surface: a curve over one grid parameter (its profile
                                   interval marked), contours over two
+    band(result, x, ...)          a bootstrap's prediction band along one input
 
 Each returns the matplotlib Axes it drew on; pass `ax` to draw into a figure of your own.
 """
@@ -136,4 +137,33 @@ def surface(result, group=None, ax=None):
     else:
         raise ValueError(f"plot.surface: a surface over {len(axes)} parameters; one or two can be drawn")
     ax.set_title(f"{result.law.name}, group {group}", fontsize=10)
+    return ax
+
+
+def band(result, x: str, data=None, group: str | None = None, ax=None):
+    """A bootstrap's prediction band along input column `x`: per group the full-data fit's
+    prediction at each of the bootstrap's `points` (a line) and the interval around it (shaded),
+    with `data`'s rows as dots (split by `group`). Log axes where x spans two decades."""
+    plt = _pyplot()
+    if result.predictions is None:
+        raise ValueError("plot.band: the bootstrap has no predictions; give slfit.bootstrap points along x")
+    ax = ax or plt.figure(figsize=(7, 4.5)).add_subplot()
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for k, (g, rows) in enumerate(result.predictions.groupby("group", sort=False)):
+        rows = rows.sort_values(x)
+        colour = colours[k % len(colours)]
+        ax.plot(rows[x], rows["estimate"], color=colour, label=f"{g}")
+        ax.fill_between(rows[x], rows["low"], rows["high"], color=colour, alpha=0.2,
+                        label=f"{g}: {100 * result.level:g}% {result.method} band")
+        if data is not None:
+            mine = pd.DataFrame(data)
+            if group is not None:
+                mine = mine[mine[group].astype(str) == str(g)]
+            ax.scatter(mine[x], mine[result.law.target], s=12, color=colour)
+    if _spans_decades(result.predictions[x].to_numpy(dtype=float)):
+        ax.set_xscale("log")
+    ax.set_xlabel(x)
+    ax.set_ylabel(result.law.target)
+    ax.set_title(f"{result.law.name}: bootstrap band", fontsize=10)
+    ax.legend(fontsize=7)
     return ax

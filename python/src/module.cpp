@@ -259,6 +259,111 @@ py::list rescore_manifest(const std::string& manifest_json, const std::string& p
   return rows;
 }
 
+py::dict statistic_dict(const StatisticSummary& s) {
+  py::dict d;
+  d["estimate"] = s.estimate;
+  d["mean"] = s.mean;
+  d["se"] = s.se;
+  d["low"] = s.low;
+  d["high"] = s.high;
+  d["used"] = s.used;
+  return d;
+}
+
+// A bootstrap, as `slfit bootstrap` runs it: the full-data fit per group, then B resampled fits
+// (and for BCa the leave-one-out fits) in one batch, summarized into intervals at `level` for
+// the parameters and for the law's predictions at `points` (rows of the inputs). strata: a label
+// per row, resampled within (as --stratify). Returns per group {"params": [stat per parameter],
+// "predictions": [stat per point], "failed", "covariance", "replicates" (B x params, NaN for a
+// failed fit)}.
+py::dict bootstrap(const PyLaw& py_law, const std::vector<py::array_t<double>>& inputs, const py::array_t<double>& target,
+                   const std::optional<py::array_t<double>>& scale, const std::optional<std::vector<std::string>>& groups,
+                   const py::dict& options, int threads, const std::string& backend, const std::string& group_column,
+                   std::uint32_t resamples, const std::string& method, double level, const std::string& search,
+                   const std::vector<py::array_t<double>>& points, const std::optional<std::vector<std::string>>& strata) {
+  const std::map<std::string, IntervalMethod> methods = {
+      {"percentile", IntervalMethod::Percentile}, {"basic", IntervalMethod::Basic}, {"bca", IntervalMethod::Bca}};
+  if (!methods.contains(method)) throw InputError("method: '" + method + "' is not one of: percentile, basic, bca");
+  if (search != "global" && search != "local") throw InputError("search: '" + search + "' is not one of: global, local");
+  if (resamples < 2 || resamples >= kJackknifeStreamFlag)
+    throw InputError("resamples must be between 2 and " + std::to_string(kJackknifeStreamFlag - 1));
+  if (!(level > 0 && level < 1)) throw InputError("level must be between 0 and 1");
+  const FitOptions fit_opts = fit_options(options);
+
+  BootstrapPlan plan;
+  plan.law = py_law.law;
+  const Law& law = *plan.law;
+  plan.data = dataset(law, inputs, target, scale, groups, "data", group_column);
+  plan.compiled = compile_law(law);
+  if (strata) {  // a label per row; rows are "lines" 1..n
+    std::vector<std::string> label_of_line(strata->size() + 1);
+    for (std::size_t i = 0; i < strata->size(); ++i) label_of_line[i + 1] = (*strata)[i];
+    for (const GroupData& g : plan.data->groups) plan.strata.push_back(strata_by_label(g, label_of_line));
+  } else {
+    for (const GroupData& g : plan.data->groups) plan.strata.push_back(single_stratum(g));
+  }
+  plan.search = search == "local" ? Search::Local : Search::Global;
+  plan.resamples = resamples;
+  plan.jackknife = methods.at(method) == IntervalMethod::Bca;
+  plan.full_problems = make_group_problems(plan.law, plan.compiled, plan.data, fit_opts);
+  GroupData point_rows;
+  point_rows.inputs.resize(law.variables.size());
+  if (!points.empty()) {
+    if (points.size() != law.variables.size())
+      throw InputError("points: " + std::to_string(points.size()) + " input columns for law '" + law.name + "'");
+    for (std::size_t k = 0; k < points.size(); ++k)
+      for (py::ssize_t i = 0; i < points[k].size(); ++i) point_rows.inputs[k].push_back(points[k].at(i));
+    point_rows.target.assign(point_rows.inputs[0].size(), 0.0);  // predictions read only the inputs
+  }
+
+  BootstrapSummaries summaries;
+  std::string used;
+  {
+    py::gil_scoped_release release;
+    std::ostringstream note;
+    const BackendChoice chosen = choose_backend(parse_backend(backend), fit_opts.pipeline, note);
+    used = to_string(chosen.backend);
+    BatchOptions batch;
+    batch.threads = threads;
+    plan.full_fits = fit_batch_on(chosen, plan.full_problems, batch);
+    rethrow_first_failure(plan.full_fits);
+    for (std::size_t g = 0; g < plan.full_fits.size(); ++g)
+      if (plan.full_fits[g].status == FitStatus::NoFiniteValue)
+        throw InputError("group '" + plan.data->groups[g].name +
+                         "': the full-data fit found no finite objective, so there is nothing to bootstrap");
+    const std::vector<BootstrapTask> tasks = bootstrap_tasks(plan);
+    std::vector<TaskFit> fits;
+    run_bootstrap_tasks(plan, tasks, chosen, batch, std::max<std::size_t>(tasks.size(), 1),
+                        [&](std::span<const TaskFit> chunk) { fits.insert(fits.end(), chunk.begin(), chunk.end()); });
+    summaries = summarize_bootstrap(plan, fits, point_rows, methods.at(method), level);
+  }
+
+  py::dict out;
+  py::list names, group_list;
+  for (std::size_t g = 0; g < plan.data->groups.size(); ++g) {
+    names.append(plan.data->groups[g].name);
+    const GroupSummary& s = summaries.groups[g];
+    py::dict d;
+    py::list params, predictions;
+    for (const StatisticSummary& p : s.params) params.append(statistic_dict(p));
+    for (const StatisticSummary& p : s.predictions) predictions.append(statistic_dict(p));
+    d["params"] = params;
+    d["predictions"] = predictions;
+    d["failed"] = s.failed;
+    d["covariance"] = s.covariance;
+    std::vector<double> replicates;
+    for (const TaskFit& f : summaries.replicates[g])
+      for (std::size_t k = 0; k < law.params.size(); ++k)
+        replicates.push_back(f.failed() || k >= f.params.size() ? std::nan("") : f.params[k]);
+    d["replicates"] = replicates;
+    group_list.append(d);
+  }
+  out["groups"] = names;
+  out["summaries"] = group_list;
+  out["backend"] = used;
+  return out;
+}
+
 // The objective on a grid per group, as `slfit surface` computes it. axes: (name, lo, hi, count,
 // log) each; fixed: name -> value. Returns {"groups", "points" (per group, count x params),
 // "values", "base", "intervals" (with a profile on one axis: per group estimate, low, high,
@@ -352,6 +457,10 @@ PYBIND11_MODULE(_core, m) {
   m.def("surface", &surface, py::arg("law"), py::arg("inputs"), py::arg("target"), py::arg("scale"), py::arg("groups"),
         py::arg("options"), py::arg("threads"), py::arg("backend"), py::arg("group_column"), py::arg("axes"),
         py::arg("fixed"), py::arg("profile"), py::arg("level"));
+  m.def("bootstrap", &bootstrap, py::arg("law"), py::arg("inputs"), py::arg("target"), py::arg("scale"),
+        py::arg("groups"), py::arg("options"), py::arg("threads"), py::arg("backend"), py::arg("group_column"),
+        py::arg("resamples"), py::arg("method"), py::arg("level"), py::arg("search"), py::arg("points"),
+        py::arg("strata"));
   m.def("rescore", &rescore_manifest, py::arg("manifest_json"), py::arg("path"), py::arg("options"),
         py::arg("restarts"), py::arg("threads"), py::arg("backend"));
 }
