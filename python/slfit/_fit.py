@@ -126,6 +126,41 @@ class FitResult:
             self.test_scores = pd.DataFrame(rows, index=pd.Index(list(raw["groups"]) + ["all"], name="group"))
             self.test_error = t["error"] or None
 
+    @classmethod
+    def from_json(cls, path) -> "FitResult":
+        """The result of `slfit fit --format json` (read back: the law from its law_spec)."""
+        with open(path, encoding="utf-8") as f:
+            j = json.load(f)
+        if "fits" not in j or "law_spec" not in j:
+            raise ValueError(f"{path}: not the JSON output of 'slfit fit' (no fits or law_spec)")
+        law = Law._wrap(_core.Law.from_spec(json.dumps(j["law_spec"]), f"{path}: law_spec"))
+        names = law.param_names
+        nan = [math.nan] * len(names)
+        fits = []
+        for f in j["fits"]:
+            u = f.get("uncertainty", {})
+            se = u.get("standard_errors", {})
+            corr = u.get("correlation") or [nan] * len(names)
+            fits.append({
+                "params": [f["params"][n] if f["params"][n] is not None else math.nan for n in names],
+                "standard_errors": [se.get(n) if se.get(n) is not None else math.nan for n in names],
+                "correlation": [c if c is not None else math.nan for row in corr for c in (row or nan)],
+                "objective": f["objective"], "r2_train": f["r2_train"] if f["r2_train"] is not None else math.nan,
+                "aic": u.get("aic", math.nan), "bic": u.get("bic", math.nan), "status": f["status"],
+                "de_converged": f["de"]["converged"], "de_generations": f["de"]["generations"],
+                "de_evaluations": f["de"]["evaluations"], "lbfgsb_iterations": f["lbfgsb"]["iterations"],
+                "lbfgsb_status": f["lbfgsb"]["status"], "seconds": f["seconds"], "error": f.get("error", ""),
+                "at_bound": [f.get("at_bound", {}).get(n, "") for n in names], "note": u.get("note", "")})
+        test = None
+        if "test" in j:
+            test = {**j["test"], "error": "", "groups": [f.get("test", {"r2": math.nan, "nmse": math.nan,
+                                                                           "nmae": math.nan, "n": 0})
+                                                           for f in j["fits"]]}
+        raw = {"groups": [f["group"] for f in j["fits"]], "fits": fits, "backend": j["backend"], "test": test}
+        result = cls(law, raw, {"seed": j.get("seed")})
+        result.group_column = j.get("group_column")
+        return result
+
     def correlation(self, group) -> pd.DataFrame:
         """The parameters' correlation matrix of one group's fit."""
         names = self.law.param_names

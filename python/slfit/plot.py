@@ -12,6 +12,8 @@ Each returns the matplotlib Axes it drew on; pass `ax` to draw into a figure of 
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 
@@ -167,3 +169,73 @@ def band(result, x: str, data=None, group: str | None = None, ax=None):
     ax.set_title(f"{result.law.name}: bootstrap band", fontsize=10)
     ax.legend(fontsize=7)
     return ax
+
+
+def _from_cli_outputs(path: str, data: str | None, x: str | None, test: str | None, group: str | None):
+    """Draws the CLI output at `path` (fit JSON, bootstrap JSON, rescore CSV or surface CSV)."""
+    import json
+    from types import SimpleNamespace
+
+    from . import _core
+    from ._fit import FitResult
+    from ._law import Law
+
+    read = lambda p: pd.read_csv(p, float_precision="round_trip")  # noqa: E731
+    if path.endswith(".json"):
+        with open(path, encoding="utf-8") as f:
+            j = json.load(f)
+        if "fits" in j:
+            result = FitResult.from_json(path)
+            if data is None:
+                raise SystemExit(f"{path}: a fit's picture needs its data: --data FILE.csv")
+            x = x or next(iter(result.law.inputs.values()))
+            return fit(result, read(data), x, group=group or result.group_column,
+                       test=read(test) if test else None)
+        if "groups" in j and "law_spec" in j:
+            law = Law._wrap(_core.Law.from_spec(json.dumps(j["law_spec"]), f"{path}: law_spec"))
+            rows = [{"group": g["group"], **p["point"], **{k: p[k] for k in ("estimate", "low", "high")}}
+                    for g in j["groups"] for p in g["predictions"]]
+            if not rows:
+                raise SystemExit(f"{path}: the bootstrap has no predictions to draw (run it with --predict)")
+            shim = SimpleNamespace(law=law, predictions=pd.DataFrame(rows), level=j["level"], method=j["method"])
+            x = x or next(iter(law.inputs.values()))
+            return band(shim, x, data=read(data) if data else None, group=group or j.get("group_column"))
+        raise SystemExit(f"{path}: not the JSON output of slfit fit or slfit bootstrap --out")
+    table = read(path)
+    if list(table.columns[:3]) == ["rank", "id", "task"]:
+        table["status"] = table["status"].astype(str)
+        return leaderboard(table.set_index("rank"))
+    if table.columns[0] == "group" and table.columns[-1] == "objective":
+        params = list(table.columns[1:-1])
+        varying = [p for p in params if table[p].nunique() > 1]
+        shim = SimpleNamespace(law=SimpleNamespace(name=os.path.basename(path), param_names=params), values=table,
+                               intervals=None, axes=varying[:2])
+        return surface(shim, group)
+    raise SystemExit(f"{path}: not an output slfit.plot knows (fit or bootstrap JSON, rescore or surface CSV)")
+
+
+def main(argv=None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python3 -m slfit.plot",
+                                     description="Draws an output of the slfit CLI: a fit (JSON, with --data), "
+                                                 "a bootstrap's band (JSON), a leaderboard or a surface (CSV).")
+    parser.add_argument("result", help="slfit fit --format json, bootstrap --out, rescore or surface output")
+    parser.add_argument("--out", required=True, help="the picture (PNG, SVG or PDF by its extension)")
+    parser.add_argument("--data", help="the data the fit was made on (fit, bootstrap)")
+    parser.add_argument("--test", help="the held-out rows to mark (fit)")
+    parser.add_argument("--x", help="the input to draw along (default: the law's first)")
+    parser.add_argument("--group", help="the group column (default: the fit's), or the surface's group")
+    args = parser.parse_args(argv)
+    import matplotlib
+    matplotlib.use("Agg")
+    try:
+        ax = _from_cli_outputs(args.result, args.data, args.x, args.test, args.group)
+    except (ValueError, OSError) as e:
+        raise SystemExit(f"python3 -m slfit.plot: {e}")
+    ax.figure.savefig(args.out, dpi=110, bbox_inches="tight")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
