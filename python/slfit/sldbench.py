@@ -11,14 +11,25 @@ names, + - * / ** and unary minus, columns `X[:, k]` of the data (X being `data_
 name bound to `np.asarray(data_points)`, `np.atleast_2d(...)` and the like), parameters
 `params[k]`, and np.power, exp, log, log10, log2, log1p, sqrt, square, abs, maximum, minimum and
 clip. Anything else is a ValueError naming the line and the construct.
+
+    python3 -m slfit.sldbench rescore --task TASK --data DIR PROGRAM.py... [--out scores.csv]
+
+re-scores programs on a task (DIR holding its train.csv and test.csv) as one batch; TASKS lists
+the tasks it knows (a task's input columns in data_points' order, its target and group column).
 """
 
 from __future__ import annotations
 
+import argparse
 import ast
+import json
 import os
+import sys
+
+import pandas as pd
 
 from ._law import Law
+from ._rescore import rescore
 
 # Bounds a parameter gets when the program's fit_scaling_law has no literal bound for it.
 DEFAULT_BOUNDS = (-1e3, 1e3)
@@ -48,7 +59,8 @@ class _Translator:
         raise ValueError(f"{self.path}:{getattr(node, 'lineno', '?')}: {what}")
 
     def construct(self, node: ast.AST) -> str:
-        return f"{type(node).__name__.lower()} ({ast.unparse(node)[:60]})"
+        first_line = ast.unparse(node).splitlines()[0]
+        return f"{type(node).__name__.lower()} ({first_line[:60]})"
 
     # --- statements ---------------------------------------------------------------------------
     def function(self, fn: ast.FunctionDef) -> str:
@@ -259,3 +271,69 @@ def law_from_program(path: str | os.PathLike, inputs: list[str] | None = None, t
     # The same law with its formula printed back without the translation's extra parentheses.
     return Law(law._core.printed_formula, params=params, inputs={v: v for v in variables}, target=target,
                name=law_name)
+
+
+# SLDBench's single-output tasks: the columns of data_points in order, the target, the group column.
+TASKS = {
+    "parallel_scaling_law": {"inputs": ["num_params", "parallel_size"], "target": "loss", "group": "group"},
+    "moe": {"inputs": ["num_experts", "dense_parameter_count"], "target": "loss_validation", "group": "group"},
+}
+
+
+def rescore_programs(task: str, data_dir: str, programs: list[str], **options):
+    """Each program's law on the task (`data_dir`/train.csv, test.csv), rescored in one batch:
+    slfit.rescore's table, with a row of status invalid_entry (and the translator's message) for
+    a program that does not translate."""
+    if task not in TASKS:
+        raise ValueError(f"unknown task {task!r}; the tasks: {', '.join(TASKS)}")
+    t = TASKS[task]
+    entries, untranslated = [], []
+    for path in programs:
+        entry_id = os.path.splitext(os.path.basename(path))[0]
+        try:
+            law = law_from_program(path, inputs=t["inputs"], target=t["target"])
+            entries.append({"id": entry_id, "task": task, "law": law.to_spec()})
+        except (ValueError, OSError) as e:
+            untranslated.append({"id": entry_id, "task": task, "law": os.path.basename(path), "r2": -1.0,
+                                 "status": "invalid_entry", "error": str(e), "seconds": 0.0})
+    table = None
+    if entries:
+        manifest = {"tasks": {task: {"train": os.path.abspath(os.path.join(data_dir, "train.csv")),
+                                     "test": os.path.abspath(os.path.join(data_dir, "test.csv")),
+                                     "group": t["group"]}},
+                    "entries": entries}
+        table = rescore(manifest, **options)
+    # Programs that did not translate rank last, in the order given, as rescore ranks its failures.
+    rows = pd.DataFrame(untranslated)
+    if table is None:
+        rows.index = pd.RangeIndex(1, len(rows) + 1, name="rank")
+        return rows
+    rows.index = pd.RangeIndex(len(table) + 1, len(table) + len(rows) + 1, name="rank")
+    return pd.concat([table, rows]) if len(rows) else table
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python3 -m slfit.sldbench")
+    commands = parser.add_subparsers(dest="command", required=True)
+    r = commands.add_parser("rescore", help="re-score SLDBench programs on a task as one batch")
+    r.add_argument("--task", required=True, choices=sorted(TASKS))
+    r.add_argument("--data", required=True, help="the task's folder, with train.csv and test.csv")
+    r.add_argument("--out", default="-", help="the leaderboard CSV (default: stdout)")
+    r.add_argument("--seed", type=int, default=42)
+    r.add_argument("--backend", default="auto")
+    r.add_argument("programs", nargs="+", help="the programs (PROGRAM.py ...)")
+    args = parser.parse_args(argv)
+    try:
+        table = rescore_programs(args.task, args.data, args.programs, seed=args.seed, backend=args.backend)
+    except ValueError as e:
+        raise SystemExit(f"python3 -m slfit.sldbench: {e}")
+    text = table.drop(columns=["params"], errors="ignore").to_csv()
+    if args.out == "-":
+        sys.stdout.write(text)
+    else:
+        with open(args.out, "w", encoding="utf-8") as f:
+            f.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -93,3 +93,22 @@ def test_unpacking_locals_and_numpy_functions_translate(tmp_path):
 def test_what_cannot_be_translated_is_refused_naming_the_line(tmp_path, body, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)").replace("*", r"\*")):
         law_from_program(program(tmp_path, body))
+
+
+def test_programs_are_rescored_as_one_leaderboard(tmp_path):
+    broken = program(tmp_path, """
+        def scaling_law_func(data_points, params):
+            while True:
+                pass
+        """, "broken.py")
+    out = tmp_path / "board.csv"
+    import subprocess
+    import sys
+    run = subprocess.run([sys.executable, "-m", "slfit.sldbench", "rescore", "--task", "parallel_scaling_law",
+                          "--data", os.path.join(SOURCE, "examples", "parscale"), "--out", str(out), "--backend", "cpu",
+                          os.path.join(SOURCE, "bench", "seed_program.py"), broken], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    board = pd.read_csv(out, float_precision="round_trip")
+    assert list(board["id"]) == ["seed_program", "broken"]
+    assert board.loc[0, "r2"] == pytest.approx(0.999662, abs=1e-6)  # the seed law's test r2 (README)
+    assert board.loc[1, "status"] == "invalid_entry" and "broken.py:3: the statement while" in board.loc[1, "error"]
