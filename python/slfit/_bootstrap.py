@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pandas as pd
 
 from . import _core
 from ._fit import _OPTIONS, _column, _columns
-from ._law import Law, as_law
+from ._law import Law, as_law, with_options
 
 
 class BootstrapResult:
@@ -45,24 +43,20 @@ class BootstrapResult:
 
 def bootstrap(data, law, group: str | None = None, *, resamples: int = 1000, method: str = "bca",
               level: float = 0.95, search: str = "global", points=None, stratify: str | None = None,
-              weights: str | None = None, sigma: str | None = None, threads: int = 0, backend: str = "auto",
+              weights: str | None = None, sigma: str | None = None, fix: dict | None = None, threads: int = 0,
+              backend: str = "auto",
               **options) -> BootstrapResult:
     """Confidence intervals for a law's parameters and predictions from `resamples` resampled
     fits per group (README.md, "slfit bootstrap"): method "percentile", "basic" or "bca" (scipy's
     definitions), search "global" (every resample fully fitted) or "local" (L-BFGS-B from the
     full-data optimum). points: a DataFrame (or dict) of the law's input columns, one row per
-    point to predict at. stratify: a column whose values are resampled separately. options: the
+    point to predict at. stratify: a column whose values are resampled separately. weights,
+    sigma, fix: as slfit.fit's. options: the
     CLI's fitting options by name. The same data and seed give the CLI's intervals."""
     unknown = sorted(set(options) - set(_OPTIONS))
     if unknown:
         raise TypeError(f"bootstrap() got unknown options {', '.join(unknown)}; the options: {', '.join(_OPTIONS)}")
-    law = as_law(law)
-    if weights and sigma:
-        raise ValueError("weights and sigma both scale the residuals; give one")
-    if weights or sigma:
-        spec = law.to_spec()
-        spec.setdefault("objective", {})["weights" if weights else "sigma"] = weights or sigma
-        law = Law._wrap(_core.Law.from_spec(json.dumps(spec), f"law {law.name!r}"))
+    law = with_options(as_law(law), weights=weights, sigma=sigma, fix=fix)
     inputs, target, scales, groups = _columns(data, law, group, weights or sigma, "data")
     if scales is not None and sigma:
         scales = 1.0 / scales

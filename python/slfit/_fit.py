@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._law import Law, as_law
+from ._law import Law, as_law, with_options
 
 # Keyword options and the CLI flags they mirror (README.md, "slfit fit").
 _OPTIONS = ("pipeline", "popsize", "maxiter", "tol", "atol", "ftol", "gtol", "lbfgs_maxiter", "seed")
@@ -48,7 +48,7 @@ def _columns(data, law: Law, group: str | None, scale: str | None, what: str):
 
 
 def fit(data, law, group: str | None = None, test=None, *, weights: str | None = None, sigma: str | None = None,
-        threads: int = 0, backend: str = "auto", **options) -> "FitResult":
+        fix: dict | None = None, threads: int = 0, backend: str = "auto", **options) -> "FitResult":
     """Fits `law` to every group of `data`, each on its own, in one batch.
 
     data: a DataFrame (or dict of arrays) with the law's input and target columns.
@@ -56,6 +56,7 @@ def fit(data, law, group: str | None = None, test=None, *, weights: str | None =
     group: the column whose values split the rows into groups (None: one group, "all").
     test: held-out data with the same columns, scored with SLDBench's r2, nmse and nmae.
     weights, sigma: a column scaling each row's residual (times a weight, or over a sigma).
+    fix: parameter -> value, held there while the others are fitted (the CLI's --fix).
     threads: worker threads (0: every core); backend: "auto", "cpu" or "cuda".
     options: the CLI's fitting options by name: pipeline ("de" or "seed"), popsize, maxiter,
     tol, atol, ftol, gtol, lbfgs_maxiter, seed.
@@ -67,13 +68,7 @@ def fit(data, law, group: str | None = None, test=None, *, weights: str | None =
     unknown = sorted(set(options) - set(_OPTIONS))
     if unknown:
         raise TypeError(f"fit() got unknown options {', '.join(unknown)}; the options: {', '.join(_OPTIONS)}")
-    law = as_law(law)
-    if weights and sigma:
-        raise ValueError("weights and sigma both scale the residuals; give one")
-    if weights or sigma:
-        spec = law.to_spec()
-        spec.setdefault("objective", {})["weights" if weights else "sigma"] = weights or sigma
-        law = Law._wrap(_core.Law.from_spec(json.dumps(spec), f"law {law.name!r}"))
+    law = with_options(as_law(law), weights=weights, sigma=sigma, fix=fix)
     inputs, target, scales, groups = _columns(data, law, group, weights or sigma, "data")
     if scales is not None and sigma:
         if np.any(scales <= 0):

@@ -78,6 +78,25 @@ class Law:
         return f"Law({self.name!r}: {self.formula}; params {', '.join(self.param_names)}; {inputs} -> {self.target})"
 
 
+def with_options(law: Law, *, weights: str | None = None, sigma: str | None = None,
+                 fix: dict | None = None) -> Law:
+    """The law with a residual scale column (weights or sigma, as the CLI's --weights, --sigma)
+    and parameters held at values (fix, as --fix); the law itself when none is given."""
+    if weights and sigma:
+        raise ValueError("weights and sigma both scale the residuals; give one")
+    if not (weights or sigma or fix):
+        return law
+    spec = law.to_spec()
+    if weights or sigma:
+        spec.setdefault("objective", {})["weights" if weights else "sigma"] = weights or sigma
+    names = [p["name"] for p in spec["params"]]
+    for name, value in (fix or {}).items():
+        if name not in names:
+            raise ValueError(f"fix: {name!r} is not a parameter of law {law.name!r} (parameters: {', '.join(names)})")
+        spec["params"][names.index(name)] = {"name": name, "fixed": float(value)}
+    return Law._wrap(_core.Law.from_spec(json.dumps(spec), f"law {law.name!r}"))
+
+
 def laws() -> list[str]:
     """The names of the built-in laws."""
     return list(_core.builtin_law_names())

@@ -122,3 +122,13 @@ def test_summary_and_frame_say_what_a_person_needs(train):
     corr = result.correlation("pile")
     assert corr.loc["a", "a"] == 1.0 and corr.loc["a", "b"] == corr.loc["b", "a"]
     assert "2 groups" in repr(result)
+
+
+def test_fix_holds_a_parameter_as_the_clis_fix(train):
+    result = slfit.fit(train, "parallel_power", group="group", fix={"c": 0.1}, backend="cpu", maxiter=100)
+    cli = cli_fit("--data", TRAIN, "--group", "group", "--law", "parallel_power", "--fix", "c=0.1", "--maxiter", "100")
+    for f in cli["fits"]:
+        assert result.params.loc[f["group"]].to_dict() == f["params"]
+    assert (result.params["c"] == 0.1).all()
+    with pytest.raises(ValueError, match="fix: 'q' is not a parameter"):
+        slfit.fit(train, "parallel_power", fix={"q": 1})
