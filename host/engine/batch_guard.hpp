@@ -8,11 +8,13 @@
 
 #include <omp.h>
 
+#include <atomic>
 #include <cstddef>
 #include <exception>
 #include <functional>
 #include <mutex>
 #include <span>
+#include <stdexcept>
 #include <vector>
 
 #include "slfit/fit.hpp"
@@ -57,10 +59,19 @@ class ProgressRelay {
   std::vector<std::size_t> finished_;
 };
 
+// The error of a problem a stopped batch did not fit (BatchOptions::stop).
+inline constexpr const char* kStoppedError = "stopped before fitting";
+
 // Call inside an OpenMP loop over problems; `fit` returns problem i's result, which goes to
-// results[i] (a failed fit's result when it throws); then the completion goes to `progress`.
+// results[i] (a failed fit's result when it throws, a stopped one's when `stop` is set); then
+// the completion goes to `progress`.
 template <class Fit>
-void fit_guarded(std::size_t i, std::vector<FitResult>& results, ProgressRelay& progress, Fit&& fit) {
+void fit_guarded(std::size_t i, std::vector<FitResult>& results, ProgressRelay& progress, Fit&& fit,
+                 const std::atomic<bool>* stop = nullptr) {
+  if (stop && stop->load(std::memory_order_relaxed)) {
+    results[i] = failed_fit(std::make_exception_ptr(std::runtime_error(kStoppedError)));
+    return;
+  }
   try {
     results[i] = fit();
   } catch (...) {

@@ -82,7 +82,7 @@ std::vector<FitResult> fit_batch(std::span<const Problem> problems, const BatchO
   ProgressRelay progress(batch.on_problem_done);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
   for (std::size_t i = 0; i < problems.size(); ++i)
-    fit_guarded(i, results, progress, [&] { return fit_problem(problems[i]); });
+    fit_guarded(i, results, progress, [&] { return fit_problem(problems[i]); }, batch.stop);
   progress.flush();
   return results;
 }

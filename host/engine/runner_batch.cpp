@@ -74,7 +74,7 @@ std::vector<FitResult> fit_group_on_runner(DeRunner& runner, std::span<const Pro
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
       for (std::size_t k = 0; k < outcomes.size(); ++k) {
         const std::size_t i = begin + k;
-        fit_guarded(i, results, progress, [&] { return fit_problem_from_de(problems[i], outcomes[k]); });
+        fit_guarded(i, results, progress, [&] { return fit_problem_from_de(problems[i], outcomes[k]); }, batch.stop);
       }
       refined_end = begin + outcomes.size();
       progress.flush();

@@ -4,6 +4,7 @@
 // run in parallel across cores and each draws its random numbers from its own Philox stream,
 // so the result does not depend on the thread count.
 
+#include <atomic>
 #include <cstdint>
 #include <exception>
 #include <functional>
@@ -56,6 +57,10 @@ struct BatchOptions {
   // batch (so a caller needs no locking, and Python no other thread), in completion order as
   // far as that thread sees it.
   std::function<void(std::size_t)> on_problem_done = nullptr;
+  // When set and true, problems that have not started are not fitted: their results have status
+  // Failed with the error "stopped before fitting" (a caller's Ctrl-C: Python sets it from its
+  // progress callback). Problems already running finish.
+  const std::atomic<bool>* stop = nullptr;
   // When set, the CUDA backend adds its time split here (the CPU backend leaves it alone: its DE
   // and refinement interleave problem by problem).
   BatchTiming* timing = nullptr;

@@ -8,6 +8,7 @@ import pandas as pd
 from . import _core
 from ._fit import _OPTIONS, _column, _columns
 from ._law import Law, as_law, with_options
+from ._progress import progress_callback
 
 
 class BootstrapResult:
@@ -44,14 +45,14 @@ class BootstrapResult:
 def bootstrap(data, law, group: str | None = None, *, resamples: int = 1000, method: str = "bca",
               level: float = 0.95, search: str = "global", points=None, stratify: str | None = None,
               weights: str | None = None, sigma: str | None = None, fix: dict | None = None, threads: int = 0,
-              backend: str = "auto",
+              backend: str = "auto", progress=True,
               **options) -> BootstrapResult:
     """Confidence intervals for a law's parameters and predictions from `resamples` resampled
     fits per group (README.md, "slfit bootstrap"): method "percentile", "basic" or "bca" (scipy's
     definitions), search "global" (every resample fully fitted) or "local" (L-BFGS-B from the
     full-data optimum). points: a DataFrame (or dict) of the law's input columns, one row per
     point to predict at. stratify: a column whose values are resampled separately. weights,
-    sigma, fix: as slfit.fit's. options: the
+    sigma, fix, progress: as slfit.fit's (Ctrl-C too). options: the
     CLI's fitting options by name. The same data and seed give the CLI's intervals."""
     unknown = sorted(set(options) - set(_OPTIONS))
     if unknown:
@@ -69,6 +70,10 @@ def bootstrap(data, law, group: str | None = None, *, resamples: int = 1000, met
     if points is not None:
         point_frame = pd.DataFrame(points)[list(law.inputs.values())]
         point_inputs = [_column(point_frame, c, "points") for c in law.inputs.values()]
-    raw = _core.bootstrap(law._core, inputs, target, scales, groups, options, threads, backend, group or "",
-                          int(resamples), method, float(level), search, point_inputs, strata)
+    watch = progress_callback(progress, "slfit.bootstrap")
+    try:
+        raw = _core.bootstrap(law._core, inputs, target, scales, groups, options, threads, backend, group or "",
+                              int(resamples), method, float(level), search, point_inputs, strata, watch)
+    finally:
+        getattr(watch, "close", lambda: None)()
     return BootstrapResult(law, raw, point_frame, method, level)

@@ -11,6 +11,7 @@ import pandas as pd
 
 from . import _core
 from ._law import Law, as_law, with_options
+from ._progress import progress_callback
 
 # Keyword options and the CLI flags they mirror (README.md, "slfit fit").
 _OPTIONS = ("pipeline", "popsize", "maxiter", "tol", "atol", "ftol", "gtol", "lbfgs_maxiter", "seed")
@@ -48,7 +49,8 @@ def _columns(data, law: Law, group: str | None, scale: str | None, what: str):
 
 
 def fit(data, law, group: str | None = None, test=None, *, weights: str | None = None, sigma: str | None = None,
-        fix: dict | None = None, threads: int = 0, backend: str = "auto", **options) -> "FitResult":
+        fix: dict | None = None, threads: int = 0, backend: str = "auto", progress=True,
+        **options) -> "FitResult":
     """Fits `law` to every group of `data`, each on its own, in one batch.
 
     data: a DataFrame (or dict of arrays) with the law's input and target columns.
@@ -58,6 +60,9 @@ def fit(data, law, group: str | None = None, test=None, *, weights: str | None =
     weights, sigma: a column scaling each row's residual (times a weight, or over a sigma).
     fix: parameter -> value, held there while the others are fitted (the CLI's --fix).
     threads: worker threads (0: every core); backend: "auto", "cpu" or "cuda".
+    progress: True draws tqdm's bar when tqdm is installed and the fit runs over a second; False
+    draws nothing; a callable is called with (fits done, total). Ctrl-C stops the fit (the fits
+    running finish) and raises KeyboardInterrupt.
     options: the CLI's fitting options by name: pipeline ("de" or "seed"), popsize, maxiter,
     tol, atol, ftol, gtol, lbfgs_maxiter, seed.
 
@@ -79,8 +84,12 @@ def fit(data, law, group: str | None = None, test=None, *, weights: str | None =
     test_inputs = test_target = test_groups = None
     if test is not None:
         test_inputs, test_target, _, test_groups = _columns(test, law, group, None, "test")
-    raw = _core.fit(law._core, inputs, target, scales, groups, options, threads, backend, group or "",
-                    test_inputs, test_target, test_groups)
+    watch = progress_callback(progress, "slfit.fit")
+    try:
+        raw = _core.fit(law._core, inputs, target, scales, groups, options, threads, backend, group or "",
+                        test_inputs, test_target, test_groups, watch)
+    finally:
+        getattr(watch, "close", lambda: None)()
     return FitResult(law, raw, options)
 
 

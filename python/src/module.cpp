@@ -7,6 +7,8 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <atomic>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -19,6 +21,49 @@ namespace py = pybind11;
 
 namespace slfit::python {
 namespace {
+
+// Python's side of a long batch: every tenth of a second the calling thread takes the GIL,
+// runs Python's signal handlers (Ctrl-C raises KeyboardInterrupt there) and calls `progress(done,
+// total)`. A raised exception stops the batch (BatchOptions::stop: problems not started are not
+// fitted) and is raised again when the batch returns (rethrow(), with the GIL held).
+class PythonWatch {
+ public:
+  PythonWatch(py::object progress, std::size_t total) : progress_(std::move(progress)), total_(total) {}
+
+  void attach(BatchOptions& batch) {
+    batch.stop = &stop_;
+    batch.on_problem_done = [this](std::size_t) { tick(); };
+  }
+
+  void tick() {
+    ++done_;
+    const auto now = std::chrono::steady_clock::now();
+    if (done_ < total_ && now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
+    py::gil_scoped_acquire gil;
+    try {
+      if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+      if (!progress_.is_none()) progress_(done_, total_);
+    } catch (py::error_already_set& e) {
+      error_ = std::move(e);
+      stop_ = true;
+    }
+  }
+
+  bool stopped() const { return stop_; }
+
+  void rethrow() {
+    if (stop_) throw std::move(*error_);
+  }
+
+ private:
+  py::object progress_;
+  std::size_t total_;
+  std::size_t done_ = 0;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+  std::atomic<bool> stop_{false};
+  std::optional<py::error_already_set> error_;
+};
 
 // A law as Python holds it: shared, immutable once made.
 struct PyLaw {
@@ -140,7 +185,7 @@ py::dict fit(const PyLaw& py_law, const std::vector<py::array_t<double>>& inputs
              const py::dict& options, int threads, const std::string& backend, const std::string& group_column,
              const std::optional<std::vector<py::array_t<double>>>& test_inputs,
              const std::optional<py::array_t<double>>& test_target,
-             const std::optional<std::vector<std::string>>& test_groups) {
+             const std::optional<std::vector<std::string>>& test_groups, const py::object& progress) {
   const std::shared_ptr<const Law>& law = py_law.law;
   const FitOptions fit_opts = fit_options(options);
   const std::shared_ptr<const Dataset> train = dataset(*law, inputs, target, scale, groups, "data", group_column);
@@ -156,13 +201,16 @@ py::dict fit(const PyLaw& py_law, const std::vector<py::array_t<double>>& inputs
   std::vector<FitStatistics> stats;
   std::string used;
   std::ostringstream note;
+  PythonWatch watch(progress, problems.size());
   {
     py::gil_scoped_release release;
     BatchOptions batch;
     batch.threads = threads;
+    watch.attach(batch);
     fits = fit_batch_with_backend(parse_backend(backend), problems, batch, used, note);
     stats = fit_statistics(problems, fits, threads);
   }
+  watch.rethrow();
   for (const FitResult& f : fits)  // bad input found while fitting (an option for this law) raises
     if (f.status == FitStatus::Failed && f.failure) {
       try {
@@ -280,7 +328,8 @@ py::dict bootstrap(const PyLaw& py_law, const std::vector<py::array_t<double>>& 
                    const std::optional<py::array_t<double>>& scale, const std::optional<std::vector<std::string>>& groups,
                    const py::dict& options, int threads, const std::string& backend, const std::string& group_column,
                    std::uint32_t resamples, const std::string& method, double level, const std::string& search,
-                   const std::vector<py::array_t<double>>& points, const std::optional<std::vector<std::string>>& strata) {
+                   const std::vector<py::array_t<double>>& points, const std::optional<std::vector<std::string>>& strata,
+                   const py::object& progress) {
   const std::map<std::string, IntervalMethod> methods = {
       {"percentile", IntervalMethod::Percentile}, {"basic", IntervalMethod::Basic}, {"bca", IntervalMethod::Bca}};
   if (!methods.contains(method)) throw InputError("method: '" + method + "' is not one of: percentile, basic, bca");
@@ -318,6 +367,8 @@ py::dict bootstrap(const PyLaw& py_law, const std::vector<py::array_t<double>>& 
 
   BootstrapSummaries summaries;
   std::string used;
+  const std::vector<BootstrapTask> tasks = bootstrap_tasks(plan);
+  PythonWatch watch(progress, plan.full_problems.size() + tasks.size());
   {
     py::gil_scoped_release release;
     std::ostringstream note;
@@ -325,18 +376,21 @@ py::dict bootstrap(const PyLaw& py_law, const std::vector<py::array_t<double>>& 
     used = to_string(chosen.backend);
     BatchOptions batch;
     batch.threads = threads;
+    watch.attach(batch);
     plan.full_fits = fit_batch_on(chosen, plan.full_problems, batch);
-    rethrow_first_failure(plan.full_fits);
-    for (std::size_t g = 0; g < plan.full_fits.size(); ++g)
-      if (plan.full_fits[g].status == FitStatus::NoFiniteValue)
-        throw InputError("group '" + plan.data->groups[g].name +
-                         "': the full-data fit found no finite objective, so there is nothing to bootstrap");
-    const std::vector<BootstrapTask> tasks = bootstrap_tasks(plan);
-    std::vector<TaskFit> fits;
-    run_bootstrap_tasks(plan, tasks, chosen, batch, std::max<std::size_t>(tasks.size(), 1),
-                        [&](std::span<const TaskFit> chunk) { fits.insert(fits.end(), chunk.begin(), chunk.end()); });
-    summaries = summarize_bootstrap(plan, fits, point_rows, methods.at(method), level);
+    if (!watch.stopped()) {  // after a Ctrl-C the full-data fits that did not run cannot be bootstrapped
+      rethrow_first_failure(plan.full_fits);
+      for (std::size_t g = 0; g < plan.full_fits.size(); ++g)
+        if (plan.full_fits[g].status == FitStatus::NoFiniteValue)
+          throw InputError("group '" + plan.data->groups[g].name +
+                           "': the full-data fit found no finite objective, so there is nothing to bootstrap");
+      std::vector<TaskFit> fits;
+      run_bootstrap_tasks(plan, tasks, chosen, batch, std::max<std::size_t>(tasks.size(), 1),
+                          [&](std::span<const TaskFit> chunk) { fits.insert(fits.end(), chunk.begin(), chunk.end()); });
+      if (!watch.stopped()) summaries = summarize_bootstrap(plan, fits, point_rows, methods.at(method), level);
+    }
   }
+  watch.rethrow();
 
   py::dict out;
   py::list names, group_list;
@@ -452,7 +506,7 @@ PYBIND11_MODULE(_core, m) {
   m.def("builtin_law_names", &builtin_law_names);
   m.def("fit", &fit, py::arg("law"), py::arg("inputs"), py::arg("target"), py::arg("scale"), py::arg("groups"),
         py::arg("options"), py::arg("threads"), py::arg("backend"), py::arg("group_column"), py::arg("test_inputs"),
-        py::arg("test_target"), py::arg("test_groups"));
+        py::arg("test_target"), py::arg("test_groups"), py::arg("progress") = py::none());
   m.def("predict", &predict_rows, py::arg("law"), py::arg("inputs"), py::arg("params"));
   m.def("surface", &surface, py::arg("law"), py::arg("inputs"), py::arg("target"), py::arg("scale"), py::arg("groups"),
         py::arg("options"), py::arg("threads"), py::arg("backend"), py::arg("group_column"), py::arg("axes"),
@@ -460,7 +514,7 @@ PYBIND11_MODULE(_core, m) {
   m.def("bootstrap", &bootstrap, py::arg("law"), py::arg("inputs"), py::arg("target"), py::arg("scale"),
         py::arg("groups"), py::arg("options"), py::arg("threads"), py::arg("backend"), py::arg("group_column"),
         py::arg("resamples"), py::arg("method"), py::arg("level"), py::arg("search"), py::arg("points"),
-        py::arg("strata"));
+        py::arg("strata"), py::arg("progress") = py::none());
   m.def("rescore", &rescore_manifest, py::arg("manifest_json"), py::arg("path"), py::arg("options"),
         py::arg("restarts"), py::arg("threads"), py::arg("backend"));
 }

@@ -1,0 +1,58 @@
+"""A long slfit.fit reports progress and stops on Ctrl-C with KeyboardInterrupt (ctest: PythonPackage)."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import numpy as np
+import pandas as pd
+
+import slfit
+
+SOURCE = os.environ.get("SLFIT_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+TRAIN = os.path.join(SOURCE, "examples", "parscale", "train.csv")
+
+
+def many_groups(copies: int) -> pd.DataFrame:
+    train = pd.read_csv(TRAIN)
+    return pd.concat([train.assign(group=train["group"] + str(k)) for k in range(copies)], ignore_index=True)
+
+
+def test_progress_is_called_up_to_the_total():
+    calls = []
+    slfit.fit(many_groups(20), "parallel_power", group="group", maxiter=30, backend="cpu",
+              progress=lambda done, total: calls.append((done, total)))
+    assert calls and calls[-1] == (40, 40)
+    assert all(d <= t for d, t in calls) and [d for d, _ in calls] == sorted(d for d, _ in calls)
+
+
+def test_ctrl_c_stops_a_long_fit_with_keyboard_interrupt(tmp_path):
+    data = tmp_path / "many.csv"
+    many_groups(400).to_csv(data, index=False)
+    script = tmp_path / "long_fit.py"
+    script.write_text(textwrap.dedent(f"""
+        import signal, sys, time
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # whatever the parent ignores
+        import pandas as pd, slfit
+        data = pd.read_csv({str(data)!r})
+        def progress(done, total):
+            if done and not hasattr(progress, "said"):
+                progress.said = True
+                print("fitting", flush=True)
+        try:
+            slfit.fit(data, "parallel_power", group="group", maxiter=5000, tol=0, atol=0, backend="cpu",
+                      threads=1, progress=progress)
+            print("finished", flush=True)
+        except KeyboardInterrupt:
+            print("interrupted", flush=True)
+        """))
+    child = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True, env=os.environ)
+    assert child.stdout.readline().strip() == "fitting"
+    child.send_signal(signal.SIGINT)
+    sent = time.monotonic()
+    out, _ = child.communicate(timeout=60)
+    assert out.strip() == "interrupted"
+    assert time.monotonic() - sent < 5  # 800 fits of 5,000 generations would take minutes
