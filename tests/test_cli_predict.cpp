@@ -38,7 +38,8 @@ class CliPredict : public ::testing::Test {
 TEST_F(CliPredict, PredictionsOnTheTestSplitScoreAsFitTestDid) {
   const test::CommandResult fit = run_slfit(
       "fit --data examples/parscale/train.csv --test examples/parscale/test.csv --group group --law parallel_power "
-      "--backend cpu --out " + path("fit.json"));
+      "--backend cpu --out " +
+      path("fit.json"));
   ASSERT_EQ(fit.exit_code, 0) << fit.err;
   const test::CommandResult r = run_slfit("predict --fit " + path("fit.json") + " --data examples/parscale/test.csv");
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -83,7 +84,10 @@ TEST_F(CliPredict, TheBandEqualsBootstrapsPercentileIntervalAtThePoint) {
 
 TEST_F(CliPredict, ErrorsNameTheGroupTheFileAndWhatIsMissing) {
   ASSERT_EQ(run_slfit("fit --data examples/parscale/train.csv --group group --law parallel_power --maxiter 30 "
-                      "--backend cpu --out " + path("fit.json")).exit_code, 0);
+                      "--backend cpu --out " +
+                      path("fit.json"))
+                .exit_code,
+            0);
   dir_.file("other.csv", "group,num_params,parallel_size\npile,1e9,2\npiles,1e9,2\n");
   const test::CommandResult unknown = run_slfit("predict --fit " + path("fit.json") + " --data " + path("other.csv"));
   EXPECT_EQ(unknown.exit_code, 2);
@@ -97,21 +101,24 @@ TEST_F(CliPredict, ErrorsNameTheGroupTheFileAndWhatIsMissing) {
   EXPECT_NE(old.err.find("no \"law_spec\""), std::string::npos) << old.err;
 
   dir_.file("replicates.csv", "group,replicate,objective,a,b,c\npile,0,1e-5,1,2,3\n");
-  const test::CommandResult short_replicates = run_slfit("predict --fit " + path("fit.json") +
-                                                         " --data examples/parscale/test.csv --replicates " +
-                                                         path("replicates.csv"));
+  const test::CommandResult short_replicates =
+      run_slfit("predict --fit " + path("fit.json") + " --data examples/parscale/test.csv --replicates " +
+                path("replicates.csv"));
   EXPECT_EQ(short_replicates.exit_code, 2);
-  EXPECT_NE(short_replicates.err.find("replicates.csv:1: no column named 'd'"), std::string::npos) << short_replicates.err;
+  EXPECT_NE(short_replicates.err.find("replicates.csv:1: no column named 'd'"), std::string::npos)
+      << short_replicates.err;
 
-  const test::CommandResult level = run_slfit("predict --fit " + path("fit.json") +
-                                              " --data examples/parscale/test.csv --level 95");
+  const test::CommandResult level =
+      run_slfit("predict --fit " + path("fit.json") + " --data examples/parscale/test.csv --level 95");
   EXPECT_EQ(level.exit_code, 2);
   EXPECT_NE(level.err.find("--level: 95 is not between 0 and 1"), std::string::npos) << level.err;
 }
 
 TEST_F(CliPredict, ANonFinitePredictionIsAWarningNamingThePoint) {
   ASSERT_EQ(run_slfit("fit --data examples/chinchilla/train.csv --law chinchilla --maxiter 30 --backend cpu --out " +
-                      path("fit.json")).exit_code, 0);
+                      path("fit.json"))
+                .exit_code,
+            0);
   // A / N^alpha at N = 0 is infinite.
   dir_.file("points.csv", "num_params,tokens\n1e9,2e10\n0,2e10\n");
   const test::CommandResult r = run_slfit("predict --fit " + path("fit.json") + " --data " + path("points.csv"));

@@ -18,7 +18,8 @@ namespace {
 using test::run_slfit;
 using json = nlohmann::json;
 
-const std::string kParscale = "fit --data examples/parscale/train.csv --group group --law parallel_power --backend cpu ";
+const std::string kParscale =
+    "fit --data examples/parscale/train.csv --group group --law parallel_power --backend cpu ";
 
 TEST(CliReport, TableShowsErrorsBoundsAndScoresPerGroup) {
   const test::CommandResult r = run_slfit(kParscale + "--test examples/parscale/test.csv --format table");
@@ -136,7 +137,8 @@ TEST(CliReport, ABadRowInTheLastOf1500GroupsFailsBeforeAnyFitting) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("runs.csv:9002: group 'g1499': the law's term log(N) is NaN where N = -50 (column 'N')"),
-            std::string::npos) << r.err;
+            std::string::npos)
+      << r.err;
   EXPECT_TRUE(r.out.empty());
   // Fitting 1,500 groups takes tens of seconds on one thread; the check alone takes well under one.
   EXPECT_LT(seconds, 5.0);
@@ -160,9 +162,8 @@ TEST(CliReport, FormatMustBeOneOfTheThree) {
 
 TEST(CliReport, QuietLeavesStderrEmptyOnEveryFittingCommand) {
   const std::string data = "--data examples/parscale/train.csv --group group --law parallel_power --backend auto ";
-  for (const std::string command :
-       {"fit " + data + "--format csv", "surface " + data + "--grid c=0:0.5:3",
-        "bootstrap " + data + "--resamples 10 --maxiter 20"}) {
+  for (const std::string& command : {"fit " + data + "--format csv", "surface " + data + "--grid c=0:0.5:3",
+                                    "bootstrap " + data + "--resamples 10 --maxiter 20"}) {
     const test::CommandResult loud = run_slfit(command);
     ASSERT_EQ(loud.exit_code, 0) << command << ": " << loud.err;
     EXPECT_NE(loud.err.find("backend"), std::string::npos) << command;  // the backend line, at least
@@ -183,7 +184,8 @@ TEST(CliReport, FitShowsProgressOnATerminal) {
   std::vector<std::string> rows;
   while (std::getline(lines, line)) rows.push_back(line);
   for (int copy = 0; copy < 600; ++copy)  // 1,200 groups: two seconds of fitting or so
-    for (const std::string& row : rows) csv += row.substr(0, row.find(',')) + std::to_string(copy) + row.substr(row.find(',')) + "\n";
+    for (const std::string& row : rows)
+      csv += row.substr(0, row.find(',')) + std::to_string(copy) + row.substr(row.find(',')) + "\n";
   ASSERT_TRUE(header.starts_with("group,"));
   const auto data = dir.file("big.csv", csv);
   const std::string fit = "'" + test::slfit_binary() + "' fit --data '" + data.string() +
@@ -191,8 +193,8 @@ TEST(CliReport, FitShowsProgressOnATerminal) {
                           (dir.path() / "fits.json").string() + "'";
   const auto transcript = dir.path() / "transcript";
   for (const bool quiet : {false, true}) {
-    const std::string command = "script -qec \"" + fit + (quiet ? " --quiet" : "") + "\" /dev/null > '" +
-                                transcript.string() + "' 2>&1";
+    const std::string command =
+        "script -qec \"" + fit + (quiet ? " --quiet" : "") + "\" /dev/null > '" + transcript.string() + "' 2>&1";
     ASSERT_EQ(std::system(command.c_str()), 0);
     const std::string shown = test::read_text(transcript);
     if (quiet) EXPECT_EQ(shown.find("fits: "), std::string::npos) << shown;
@@ -219,7 +221,8 @@ TEST(CliWeights, WeightsAndSigmaScaleTheResidualsAlike) {
   test::ScratchDir dir("weights");
   const auto weighted = dir.file("w.csv", with_scale_column("w", false));
   const auto sigma = dir.file("s.csv", with_scale_column("s", true));
-  const std::string fit = "fit --group group --law parallel_power --backend cpu --format json --test examples/parscale/test.csv ";
+  const std::string fit =
+      "fit --group group --law parallel_power --backend cpu --format json --test examples/parscale/test.csv ";
   const test::CommandResult plain = run_slfit(fit + "--data examples/parscale/train.csv");
   const test::CommandResult by_weight = run_slfit(fit + "--data '" + weighted.string() + "' --weights w");
   const test::CommandResult by_sigma = run_slfit(fit + "--data '" + sigma.string() + "' --sigma s");
@@ -248,7 +251,8 @@ TEST(CliWeights, BadWeightsAreErrorsNamingTheRow) {
       run_slfit("fit --data examples/parscale/train.csv --law parallel_power --weights a --sigma b");
   EXPECT_EQ(both.exit_code, 2);
   EXPECT_NE(both.err.find("--weights and --sigma both scale the residuals; give one"), std::string::npos) << both.err;
-  const test::CommandResult absent = run_slfit("fit --data examples/parscale/train.csv --law parallel_power --sigma err");
+  const test::CommandResult absent =
+      run_slfit("fit --data examples/parscale/train.csv --law parallel_power --sigma err");
   EXPECT_EQ(absent.exit_code, 2);
   EXPECT_NE(absent.err.find("no column named 'err'"), std::string::npos) << absent.err;
 }

@@ -67,10 +67,11 @@ TEST(CliProfile, TheLinearLawsIntervalIsTheTInterval) {
   const double t = boost::math::quantile(boost::math::students_t(n - 2), 0.95);  // level 0.9
 
   const auto intervals = dir.path() / "intervals.csv";
-  const test::CommandResult r = run_slfit("surface --data '" + data.string() + "' --law '" + law.string() +
-                                          "' --grid b=1.5:2.3:1601 --profile --level 0.9 --backend cpu --quiet "
-                                          "--out '" + (dir.path() / "profile.csv").string() + "' --intervals '" +
-                                          intervals.string() + "'");
+  const test::CommandResult r =
+      run_slfit("surface --data '" + data.string() + "' --law '" + law.string() +
+                "' --grid b=1.5:2.3:1601 --profile --level 0.9 --backend cpu --quiet "
+                "--out '" +
+                (dir.path() / "profile.csv").string() + "' --intervals '" + intervals.string() + "'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::istringstream rows(test::read_text(intervals));
   std::string header, row;
@@ -93,7 +94,8 @@ TEST(CliProfile, TheLinearLawsIntervalIsTheTInterval) {
 }
 
 TEST(CliProfile, ProfileNeedsAParameterToRefitAndIntervalsOneAxis) {
-  const std::string base = "surface --data examples/parscale/train.csv --group group --law parallel_power --backend cpu ";
+  const std::string base =
+      "surface --data examples/parscale/train.csv --group group --law parallel_power --backend cpu ";
   const test::CommandResult all_on_grid =
       run_slfit(base + "--grid a=40:50:2 --grid b=-0.2:0:2 --grid c=0:0.1:2 --grid d=1:2:2 --profile");
   EXPECT_EQ(all_on_grid.exit_code, 2);

@@ -159,7 +159,8 @@ TEST(DataTerms, ANanDataTermNamesItsRowAndValues) {
   } catch (const InputError& e) {
     const std::string m = e.what();
     EXPECT_NE(m.find("runs.csv:5: group 'g7': the law's term log(x) is NaN where x = -4 (column 'size')"),
-              std::string::npos) << m;
+              std::string::npos)
+        << m;
     EXPECT_NE(m.find("2 rows: lines 5, 7"), std::string::npos) << m;
   }
 }

@@ -39,9 +39,9 @@ struct PredictArgs {
 // What a `fit` or `bootstrap` JSON output says was fitted: the law and each group's parameters.
 struct FittedLaw {
   std::shared_ptr<const Law> law;
-  std::string group_column;                              // empty: one group, "all"
-  std::map<std::string, std::vector<double>> params;     // per group that has them
-  std::map<std::string, std::string> failed;             // per group without: its status
+  std::string group_column;                           // empty: one group, "all"
+  std::map<std::string, std::vector<double>> params;  // per group that has them
+  std::map<std::string, std::string> failed;          // per group without: its status
 };
 
 // "nan", "inf" or the number, for messages.
@@ -60,8 +60,9 @@ FittedLaw read_fitted_law(const std::string& path) {
   }
   if (!j.is_object()) bad_result(path, "not a JSON object");
   if (!j.contains("law_spec"))
-    bad_result(path, "no \"law_spec\" (results written before slfit recorded the law in them cannot be used; "
-                     "fit again)");
+    bad_result(path,
+               "no \"law_spec\" (results written before slfit recorded the law in them cannot be used; "
+               "fit again)");
   FittedLaw f;
   f.law = std::make_shared<const Law>(parse_law_spec(j.at("law_spec"), path + ": law_spec"));
   if (j.contains("group_column") && j["group_column"].is_string()) f.group_column = j["group_column"];
@@ -72,7 +73,8 @@ FittedLaw read_fitted_law(const std::string& path) {
   if (!groups.is_array()) bad_result(path, "neither \"fits\" nor \"groups\" is a list");
   for (const Json& entry : groups) {
     const Json& fit = from_fit ? entry : entry.value("fit", Json());
-    if (!entry.contains("group") || !fit.is_object() || !fit.contains("params")) bad_result(path, "a fit without group or params");
+    if (!entry.contains("group") || !fit.is_object() || !fit.contains("params"))
+      bad_result(path, "a fit without group or params");
     const std::string group = entry["group"];
     std::vector<double> values;
     for (const ParamSpec& p : f.law->params) {
@@ -196,7 +198,8 @@ int run_predict(const std::vector<std::string>& args) {
   add_csv_format_options(options, a.input);
   po::variables_map vm;
   if (!parse_command_line(args, options, vm)) return 0;
-  if (!(a.level > 0 && a.level < 1)) throw InputError("--level: " + shortest_number(a.level) + " is not between 0 and 1");
+  if (!(a.level > 0 && a.level < 1))
+    throw InputError("--level: " + shortest_number(a.level) + " is not between 0 and 1");
   const std::string format = a.format.empty() ? (a.out.ends_with(".json") ? "json" : "csv") : a.format;
   if (format != "csv" && format != "json") throw InputError("--format: '" + format + "' is not one of: csv, json");
   check_output_writable(a.out);
@@ -210,9 +213,9 @@ int run_predict(const std::vector<std::string>& args) {
   const CsvTable header = parse_csv_table(text.substr(0, text.find('\n') + 1), a.input.data, csv.delimiter);
   const bool has_target = std::find(header.header.begin(), header.header.end(), law.target) != header.header.end();
   const std::string group_column = vm.count("group") ? a.input.group : fitted.group_column;
-  const Dataset data = parse_dataset(text, a.input.data,
-                                     ColumnSelection{law.columns, has_target ? law.target : law.columns.front(), group_column},
-                                     1, csv);
+  const Dataset data =
+      parse_dataset(text, a.input.data,
+                    ColumnSelection{law.columns, has_target ? law.target : law.columns.front(), group_column}, 1, csv);
   say_dropped_rows(data);
 
   std::map<std::string, std::vector<std::vector<double>>> replicates;
@@ -225,9 +228,10 @@ int run_predict(const std::vector<std::string>& args) {
     if (fitted.params.contains(g.name)) continue;
     const auto failed = fitted.failed.find(g.name);
     throw InputError(data.source + ":" + std::to_string(g.lines.front()) + ": group '" + g.name + "' " +
-                     (failed != fitted.failed.end() ? "has no fitted parameters in " + a.fit + " (status " + failed->second + ")"
-                                                    : "was not fitted in " + a.fit + did_you_mean(g.name, fitted_names) +
-                                                          "; fitted groups: " + join(fitted_names, ", ")));
+                     (failed != fitted.failed.end()
+                          ? "has no fitted parameters in " + a.fit + " (status " + failed->second + ")"
+                          : "was not fitted in " + a.fit + did_you_mean(g.name, fitted_names) +
+                                "; fitted groups: " + join(fitted_names, ", ")));
   }
 
   const std::shared_ptr<const CompiledLaw> compiled = compile_law(law);
@@ -242,7 +246,8 @@ int run_predict(const std::vector<std::string>& args) {
       if (found == replicates.end() || found->second.empty())
         throw InputError(a.replicates + ": no replicate of group '" + g.name + "' found a finite objective");
       used[g.name] = found->second.size();
-      for (const std::vector<double>& params : found->second) replicate_predictions.push_back(predict(*compiled, g, params));
+      for (const std::vector<double>& params : found->second)
+        replicate_predictions.push_back(predict(*compiled, g, params));
     }
     for (std::size_t i = 0; i < g.size(); ++i) {
       PredictedPoint p{g.lines[i], &g, i, predictions[i]};
@@ -263,7 +268,8 @@ int run_predict(const std::vector<std::string>& args) {
       points.push_back(p);
     }
   }
-  std::sort(points.begin(), points.end(), [](const PredictedPoint& x, const PredictedPoint& y) { return x.line < y.line; });
+  std::sort(points.begin(), points.end(),
+            [](const PredictedPoint& x, const PredictedPoint& y) { return x.line < y.line; });
   const std::string target = has_target ? law.target : "";
   write_output(a.out, format == "json" ? format_json(points, law, target, a, used)
                                        : format_csv(points, law, target, !a.replicates.empty()));

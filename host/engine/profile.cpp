@@ -45,7 +45,8 @@ ProfileInterval profile_interval(std::span<const double> grid, std::span<const d
   out.threshold = boost::math::quantile(boost::math::fisher_f_distribution<double>(1.0, dof), level);
   // Non-finite objectives count as outside: no parameters gave that grid value a finite fit.
   const auto excess = [&](std::size_t k) {
-    const double f = std::isfinite(profile[k]) ? (profile[k] / f_min - 1.0) * dof : std::numeric_limits<double>::infinity();
+    const double f =
+        std::isfinite(profile[k]) ? (profile[k] / f_min - 1.0) * dof : std::numeric_limits<double>::infinity();
     return f - out.threshold;
   };
   // Walks from the lowest point outwards to the first value above the threshold.

@@ -22,7 +22,8 @@ BatchOptions batch_with_progress(int threads, const char* stage, std::size_t tot
                                  std::size_t& done) {
   BatchOptions batch;
   batch.threads = threads;
-  if (progress) batch.on_problem_done = [&progress, stage, total, &done](std::size_t) { progress(stage, ++done, total); };
+  if (progress)
+    batch.on_problem_done = [&progress, stage, total, &done](std::size_t) { progress(stage, ++done, total); };
   return batch;
 }
 
@@ -76,7 +77,8 @@ SurfaceResult compute_surface(std::vector<Problem> problems, const SurfaceReques
   result.base.assign(problems.size(), std::vector<double>(d, 0.0));
   if (needs_fit) {
     std::size_t done = 0;
-    result.fits = fit_batch_on(backend, problems, batch_with_progress(threads, "fits", problems.size(), progress, done));
+    result.fits =
+        fit_batch_on(backend, problems, batch_with_progress(threads, "fits", problems.size(), progress, done));
     rethrow_first_failure(result.fits);
     if (check_fits) check_fits(result.fits);
     for (std::size_t g = 0; g < problems.size(); ++g) result.base[g] = result.fits[g].params;

@@ -51,7 +51,8 @@ Json law_to_json(const Law& law) {
                     {"delta", law.objective.delta},
                     {"space", space_name(law.objective.space)},
                     {"reduce", reduce_name(law.objective.reduce)}};
-  if (!law.scale_column.empty()) j["objective"][law.scale_kind == ScaleKind::Sigma ? "sigma" : "weights"] = law.scale_column;
+  if (!law.scale_column.empty())
+    j["objective"][law.scale_kind == ScaleKind::Sigma ? "sigma" : "weights"] = law.scale_column;
   return j;
 }
 

@@ -79,10 +79,13 @@ PyLaw load(const std::string& name_or_path) { return {std::make_shared<const Law
 // The keyword of a FitOptions field named by an OptionError: Python spells them as the CLI's
 // flags without the dashes ("de.popsize" is popsize).
 std::string option_keyword(const std::string& field) {
-  static const std::map<std::string, std::string> keywords = {
-      {"de.popsize", "popsize"}, {"de.maxiter", "maxiter"},     {"de.tol", "tol"},
-      {"de.atol", "atol"},       {"refine.ftol", "ftol"},       {"refine.gtol", "gtol"},
-      {"refine.maxiter", "lbfgs_maxiter"}};
+  static const std::map<std::string, std::string> keywords = {{"de.popsize", "popsize"},
+                                                              {"de.maxiter", "maxiter"},
+                                                              {"de.tol", "tol"},
+                                                              {"de.atol", "atol"},
+                                                              {"refine.ftol", "ftol"},
+                                                              {"refine.gtol", "gtol"},
+                                                              {"refine.maxiter", "lbfgs_maxiter"}};
   const auto found = keywords.find(field);
   return found == keywords.end() ? field : found->second;
 }
@@ -115,7 +118,8 @@ FitOptions fit_options(const py::dict& o) {
 // first appearance, as the CSV reader makes them, so that a fit's random streams are the CLI's.
 // Row i is "line" i + 1 in messages, named against `source`.
 std::shared_ptr<const Dataset> dataset(const Law& law, const std::vector<py::array_t<double>>& inputs,
-                                       const py::array_t<double>& target, const std::optional<py::array_t<double>>& scale,
+                                       const py::array_t<double>& target,
+                                       const std::optional<py::array_t<double>>& scale,
                                        const std::optional<std::vector<std::string>>& groups, const std::string& source,
                                        const std::string& group_column) {
   const std::size_t n = static_cast<std::size_t>(target.size());
@@ -298,7 +302,8 @@ py::list rescore_manifest(const std::string& manifest_json, const std::string& p
     py::dict params;  // per training group, the kept fit's parameters by name
     for (const GroupFit& f : s.fits) {
       py::dict values;
-      for (std::size_t k = 0; k < f.fit.params.size() && s.law; ++k) values[py::str(s.law->params[k].name)] = f.fit.params[k];
+      for (std::size_t k = 0; k < f.fit.params.size() && s.law; ++k)
+        values[py::str(s.law->params[k].name)] = f.fit.params[k];
       params[py::str(f.group->name)] = values;
     }
     row["params"] = params;
@@ -324,16 +329,18 @@ py::dict statistic_dict(const StatisticSummary& s) {
 // per row, resampled within (as --stratify). Returns per group {"params": [stat per parameter],
 // "predictions": [stat per point], "failed", "covariance", "replicates" (B x params, NaN for a
 // failed fit)}.
-py::dict bootstrap(const PyLaw& py_law, const std::vector<py::array_t<double>>& inputs, const py::array_t<double>& target,
-                   const std::optional<py::array_t<double>>& scale, const std::optional<std::vector<std::string>>& groups,
-                   const py::dict& options, int threads, const std::string& backend, const std::string& group_column,
-                   std::uint32_t resamples, const std::string& method, double level, const std::string& search,
-                   const std::vector<py::array_t<double>>& points, const std::optional<std::vector<std::string>>& strata,
-                   const py::object& progress) {
+py::dict bootstrap(const PyLaw& py_law, const std::vector<py::array_t<double>>& inputs,
+                   const py::array_t<double>& target, const std::optional<py::array_t<double>>& scale,
+                   const std::optional<std::vector<std::string>>& groups, const py::dict& options, int threads,
+                   const std::string& backend, const std::string& group_column, std::uint32_t resamples,
+                   const std::string& method, double level, const std::string& search,
+                   const std::vector<py::array_t<double>>& points,
+                   const std::optional<std::vector<std::string>>& strata, const py::object& progress) {
   const std::map<std::string, IntervalMethod> methods = {
       {"percentile", IntervalMethod::Percentile}, {"basic", IntervalMethod::Basic}, {"bca", IntervalMethod::Bca}};
   if (!methods.contains(method)) throw InputError("method: '" + method + "' is not one of: percentile, basic, bca");
-  if (search != "global" && search != "local") throw InputError("search: '" + search + "' is not one of: global, local");
+  if (search != "global" && search != "local")
+    throw InputError("search: '" + search + "' is not one of: global, local");
   if (resamples < 2 || resamples >= kJackknifeStreamFlag)
     throw InputError("resamples must be between 2 and " + std::to_string(kJackknifeStreamFlag - 1));
   if (!(level > 0 && level < 1)) throw InputError("level must be between 0 and 1");
@@ -494,8 +501,9 @@ PYBIND11_MODULE(_core, m) {
       .def_static("load", &load, py::arg("name_or_path"))
       .def_property_readonly("name", [](const PyLaw& l) { return l.law->name; })
       .def_property_readonly("formula", [](const PyLaw& l) { return l.law->formula; })
-      .def_property_readonly("printed_formula",  // the AST printed back with the fewest parentheses
-                             [](const PyLaw& l) { return to_string(l.law->expr, l.law->variables, l.law->param_names()); })
+      .def_property_readonly(
+          "printed_formula",  // the AST printed back with the fewest parentheses
+          [](const PyLaw& l) { return to_string(l.law->expr, l.law->variables, l.law->param_names()); })
       .def_property_readonly("param_names", [](const PyLaw& l) { return l.law->param_names(); })
       .def_property_readonly("variables", [](const PyLaw& l) { return l.law->variables; })
       .def_property_readonly("columns", [](const PyLaw& l) { return l.law->columns; })
