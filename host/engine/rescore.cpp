@@ -216,6 +216,7 @@ Rescored rescore(const Manifest& manifest, const RescoreOptions& options) {
   if (options.on_entries_done && done > 0) options.on_entries_done(done, n);
   BatchOptions batch;
   batch.threads = options.threads;
+  batch.stop = options.stop;
   if (options.on_entries_done)
     batch.on_problem_done = [&](std::size_t i) {
       if (--remaining[owner[i]] == 0) options.on_entries_done(++done, n);

@@ -19,9 +19,10 @@ bool on_grid(const SurfaceRequest& request, std::size_t param) {
 }
 
 BatchOptions batch_with_progress(int threads, const char* stage, std::size_t total, const SurfaceProgress& progress,
-                                 std::size_t& done) {
+                                 std::size_t& done, const std::atomic<bool>* stop) {
   BatchOptions batch;
   batch.threads = threads;
+  batch.stop = stop;
   if (progress)
     batch.on_problem_done = [&progress, stage, total, &done](std::size_t) { progress(stage, ++done, total); };
   return batch;
@@ -31,11 +32,11 @@ BatchOptions batch_with_progress(int threads, const char* stage, std::size_t tot
 // points); `points` take the fitted values of the others. The objectives, per problem.
 std::vector<std::vector<double>> profile_values(std::span<const Problem> problems, const SurfaceRequest& request,
                                                 std::vector<std::vector<double>>& points, const BackendChoice& backend,
-                                                int threads, const SurfaceProgress& progress) {
+                                                int threads, const SurfaceProgress& progress, const std::atomic<bool>* stop) {
   const std::vector<Problem> profile = profile_problems(problems, request.axes, points);
   std::size_t done = 0;
   const std::vector<FitResult> fits =
-      fit_batch_on(backend, profile, batch_with_progress(threads, "profile fits", profile.size(), progress, done));
+      fit_batch_on(backend, profile, batch_with_progress(threads, "profile fits", profile.size(), progress, done, stop));
   rethrow_first_failure(fits);
   std::vector<std::vector<double>> values(problems.size());
   std::size_t next = 0;
@@ -61,7 +62,8 @@ bool surface_needs_fit(const SurfaceRequest& request, std::size_t num_params) {
 
 SurfaceResult compute_surface(std::vector<Problem> problems, const SurfaceRequest& request,
                               const BackendChoice& backend, int threads, const SurfaceProgress& progress,
-                              const std::function<void(const std::vector<FitResult>&)>& check_fits) {
+                              const std::function<void(const std::vector<FitResult>&)>& check_fits,
+                              const std::atomic<bool>* stop) {
   SurfaceResult result;
   if (problems.empty()) return result;
   const std::size_t d = problems.front().bounds.lower.size();
@@ -78,7 +80,7 @@ SurfaceResult compute_surface(std::vector<Problem> problems, const SurfaceReques
   if (needs_fit) {
     std::size_t done = 0;
     result.fits =
-        fit_batch_on(backend, problems, batch_with_progress(threads, "fits", problems.size(), progress, done));
+        fit_batch_on(backend, problems, batch_with_progress(threads, "fits", problems.size(), progress, done, stop));
     rethrow_first_failure(result.fits);
     if (check_fits) check_fits(result.fits);
     for (std::size_t g = 0; g < problems.size(); ++g) result.base[g] = result.fits[g].params;
@@ -88,7 +90,7 @@ SurfaceResult compute_surface(std::vector<Problem> problems, const SurfaceReques
       if (fixed(k)) b[k] = *fixed(k);
 
   for (const std::vector<double>& b : result.base) result.points.push_back(grid_points(request.axes, b));
-  result.values = request.profile ? profile_values(problems, request, result.points, backend, threads, progress)
+  result.values = request.profile ? profile_values(problems, request, result.points, backend, threads, progress, stop)
                                   : objective_values(problems, result.points, backend, threads);
   return result;
 }

@@ -13,6 +13,7 @@
 //   - restart 0 draws exactly what `slfit fit` draws (stream = group index), so with one restart
 //     an entry's fits are bit-identical to `slfit fit` with the same options.
 
+#include <atomic>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -74,6 +75,8 @@ struct RescoreOptions {
   // Called as entries finish (entries that fail before fitting count at once), one call at a
   // time, with the number finished so far.
   std::function<void(std::size_t done, std::size_t total)> on_entries_done;
+  // When set and true, fits not yet started are not run (BatchOptions::stop): a caller's Ctrl-C.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 struct Rescored {

@@ -3,6 +3,7 @@
 // minimises, evaluated on a device runner (slfit/de_runner.hpp) or on the host's cores.
 
 #include <cstddef>
+#include <atomic>
 #include <functional>
 #include <optional>
 #include <span>
@@ -77,8 +78,11 @@ using SurfaceProgress = std::function<void(const char* stage, std::size_t done, 
 // `check_fits` sees the full fits before the grid is evaluated and may throw (the CLI rejects a
 // group whose fit found no finite objective). Under a profile the fixed values are held in every
 // fit, the full fits' included.
+// `stop`, when set and true, leaves the fits not yet started unrun (BatchOptions::stop); the call
+// then ends by rethrowing the first such fit's failure.
 SurfaceResult compute_surface(std::vector<Problem> problems, const SurfaceRequest& request,
                               const BackendChoice& backend, int threads, const SurfaceProgress& progress = nullptr,
-                              const std::function<void(const std::vector<FitResult>&)>& check_fits = nullptr);
+                              const std::function<void(const std::vector<FitResult>&)>& check_fits = nullptr,
+                              const std::atomic<bool>* stop = nullptr);
 
 }  // namespace slfit

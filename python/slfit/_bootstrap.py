@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._fit import _OPTIONS, _column, _columns
+from ._fit import _OPTIONS, _column, _columns, _without_missing
 from ._law import Law, as_law, with_options
 from ._progress import progress_callback
 
@@ -34,6 +34,13 @@ class BootstrapResult:
         self.predictions = pd.DataFrame(predictions) if points is not None else None
         self.failed = pd.Series([s["failed"] for s in raw["summaries"]], index=pd.Index(raw["groups"], name="group"))
 
+    def _repr_html_(self) -> str:
+        title = f"{self.law.name}: {100 * self.level:g}% {self.method} intervals"
+        parts = [f"<p><b>{title}</b></p>", self.intervals.to_html()]
+        if self.predictions is not None:
+            parts.append(self.predictions.to_html(index=False))
+        return "".join(parts)
+
     def replicates(self, group) -> np.ndarray:
         return self._replicates[group]
 
@@ -44,20 +51,21 @@ class BootstrapResult:
 
 def bootstrap(data, law, group: str | None = None, *, resamples: int = 1000, method: str = "bca",
               level: float = 0.95, search: str = "global", points=None, stratify: str | None = None,
-              weights: str | None = None, sigma: str | None = None, fix: dict | None = None, threads: int = 0,
-              backend: str = "auto", progress=True,
+              weights: str | None = None, sigma: str | None = None, fix: dict | None = None, missing: str = "error",
+              threads: int = 0, backend: str = "auto", progress=True,
               **options) -> BootstrapResult:
     """Confidence intervals for a law's parameters and predictions from `resamples` resampled
     fits per group (README.md, "slfit bootstrap"): method "percentile", "basic" or "bca" (scipy's
     definitions), search "global" (every resample fully fitted) or "local" (L-BFGS-B from the
     full-data optimum). points: a DataFrame (or dict) of the law's input columns, one row per
     point to predict at. stratify: a column whose values are resampled separately. weights,
-    sigma, fix, progress: as slfit.fit's (Ctrl-C too). options: the
+    sigma, fix, missing, progress: as slfit.fit's (Ctrl-C too). options: the
     CLI's fitting options by name. The same data and seed give the CLI's intervals."""
     unknown = sorted(set(options) - set(_OPTIONS))
     if unknown:
         raise TypeError(f"bootstrap() got unknown options {', '.join(unknown)}; the options: {', '.join(_OPTIONS)}")
     law = with_options(as_law(law), weights=weights, sigma=sigma, fix=fix)
+    data = _without_missing(data, law, weights or sigma, "data", missing)  # the strata's rows too
     inputs, target, scales, groups = _columns(data, law, group, weights or sigma, "data")
     if scales is not None and sigma:
         scales = 1.0 / scales

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -33,9 +34,25 @@ def _column(data, name: str, what: str) -> np.ndarray:
     return values
 
 
-def _columns(data, law: Law, group: str | None, scale: str | None, what: str):
+def _without_missing(data, law: Law, scale: str | None, what: str, missing: str):
+    """data, or with missing="drop" the rows without a missing value in a column the law reads
+    (as the CLI's --missing drop and lmfit's nan_policy='omit'), with a warning saying how many
+    were dropped."""
     if not isinstance(data, (pd.DataFrame, dict)):
         raise TypeError(f"{what} must be a pandas DataFrame or a dict of arrays, not {type(data).__name__}")
+    if missing not in ("error", "drop"):
+        raise ValueError(f"missing: {missing!r} is not one of: error, drop")
+    if missing == "error":
+        return data
+    frame = pd.DataFrame(data)
+    kept = frame.dropna(subset=[c for c in [*law.inputs.values(), law.target, scale] if c and c in frame])
+    if len(kept) < len(frame):
+        warnings.warn(f"{what}: {len(frame) - len(kept)} rows with a missing value dropped", stacklevel=3)
+    return kept
+
+
+def _columns(data, law: Law, group: str | None, scale: str | None, what: str, missing: str = "error"):
+    data = _without_missing(data, law, scale, what, missing)
     inputs = [_column(data, c, what) for c in law.inputs.values()]
     target = _column(data, law.target, what)
     scales = _column(data, scale, what) if scale else None
@@ -49,7 +66,7 @@ def _columns(data, law: Law, group: str | None, scale: str | None, what: str):
 
 
 def fit(data, law, group: str | None = None, test=None, *, weights: str | None = None, sigma: str | None = None,
-        fix: dict | None = None, threads: int = 0, backend: str = "auto", progress=True,
+        fix: dict | None = None, missing: str = "error", threads: int = 0, backend: str = "auto", progress=True,
         **options) -> "FitResult":
     """Fits `law` to every group of `data`, each on its own, in one batch.
 
@@ -59,6 +76,8 @@ def fit(data, law, group: str | None = None, test=None, *, weights: str | None =
     test: held-out data with the same columns, scored with SLDBench's r2, nmse and nmae.
     weights, sigma: a column scaling each row's residual (times a weight, or over a sigma).
     fix: parameter -> value, held there while the others are fitted (the CLI's --fix).
+    missing: "error" (a missing value in a column the law reads is a ValueError naming its row)
+    or "drop" (such rows are left out, with a warning), as the CLI's --missing.
     threads: worker threads (0: every core); backend: "auto", "cpu" or "cuda".
     progress: True draws tqdm's bar when tqdm is installed and the fit runs over a second; False
     draws nothing; a callable is called with (fits done, total). Ctrl-C stops the fit (the fits
@@ -74,7 +93,7 @@ def fit(data, law, group: str | None = None, test=None, *, weights: str | None =
     if unknown:
         raise TypeError(f"fit() got unknown options {', '.join(unknown)}; the options: {', '.join(_OPTIONS)}")
     law = with_options(as_law(law), weights=weights, sigma=sigma, fix=fix)
-    inputs, target, scales, groups = _columns(data, law, group, weights or sigma, "data")
+    inputs, target, scales, groups = _columns(data, law, group, weights or sigma, "data", missing)
     if scales is not None and sigma:
         if np.any(scales <= 0):
             raise ValueError(f"data: column {sigma!r}, row {int(np.flatnonzero(scales <= 0)[0])}: a sigma must be positive")
@@ -83,7 +102,7 @@ def fit(data, law, group: str | None = None, test=None, *, weights: str | None =
         raise ValueError(f"data: column {weights!r}, row {int(np.flatnonzero(scales < 0)[0])}: a negative weight")
     test_inputs = test_target = test_groups = None
     if test is not None:
-        test_inputs, test_target, _, test_groups = _columns(test, law, group, None, "test")
+        test_inputs, test_target, _, test_groups = _columns(test, law, group, None, "test", missing)
     watch = progress_callback(progress, "slfit.fit")
     try:
         raw = _core.fit(law._core, inputs, target, scales, groups, options, threads, backend, group or "",

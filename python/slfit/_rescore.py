@@ -9,15 +9,17 @@ import pandas as pd
 
 from . import _core
 from ._fit import _OPTIONS
+from ._progress import progress_callback
 
 
-def rescore(manifest, *, restarts: int = 1, threads: int = 0, backend: str = "auto", **options) -> pd.DataFrame:
+def rescore(manifest, *, restarts: int = 1, threads: int = 0, backend: str = "auto", progress=True,
+            **options) -> pd.DataFrame:
     """Fits every entry's law to its task's training data in one batch and scores it on the test
     split with SLDBench's metrics (README.md, "slfit rescore": the manifest format).
 
     manifest: a manifest file's path, or the manifest as a dict (its relative paths then resolve
     against the working directory). options: the CLI's fitting options by name, the base every
-    entry may override.
+    entry may override. progress (entries done) and Ctrl-C as slfit.fit's.
 
     Returns one row per entry, best r2 first: rank, id, task, law, r2, nmse, nmae,
     train_objective, status, error, seconds (the CLI's CSV), and params (per training group, the
@@ -36,5 +38,9 @@ def rescore(manifest, *, restarts: int = 1, threads: int = 0, backend: str = "au
                 text = f.read()
         except OSError as e:
             raise ValueError(f"{path}: cannot open: {e.strerror}") from None
-    rows = _core.rescore(text, path, options, restarts, threads, backend)
+    watch = progress_callback(progress, "slfit.rescore")
+    try:
+        rows = _core.rescore(text, path, options, restarts, threads, backend, watch)
+    finally:
+        getattr(watch, "close", lambda: None)()
     return pd.DataFrame(rows).set_index("rank")

@@ -8,6 +8,7 @@ import pandas as pd
 from . import _core
 from ._fit import _OPTIONS, _columns
 from ._law import as_law
+from ._progress import progress_callback
 
 
 class SurfaceResult:
@@ -34,19 +35,25 @@ class SurfaceResult:
             self.intervals.insert(0, "param", axes[0][0])
             self.intervals["level"] = level
 
+    def _repr_html_(self) -> str:
+        intervals = self.intervals.to_html() if self.intervals is not None else ""
+        return f"<p><b>{self.law.name}: surface over {', '.join(self.axes)}</b></p>" + intervals + \
+            self.values.head(20).to_html(index=False)
+
     def __repr__(self) -> str:
         return f"<slfit.SurfaceResult: law {self.law.name!r}, {len(self.values)} grid points>"
 
 
 def surface(data, law, grid: dict, group: str | None = None, *, fix: dict | None = None, profile: bool = False,
-            level: float = 0.95, threads: int = 0, backend: str = "auto", **options) -> SurfaceResult:
+            level: float = 0.95, missing: str = "error", threads: int = 0, backend: str = "auto", progress=True,
+            **options) -> SurfaceResult:
     """The objective on a grid of parameter values, per group (README.md, "slfit surface").
 
     grid: parameter -> (lo, hi, n) or (lo, hi, n, "log"), the first varying slowest.
     fix: parameter -> value, held off the grid. Parameters on no axis and not fixed sit at each
     group's fitted optimum, or with profile=True are re-fitted at every grid point; with a
     profile on one parameter, `intervals` holds its profile-likelihood interval at `level`.
-    options: the CLI's fitting options by name.
+    options: the CLI's fitting options by name. missing, progress and Ctrl-C as slfit.fit's.
     """
     unknown = sorted(set(options) - set(_OPTIONS))
     if unknown:
@@ -59,7 +66,11 @@ def surface(data, law, grid: dict, group: str | None = None, *, fix: dict | None
         if len(spec) not in (3, 4) or (len(spec) == 4 and not log):
             raise ValueError(f"grid[{name!r}]: expected (lo, hi, n) or (lo, hi, n, 'log'), got {spec!r}")
         axes.append((name, float(spec[0]), float(spec[1]), int(spec[2]), log))
-    inputs, target, scales, groups = _columns(data, law, group, None, "data")
-    raw = _core.surface(law._core, inputs, target, scales, groups, options, threads, backend, group or "", axes,
-                        {k: float(v) for k, v in (fix or {}).items()}, profile, level)
+    inputs, target, scales, groups = _columns(data, law, group, None, "data", missing)
+    watch = progress_callback(progress, "slfit.surface")
+    try:
+        raw = _core.surface(law._core, inputs, target, scales, groups, options, threads, backend, group or "", axes,
+                            {k: float(v) for k, v in (fix or {}).items()}, profile, level, watch)
+    finally:
+        getattr(watch, "close", lambda: None)()
     return SurfaceResult(law, raw, axes, level)

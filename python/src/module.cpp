@@ -32,11 +32,15 @@ class PythonWatch {
 
   void attach(BatchOptions& batch) {
     batch.stop = &stop_;
-    batch.on_problem_done = [this](std::size_t) { tick(); };
+    batch.on_problem_done = [this](std::size_t) { report(done_ + 1, total_); };
   }
 
-  void tick() {
-    ++done_;
+  const std::atomic<bool>* stop_flag() const { return &stop_; }
+
+  // `done` of `total` (a stage's, for a caller with stages).
+  void report(std::size_t done, std::size_t total) {
+    done_ = done;
+    total_ = total;
     const auto now = std::chrono::steady_clock::now();
     if (done_ < total_ && now - last_ < std::chrono::milliseconds(100)) return;
     last_ = now;
@@ -270,7 +274,7 @@ py::array_t<double> predict_rows(const PyLaw& py_law, const std::vector<py::arra
 // Re-scores a leaderboard manifest (text, with `path` naming it and anchoring its relative
 // paths), as `slfit rescore`. Returns one dict per entry, best first (the CLI's CSV columns).
 py::list rescore_manifest(const std::string& manifest_json, const std::string& path, const py::dict& options,
-                          int restarts, int threads, const std::string& backend) {
+                          int restarts, int threads, const std::string& backend, const py::object& progress) {
   const Manifest manifest = parse_manifest(manifest_json, path);
   if (restarts < 1) throw InputError("restarts must be at least 1");
   RescoreOptions o;
@@ -278,11 +282,15 @@ py::list rescore_manifest(const std::string& manifest_json, const std::string& p
   o.restarts = restarts;
   o.threads = threads;
   o.backend = parse_backend(backend);
+  PythonWatch watch(progress, manifest.entries.size());
+  o.stop = watch.stop_flag();
+  o.on_entries_done = [&watch](std::size_t done, std::size_t total) { watch.report(done, total); };
   Rescored rescored;
   {
     py::gil_scoped_release release;
     rescored = rescore(manifest, o);
   }
+  watch.rethrow();
   py::list rows;
   const std::vector<std::size_t> order = ranking(rescored.entries);
   for (std::size_t r = 0; r < order.size(); ++r) {
@@ -433,7 +441,7 @@ py::dict surface(const PyLaw& py_law, const std::vector<py::array_t<double>>& in
                  const std::optional<py::array_t<double>>& scale, const std::optional<std::vector<std::string>>& groups,
                  const py::dict& options, int threads, const std::string& backend, const std::string& group_column,
                  const std::vector<std::tuple<std::string, double, double, std::size_t, bool>>& axes,
-                 const std::map<std::string, double>& fixed, bool profile, double level) {
+                 const std::map<std::string, double>& fixed, bool profile, double level, const py::object& progress) {
   const std::shared_ptr<const Law>& law = py_law.law;
   SurfaceRequest request;
   for (const auto& [name, lo, hi, count, log] : axes)
@@ -451,13 +459,22 @@ py::dict surface(const PyLaw& py_law, const std::vector<py::array_t<double>>& in
   const std::vector<Problem> problems = make_group_problems(law, compile_law(*law), data, fit_options(options));
   SurfaceResult result;
   std::vector<SurfaceInterval> intervals;
+  PythonWatch watch(progress, problems.size());
   {
     py::gil_scoped_release release;
     std::ostringstream note;  // the backend line is the CLI's; Python reads the choice from the result
     const BackendChoice chosen = choose_backend(parse_backend(backend), Pipeline::De, note);
-    result = compute_surface(problems, request, chosen, threads);
-    if (profile && request.axes.size() == 1) intervals = surface_intervals(problems, request, result, level);
+    try {
+      result = compute_surface(
+          problems, request, chosen, threads,
+          [&watch](const char*, std::size_t done, std::size_t total) { watch.report(done, total); }, nullptr,
+          watch.stop_flag());
+      if (profile && request.axes.size() == 1) intervals = surface_intervals(problems, request, result, level);
+    } catch (...) {
+      if (!watch.stopped()) throw;  // a stopped batch ends on its unrun fits' failure: the interrupt is the news
+    }
   }
+  watch.rethrow();
   py::dict out;
   py::list names;
   for (const GroupData& g : data->groups) names.append(g.name);
@@ -518,11 +535,11 @@ PYBIND11_MODULE(_core, m) {
   m.def("predict", &predict_rows, py::arg("law"), py::arg("inputs"), py::arg("params"));
   m.def("surface", &surface, py::arg("law"), py::arg("inputs"), py::arg("target"), py::arg("scale"), py::arg("groups"),
         py::arg("options"), py::arg("threads"), py::arg("backend"), py::arg("group_column"), py::arg("axes"),
-        py::arg("fixed"), py::arg("profile"), py::arg("level"));
+        py::arg("fixed"), py::arg("profile"), py::arg("level"), py::arg("progress") = py::none());
   m.def("bootstrap", &bootstrap, py::arg("law"), py::arg("inputs"), py::arg("target"), py::arg("scale"),
         py::arg("groups"), py::arg("options"), py::arg("threads"), py::arg("backend"), py::arg("group_column"),
         py::arg("resamples"), py::arg("method"), py::arg("level"), py::arg("search"), py::arg("points"),
         py::arg("strata"), py::arg("progress") = py::none());
   m.def("rescore", &rescore_manifest, py::arg("manifest_json"), py::arg("path"), py::arg("options"),
-        py::arg("restarts"), py::arg("threads"), py::arg("backend"));
+        py::arg("restarts"), py::arg("threads"), py::arg("backend"), py::arg("progress") = py::none());
 }

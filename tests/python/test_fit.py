@@ -132,3 +132,18 @@ def test_fix_holds_a_parameter_as_the_clis_fix(train):
     assert (result.params["c"] == 0.1).all()
     with pytest.raises(ValueError, match="fix: 'q' is not a parameter"):
         slfit.fit(train, "parallel_power", fix={"q": 1})
+
+
+def test_missing_drop_leaves_rows_out_as_the_clis(train, tmp_path):
+    holes = train.copy()
+    holes.loc[[2, 20], "loss"] = np.nan
+    with pytest.raises(ValueError, match="column 'loss', row 2: nan is not a finite number"):
+        slfit.fit(holes, "parallel_power", group="group")
+    with pytest.warns(UserWarning, match="2 rows with a missing value dropped"):
+        result = slfit.fit(holes, "parallel_power", group="group", missing="drop", backend="cpu", maxiter=60)
+    path = tmp_path / "holes.csv"
+    holes.to_csv(path, index=False)
+    cli = cli_fit("--data", str(path), "--group", "group", "--law", "parallel_power", "--missing", "drop",
+                  "--maxiter", "60")
+    for f in cli["fits"]:
+        assert result.params.loc[f["group"]].to_dict() == f["params"]

@@ -56,3 +56,22 @@ def test_ctrl_c_stops_a_long_fit_with_keyboard_interrupt(tmp_path):
     out, _ = child.communicate(timeout=60)
     assert out.strip() == "interrupted"
     assert time.monotonic() - sent < 5  # 800 fits of 5,000 generations would take minutes
+
+
+def test_rescore_and_surface_report_progress_too():
+    entries, points = [], []
+    slfit.rescore(os.path.join(SOURCE, "examples", "leaderboards", "parallel.json"), maxiter=30, backend="cpu",
+                  progress=lambda done, total: entries.append((done, total)))
+    assert entries and entries[-1][0] == entries[-1][1]
+    slfit.surface(many_groups(2), "parallel_power", {"c": (0, 0.5, 9)}, group="group", profile=True, maxiter=20,
+                  backend="cpu", progress=lambda done, total: points.append((done, total)))
+    assert points and points[-1] == (4 * 9, 4 * 9)  # the profile's 36 fits, after the 4 full fits
+
+
+def test_results_show_as_tables_in_a_notebook():
+    train = pd.read_csv(TRAIN)
+    b = slfit.bootstrap(train, "parallel_power", group="group", resamples=10, method="percentile", maxiter=20,
+                        backend="cpu")
+    s = slfit.surface(train, "parallel_power", {"c": (0, 0.5, 3)}, group="group", backend="cpu", maxiter=20)
+    assert "<table" in b._repr_html_() and "percentile" in b._repr_html_()
+    assert "<table" in s._repr_html_() and "surface over c" in s._repr_html_()
