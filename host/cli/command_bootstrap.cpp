@@ -243,7 +243,7 @@ int run_bootstrap(const std::vector<std::string>& args) {
     for (std::size_t p = 0; p < at_points.size(); ++p)
       if (!std::isfinite(at_points[p]))
         std::cerr << "slfit bootstrap: warning: --predict " << points.texts[p] << ": group '" << data.groups[g].name
-                  << "': the full-data fit predicts " << (std::isnan(at_points[p]) ? "nan" : shortest_number(at_points[p]))
+                  << "': the full-data fit predicts " << number_text(at_points[p])
                   << " there\n";
   }
 

@@ -53,16 +53,7 @@ std::string fit_format(const std::string& format, const std::string& out) {
 // status row, with it the command's error (InputError for data no candidate could fit, else the
 // fit's own exception, so the exit code tells bad input from other failures).
 void report_failures(const Law& law, const Dataset& train, const std::vector<FitResult>& fits, bool strict) {
-  // Bad input (an option out of its domain for this law, say) is the command's error always.
-  for (const FitResult& fit : fits) {
-    if (fit.status != FitStatus::Failed || !fit.failure) continue;
-    try {
-      std::rethrow_exception(fit.failure);
-    } catch (const InputError&) {
-      throw;
-    } catch (...) {
-    }
-  }
+  rethrow_first_input_error(fits);  // bad input is the command's error always
   if (strict) {
     rethrow_first_failure(fits);
     reject_fits_without_finite_value(law, train, fits);

@@ -44,9 +44,6 @@ struct FittedLaw {
   std::map<std::string, std::string> failed;          // per group without: its status
 };
 
-// "nan", "inf" or the number, for messages.
-std::string describe_number(double x) { return std::isnan(x) ? "nan" : shortest_number(x); }
-
 [[noreturn]] void bad_result(const std::string& path, const std::string& what) {
   throw InputError(path + ": " + what + " (expected the JSON output of 'slfit fit' or 'slfit bootstrap --out')");
 }
@@ -253,7 +250,7 @@ int run_predict(const std::vector<std::string>& args) {
       PredictedPoint p{g.lines[i], &g, i, predictions[i]};
       if (!std::isfinite(p.prediction))
         std::cerr << "slfit predict: warning: " << data.source << ":" << g.lines[i] << ": group '" << g.name
-                  << "': the prediction is " << describe_number(p.prediction) << '\n';
+                  << "': the prediction is " << number_text(p.prediction) << '\n';
       if (!replicate_predictions.empty()) {
         std::vector<double> values;
         for (const std::vector<double>& r : replicate_predictions)

@@ -42,6 +42,18 @@ void rethrow_first_failure(std::span<const FitResult> results) {
     if (r.status == FitStatus::Failed && r.failure) std::rethrow_exception(r.failure);
 }
 
+void rethrow_first_input_error(std::span<const FitResult> results) {
+  for (const FitResult& r : results) {
+    if (r.status != FitStatus::Failed || !r.failure) continue;
+    try {
+      std::rethrow_exception(r.failure);
+    } catch (const InputError&) {
+      throw;
+    } catch (...) {
+    }
+  }
+}
+
 namespace {
 
 // In log space every residual takes log(y): a non-positive target would make every candidate

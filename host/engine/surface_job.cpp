@@ -14,6 +14,11 @@
 namespace slfit {
 namespace {
 
+// Parameter k's fixed value, if the request fixes it (request.fixed may be shorter than the law).
+std::optional<double> fixed_value(const SurfaceRequest& request, std::size_t k) {
+  return k < request.fixed.size() ? request.fixed[k] : std::nullopt;
+}
+
 bool on_grid(const SurfaceRequest& request, std::size_t param) {
   return std::any_of(request.axes.begin(), request.axes.end(), [&](const GridAxis& a) { return a.param == param; });
 }
@@ -32,11 +37,12 @@ BatchOptions batch_with_progress(int threads, const char* stage, std::size_t tot
 // points); `points` take the fitted values of the others. The objectives, per problem.
 std::vector<std::vector<double>> profile_values(std::span<const Problem> problems, const SurfaceRequest& request,
                                                 std::vector<std::vector<double>>& points, const BackendChoice& backend,
-                                                int threads, const SurfaceProgress& progress, const std::atomic<bool>* stop) {
+                                                int threads, const SurfaceProgress& progress,
+                                                const std::atomic<bool>* stop) {
   const std::vector<Problem> profile = profile_problems(problems, request.axes, points);
   std::size_t done = 0;
-  const std::vector<FitResult> fits =
-      fit_batch_on(backend, profile, batch_with_progress(threads, "profile fits", profile.size(), progress, done, stop));
+  const std::vector<FitResult> fits = fit_batch_on(
+      backend, profile, batch_with_progress(threads, "profile fits", profile.size(), progress, done, stop));
   rethrow_first_failure(fits);
   std::vector<std::vector<double>> values(problems.size());
   std::size_t next = 0;
@@ -56,7 +62,7 @@ std::vector<std::vector<double>> profile_values(std::span<const Problem> problem
 
 bool surface_needs_fit(const SurfaceRequest& request, std::size_t num_params) {
   for (std::size_t k = 0; k < num_params; ++k)
-    if (!on_grid(request, k) && !(k < request.fixed.size() && request.fixed[k])) return true;
+    if (!on_grid(request, k) && !fixed_value(request, k)) return true;
   return false;
 }
 
@@ -70,11 +76,10 @@ SurfaceResult compute_surface(std::vector<Problem> problems, const SurfaceReques
   const bool needs_fit = surface_needs_fit(request, d);
   if (request.profile && !needs_fit)
     throw InputError("a profile re-fits the parameters off the grid, but every parameter is on the grid or fixed");
-  const auto fixed = [&](std::size_t k) { return k < request.fixed.size() ? request.fixed[k] : std::nullopt; };
   if (request.profile)  // a profile holds the fixed values in every fit, the full fits' included
     for (Problem& p : problems)
       for (std::size_t k = 0; k < d; ++k)
-        if (fixed(k)) p.bounds.lower[k] = p.bounds.upper[k] = p.bounds.init[k] = *fixed(k);
+        if (const std::optional<double> v = fixed_value(request, k)) p.bounds.lower[k] = p.bounds.upper[k] = p.bounds.init[k] = *v;
 
   result.base.assign(problems.size(), std::vector<double>(d, 0.0));
   if (needs_fit) {
@@ -87,7 +92,7 @@ SurfaceResult compute_surface(std::vector<Problem> problems, const SurfaceReques
   }
   for (std::vector<double>& b : result.base)
     for (std::size_t k = 0; k < d; ++k)
-      if (fixed(k)) b[k] = *fixed(k);
+      if (const std::optional<double> v = fixed_value(request, k)) b[k] = *v;
 
   for (const std::vector<double>& b : result.base) result.points.push_back(grid_points(request.axes, b));
   result.values = request.profile ? profile_values(problems, request, result.points, backend, threads, progress, stop)
@@ -107,8 +112,7 @@ std::vector<SurfaceInterval> surface_intervals(std::span<const Problem> problems
     s.estimate = result.base[g][axis.param];
     std::size_t free = 0;
     for (std::size_t k = 0; k < p.bounds.lower.size(); ++k)
-      if ((p.bounds.lower[k] < p.bounds.upper[k] && !(k < request.fixed.size() && request.fixed[k])) || k == axis.param)
-        ++free;
+      if ((p.bounds.lower[k] < p.bounds.upper[k] && !fixed_value(request, k)) || k == axis.param) ++free;
     if (p.objective.kind != ObjectiveKind::Mse) {
       s.why_not = "the F-test needs an mse objective";
     } else if (p.data->size() <= free) {

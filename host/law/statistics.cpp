@@ -38,8 +38,6 @@ double mean(const std::vector<double>& values) {
   return std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
 }
 
-// NaN's sign is an accident of the arithmetic that produced it; messages just say "nan".
-std::string describe_value(double value) { return std::isnan(value) ? "nan" : shortest_number(value); }
 
 class BoundResolver {
  public:
@@ -73,7 +71,7 @@ class BoundResolver {
  private:
   double evaluate(const ParamSpec& param, const Expr& expr, const std::string& what) const {
     const double value = evaluate_scalar(expr, statistics_);
-    if (!std::isfinite(value)) fail(param, what + " is not finite (" + describe_value(value) + ")" + where({&expr}));
+    if (!std::isfinite(value)) fail(param, what + " is not finite (" + number_text(value) + ")" + where({&expr}));
     return value;
   }
 
@@ -87,7 +85,7 @@ class BoundResolver {
         if (node.op == Op::Var) used[static_cast<std::size_t>(node.index)] = true;
     std::vector<std::string> parts;
     for (std::size_t k = 0; k < names.size(); ++k)
-      if (used[k]) parts.push_back(names[k] + " = " + describe_value(statistics_[k]) + source_lines(k));
+      if (used[k]) parts.push_back(names[k] + " = " + number_text(statistics_[k]) + source_lines(k));
     return parts.empty() ? std::string() : ", where " + join(parts, ", ");
   }
 

@@ -73,4 +73,9 @@ struct FitResult {
 // treat any failed fit as the whole command's failure.
 void rethrow_first_failure(std::span<const FitResult> results);
 
+// Rethrows the first failure that is an InputError (bad input found only while fitting, such as
+// an option out of its domain for this law), if any: a caller that reports other failures as
+// status rows still treats bad input as its own error.
+void rethrow_first_input_error(std::span<const FitResult> results);
+
 }  // namespace slfit

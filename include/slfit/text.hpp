@@ -44,6 +44,10 @@ inline std::string shortest_number(double value) {
   return error == std::errc() ? std::string(text, end) : std::to_string(value);
 }
 
+// A number in a message: shortest_number, except that every NaN reads "nan" (its sign is an
+// accident of the arithmetic that produced it).
+inline std::string number_text(double value) { return std::isnan(value) ? "nan" : shortest_number(value); }
+
 // The candidate `name` was most likely meant to be, for "did you mean" in messages: one that
 // differs only in letter case, else the nearest by edit distance (insertions, deletions,
 // substitutions) within a third of the name's length; nothing for names under three characters,

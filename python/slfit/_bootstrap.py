@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._fit import _OPTIONS, _column, _columns, _without_missing
+from ._fit import _reject_unknown_options, _column, _columns, _without_missing
 from ._law import Law, as_law, with_options
-from ._progress import progress_callback
+from ._progress import watching
 
 
 class BootstrapResult:
@@ -61,9 +61,7 @@ def bootstrap(data, law, group: str | None = None, *, resamples: int = 1000, met
     point to predict at. stratify: a column whose values are resampled separately. weights,
     sigma, fix, missing, progress: as slfit.fit's (Ctrl-C too). options: the
     CLI's fitting options by name. The same data and seed give the CLI's intervals."""
-    unknown = sorted(set(options) - set(_OPTIONS))
-    if unknown:
-        raise TypeError(f"bootstrap() got unknown options {', '.join(unknown)}; the options: {', '.join(_OPTIONS)}")
+    _reject_unknown_options(options, "bootstrap")
     law = with_options(as_law(law), weights=weights, sigma=sigma, fix=fix)
     data = _without_missing(data, law, weights or sigma, "data", missing)  # the strata's rows too
     inputs, target, scales, groups = _columns(data, law, group, weights or sigma, "data")
@@ -78,10 +76,7 @@ def bootstrap(data, law, group: str | None = None, *, resamples: int = 1000, met
     if points is not None:
         point_frame = pd.DataFrame(points)[list(law.inputs.values())]
         point_inputs = [_column(point_frame, c, "points") for c in law.inputs.values()]
-    watch = progress_callback(progress, "slfit.bootstrap")
-    try:
+    with watching(progress, "slfit.bootstrap") as watch:
         raw = _core.bootstrap(law._core, inputs, target, scales, groups, options, threads, backend, group or "",
                               int(resamples), method, float(level), search, point_inputs, strata, watch)
-    finally:
-        getattr(watch, "close", lambda: None)()
     return BootstrapResult(law, raw, point_frame, method, level)

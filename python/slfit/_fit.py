@@ -12,10 +12,17 @@ import pandas as pd
 
 from . import _core
 from ._law import Law, as_law, with_options
-from ._progress import progress_callback
+from ._progress import watching
 
 # Keyword options and the CLI flags they mirror (README.md, "slfit fit").
 _OPTIONS = ("pipeline", "popsize", "maxiter", "tol", "atol", "ftol", "gtol", "lbfgs_maxiter", "seed")
+
+
+def _reject_unknown_options(options: dict, function: str) -> None:
+    """TypeError naming the keyword options `function` does not know, and the ones it does."""
+    unknown = sorted(set(options) - set(_OPTIONS))
+    if unknown:
+        raise TypeError(f"{function}() got unknown options {', '.join(unknown)}; the options: {', '.join(_OPTIONS)}")
 
 
 def _column(data, name: str, what: str) -> np.ndarray:
@@ -89,9 +96,7 @@ def fit(data, law, group: str | None = None, test=None, *, weights: str | None =
     rows in the same order give the CLI's result for the same seed. Raises ValueError for bad
     input, with the CLI's message.
     """
-    unknown = sorted(set(options) - set(_OPTIONS))
-    if unknown:
-        raise TypeError(f"fit() got unknown options {', '.join(unknown)}; the options: {', '.join(_OPTIONS)}")
+    _reject_unknown_options(options, "fit")
     law = with_options(as_law(law), weights=weights, sigma=sigma, fix=fix)
     inputs, target, scales, groups = _columns(data, law, group, weights or sigma, "data", missing)
     if scales is not None and sigma:
@@ -103,12 +108,9 @@ def fit(data, law, group: str | None = None, test=None, *, weights: str | None =
     test_inputs = test_target = test_groups = None
     if test is not None:
         test_inputs, test_target, _, test_groups = _columns(test, law, group, None, "test", missing)
-    watch = progress_callback(progress, "slfit.fit")
-    try:
+    with watching(progress, "slfit.fit") as watch:
         raw = _core.fit(law._core, inputs, target, scales, groups, options, threads, backend, group or "",
                         test_inputs, test_target, test_groups, watch)
-    finally:
-        getattr(watch, "close", lambda: None)()
     return FitResult(law, raw, options)
 
 

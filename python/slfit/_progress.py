@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 
@@ -43,3 +44,14 @@ def progress_callback(progress, what: str):
     if not callable(progress):
         raise TypeError(f"progress must be True, False or a callable of (done, total), not {type(progress).__name__}")
     return progress
+
+
+@contextlib.contextmanager
+def watching(progress, what: str):
+    """progress_callback's callback for the duration of a call, its bar closed however it ends."""
+    watch = progress_callback(progress, what)
+    try:
+        yield watch
+    finally:
+        if hasattr(watch, "close"):
+            watch.close()

@@ -8,8 +8,8 @@ import os
 import pandas as pd
 
 from . import _core
-from ._fit import _OPTIONS
-from ._progress import progress_callback
+from ._fit import _reject_unknown_options
+from ._progress import watching
 
 
 def rescore(manifest, *, restarts: int = 1, threads: int = 0, backend: str = "auto", progress=True,
@@ -26,9 +26,7 @@ def rescore(manifest, *, restarts: int = 1, threads: int = 0, backend: str = "au
     kept fit's parameters by name). An entry that cannot be scored is a row with its status and
     error, not an exception.
     """
-    unknown = sorted(set(options) - set(_OPTIONS))
-    if unknown:
-        raise TypeError(f"rescore() got unknown options {', '.join(unknown)}; the options: {', '.join(_OPTIONS)}")
+    _reject_unknown_options(options, "rescore")
     if isinstance(manifest, dict):
         text, path = json.dumps(manifest), os.path.join(os.getcwd(), "<manifest>")
     else:
@@ -38,9 +36,6 @@ def rescore(manifest, *, restarts: int = 1, threads: int = 0, backend: str = "au
                 text = f.read()
         except OSError as e:
             raise ValueError(f"{path}: cannot open: {e.strerror}") from None
-    watch = progress_callback(progress, "slfit.rescore")
-    try:
+    with watching(progress, "slfit.rescore") as watch:
         rows = _core.rescore(text, path, options, restarts, threads, backend, watch)
-    finally:
-        getattr(watch, "close", lambda: None)()
     return pd.DataFrame(rows).set_index("rank")

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._fit import _OPTIONS, _columns
+from ._fit import _reject_unknown_options, _columns
 from ._law import as_law
-from ._progress import progress_callback
+from ._progress import watching
 
 
 class SurfaceResult:
@@ -55,9 +55,7 @@ def surface(data, law, grid: dict, group: str | None = None, *, fix: dict | None
     profile on one parameter, `intervals` holds its profile-likelihood interval at `level`.
     options: the CLI's fitting options by name. missing, progress and Ctrl-C as slfit.fit's.
     """
-    unknown = sorted(set(options) - set(_OPTIONS))
-    if unknown:
-        raise TypeError(f"surface() got unknown options {', '.join(unknown)}; the options: {', '.join(_OPTIONS)}")
+    _reject_unknown_options(options, "surface")
     law = as_law(law)
     axes = []
     for name, spec in grid.items():
@@ -67,10 +65,7 @@ def surface(data, law, grid: dict, group: str | None = None, *, fix: dict | None
             raise ValueError(f"grid[{name!r}]: expected (lo, hi, n) or (lo, hi, n, 'log'), got {spec!r}")
         axes.append((name, float(spec[0]), float(spec[1]), int(spec[2]), log))
     inputs, target, scales, groups = _columns(data, law, group, None, "data", missing)
-    watch = progress_callback(progress, "slfit.surface")
-    try:
+    with watching(progress, "slfit.surface") as watch:
         raw = _core.surface(law._core, inputs, target, scales, groups, options, threads, backend, group or "", axes,
                             {k: float(v) for k, v in (fix or {}).items()}, profile, level, watch)
-    finally:
-        getattr(watch, "close", lambda: None)()
     return SurfaceResult(law, raw, axes, level)

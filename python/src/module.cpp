@@ -219,15 +219,7 @@ py::dict fit(const PyLaw& py_law, const std::vector<py::array_t<double>>& inputs
     stats = fit_statistics(problems, fits, threads);
   }
   watch.rethrow();
-  for (const FitResult& f : fits)  // bad input found while fitting (an option for this law) raises
-    if (f.status == FitStatus::Failed && f.failure) {
-      try {
-        std::rethrow_exception(f.failure);
-      } catch (const InputError&) {
-        throw;
-      } catch (...) {
-      }
-    }
+  rethrow_first_input_error(fits);  // bad input found while fitting (an option for this law) raises
 
   py::dict out;
   py::list names, fit_list;
