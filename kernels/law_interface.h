@@ -5,9 +5,10 @@
 // and each law costs only its own code. One call per candidate crosses the seam; the loop over
 // the points runs inside the law's module.
 
-// The objective at x, in the law's units: the param stage once, each point's term summed in
-// point order, the mean or the sum; +inf where not finite (as Objective::value on the host).
-// K: the law's numbers; cols: its columns, column-major, n points each; observed: y or log y.
+// The objective at x, in the law's units: the param stage once, each point's terms summed in
+// point order, the mean or the sum, plus the ridge penalty; +inf where not finite (as
+// Objective::value on the host). K: the law's numbers; cols: its columns, column-major, n points
+// each; observed: the first term's transform of y (y, log y or log -y).
 extern "C" __device__ double slfit_law_objective(const double* x, const double* K, const double* cols,
                                                  const double* observed, int n);
 

@@ -64,7 +64,12 @@ inline const std::vector<std::string>& custom_formulas() {
 inline const std::vector<std::string>& custom_objectives() {
   static const std::vector<std::string> objectives = {
       R"({"kind": "mse"})", R"({"kind": "huber", "delta": 0.1})", R"({"kind": "mse", "space": "log"})",
-      R"({"kind": "huber", "delta": 1e-3, "space": "log", "reduce": "sum"})"};
+      R"({"kind": "huber", "delta": 1e-3, "space": "log", "reduce": "sum"})",
+      R"({"kind": "soft_l1", "f_scale": 0.2})", R"({"kind": "cauchy", "f_scale": 0.05, "space": "relative"})",
+      R"({"terms": [{"kind": "mse"}, {"kind": "mae", "space": "log", "coefficient": 0.1},
+                    {"kind": "arctan", "f_scale": 0.3, "space": "relative", "coefficient": 2}], "ridge": 1e-3})",
+      R"({"terms": [{"kind": "huber", "delta": 0.05, "space": "log"}, {"kind": "mse", "coefficient": 0.5}],
+          "reduce": "sum", "ridge": {"coefficient": 0.25, "params": ["a"]}})"};
   return objectives;
 }
 
@@ -108,7 +113,7 @@ inline NvrtcSource law_probe_source(const GeneratedLaw& law) {
           "  const slfit_law::Scalars s = slfit_law::param_stage(p, K);\n"
           "  prediction[i] = slfit_law::predict(s, cols, n, i);\n"
           "  const double scale = slfit_law::kWeighted ? cols[slfit_law::kScaleColumn * n + i] : 1.0;\n"
-          "  term[i] = slfit_law::term(prediction[i], obs[i], scale);\n"
+          "  term[i] = slfit_law::term(prediction[i], obs[i], scale, cols, n, i);\n"
           "}\n",
           {{"slfit_law.cuh", law.source}, {"loss_terms.hpp", embedded_kernel_file("loss_terms.hpp")},
            {"slfit/host_device.hpp", embedded_kernel_file("slfit/host_device.hpp")}}};

@@ -101,7 +101,7 @@ TEST(CudaDevice, LawPredictionsAndTermsMatchTheCpu) {
     double* p = to_device(std::vector<double>(x.begin(), x.end()));
     double* K = to_device(gen.constants);
     double* cols = to_device(device_columns(*compiled, gen.columns, group));
-    double* obs = to_device(observed_values(law.objective, group));
+    double* obs = to_device(device_observed(law.objective, group));
     double* prediction = to_device(std::vector<double>(group.size(), -7.0));
     double* term = to_device(std::vector<double>(group.size(), -7.0));
     int n = static_cast<int>(group.size());

@@ -214,8 +214,8 @@ TEST_F(CudaKernelTwin, MatchesTheCpuBackendOnCustomLaws) {
   options.de.popsize = 5;
   options.de.maxiter = 40;
   std::size_t tested = 0;
-  // Two of them again with a weighted objective (each residual scaled by its row's weight).
-  for (const std::size_t k : {0u, 1u, 3u, 4u, 9u, 12u, 16u, 22u, 100u, 104u}) {
+  // Three of them again with a weighted objective (each residual scaled by its row's weight).
+  for (const std::size_t k : {0u, 1u, 3u, 4u, 5u, 6u, 9u, 12u, 15u, 16u, 22u, 100u, 104u, 106u}) {
     Law law = laws.at(k % 100);
     GroupData group = both;  // with the inputs this law declares (N, D or both), in its order
     group.inputs.clear();

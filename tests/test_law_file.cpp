@@ -51,6 +51,12 @@ std::string small_law(const std::string& top = "", const std::string& param = ""
          R"( "params": [{"name": "a", "lower": 0, "upper": 1)" + param + "}]}";
 }
 
+// A law of two parameters, a and b, with `top` among its fields.
+std::string two_param_law(const std::string& top) {
+  return R"({"formula": "a * N + b", "inputs": {"N": "n"}, )" + top +
+         R"( "params": [{"name": "a", "lower": 0, "upper": 1}, {"name": "b", "lower": 0, "upper": 1}]})";
+}
+
 void expect_law_error(const std::string& json, const std::string& expected) {
   const std::string message = law_error(json);
   EXPECT_EQ(message.rfind("laws/x.json: ", 0), 0u) << message;
@@ -75,10 +81,10 @@ TEST(LawFile, ParsesEveryField) {
   EXPECT_EQ(law.target, "loss");
   EXPECT_EQ(law.param_names(), (std::vector<std::string>{"a", "b", "c", "d"}));
   EXPECT_EQ(slfit::to_string(law.expr, law.variables, law.param_names()), law.formula);
-  EXPECT_EQ(law.objective.kind, slfit::ObjectiveKind::Mse);
-  EXPECT_EQ(law.objective.space, slfit::ResidualSpace::Linear);
+  EXPECT_EQ(law.objective, slfit::ObjectiveSpec{});
+  EXPECT_EQ(law.objective.terms, (std::vector<slfit::ObjectiveTerm>{{slfit::Loss::Mse, slfit::ResidualSpace::Linear, 1.0, 1.0}}));
   EXPECT_EQ(law.objective.reduce, slfit::Reduction::Mean);
-  EXPECT_EQ(law.objective.delta, 1.0);
+  EXPECT_EQ(law.objective.ridge, 0.0);
 
   const auto statistics = slfit::group_statistic_names(law.variables);
   EXPECT_EQ(slfit::evaluate_scalar(law.params[0].lower, {}), 1e-6);
@@ -99,12 +105,58 @@ TEST(LawFile, DefaultsAndOptionalFields) {
 TEST(LawFile, Objective) {
   const Law law = slfit::parse_law(
       small_law(R"("objective": {"kind": "huber", "delta": 0.25, "space": "log", "reduce": "sum"},)"), "x.json");
-  EXPECT_EQ(law.objective.kind, slfit::ObjectiveKind::Huber);
-  EXPECT_EQ(law.objective.delta, 0.25);
-  EXPECT_EQ(law.objective.space, slfit::ResidualSpace::Log);
+  ASSERT_EQ(law.objective.terms.size(), 1u);
+  EXPECT_EQ(law.objective.terms[0].loss, slfit::Loss::Huber);
+  EXPECT_EQ(law.objective.terms[0].scale, 0.25);
+  EXPECT_EQ(law.objective.terms[0].space, slfit::ResidualSpace::Log);
   EXPECT_EQ(law.objective.reduce, slfit::Reduction::Sum);
-  // delta is accepted with mse too; only huber uses it.
+  // An inline delta is accepted with mse too (earlier slfit wrote it with every kind); only huber uses it.
   EXPECT_NO_THROW(slfit::parse_law(small_law(R"("objective": {"kind": "mse", "delta": 2},)"), "x.json"));
+}
+
+TEST(LawFile, ObjectiveTermsAndRidge) {
+  const Law law = slfit::parse_law(two_param_law(R"("objective": {"terms": [{"kind": "mse"},
+      {"kind": "soft_l1", "f_scale": 0.5, "space": "relative", "coefficient": 0.1},
+      {"kind": "mae", "space": "neglog", "coefficient": 2}], "ridge": {"coefficient": 1e-3, "params": ["b"]}},)"),
+                                   "x.json");
+  using slfit::Loss, slfit::ResidualSpace;
+  EXPECT_EQ(law.objective.terms, (std::vector<slfit::ObjectiveTerm>{{Loss::Mse, ResidualSpace::Linear, 1.0, 1.0},
+                                                                    {Loss::SoftL1, ResidualSpace::Relative, 0.5, 0.1},
+                                                                    {Loss::Mae, ResidualSpace::NegLog, 1.0, 2.0}}));
+  EXPECT_EQ(law.objective.ridge, 1e-3);
+  EXPECT_EQ(law.objective.ridge_params, (std::vector<int>{1}));
+  EXPECT_FALSE(law.objective.least_squares());
+  // A bare number is a ridge on every parameter.
+  const Law all = slfit::parse_law(two_param_law(R"("objective": {"kind": "cauchy", "f_scale": 3, "ridge": 0.5},)"), "x.json");
+  EXPECT_EQ(all.objective.ridge_params, (std::vector<int>{0, 1}));
+  EXPECT_EQ(all.objective.terms[0].scale, 3.0);
+}
+
+TEST(LawFileErrors, ObjectiveTermsAndRidge) {
+  expect_law_error(small_law(R"("objective": {"kind": "soft_l1", "delta": 1},)"),
+                   "x.json: objective: delta: the soft_l1 loss takes 'f_scale'");
+  expect_law_error(small_law(R"("objective": {"kind": "huber", "f_scale": 1},)"),
+                   "x.json: objective: f_scale: the huber loss takes 'delta'");
+  expect_law_error(small_law(R"("objective": {"kind": "mse", "f_scale": 1},)"),
+                   "x.json: objective: f_scale: the mse loss has no scale");
+  expect_law_error(small_law(R"("objective": {"kind": "arctan", "f_scale": 0},)"),
+                   "x.json: objective: f_scale: must be positive and finite");
+  expect_law_error(small_law(R"("objective": {"kind": "absolute"},)"),
+                   "x.json: objective: kind: 'absolute' is not one of mse, mae, huber, soft_l1, cauchy, arctan");
+  expect_law_error(small_law(R"("objective": {"space": "exp"},)"),
+                   "x.json: objective: space: 'exp' is not one of linear, log, neglog, relative");
+  expect_law_error(small_law(R"("objective": {"terms": []},)"), "x.json: objective: terms: expected a non-empty array");
+  expect_law_error(small_law(R"("objective": {"terms": [{"kind": "mse"}], "space": "log"},)"),
+                   "x.json: objective: space: with 'terms', give it in each term");
+  expect_law_error(small_law(R"("objective": {"terms": [{"kind": "mse", "delta": 1}]},)"),
+                   "x.json: objective: terms[0]: delta: the mse loss has no scale");
+  expect_law_error(small_law(R"("objective": {"terms": [{"kind": "mae", "coefficient": -1}]},)"),
+                   "x.json: objective: terms[0]: coefficient: must be positive and finite");
+  expect_law_error(small_law(R"("objective": {"terms": [{"kind": "mae", "weight": 1}]},)"),
+                   "x.json: objective: terms[0]: unknown key 'weight'");
+  expect_law_error(small_law(R"("objective": {"ridge": -1},)"), "x.json: objective: ridge: must be at least 0 and finite");
+  expect_law_error(small_law(R"("objective": {"ridge": {"coefficient": 1, "params": ["z"]}},)"),
+                   "x.json: objective: ridge: params: 'z' is not a parameter of law 'x'");
 }
 
 TEST(LawFile, UnusedInputsAreAllowed) {
@@ -217,8 +269,8 @@ TEST(LawFileErrors, Formula) {
 }
 
 TEST(LawFileErrors, Objective) {
-  expect_law_error(small_law(R"("objective": {"kind": "mae"},)"),
-                   "laws/x.json: objective: kind: 'mae' is not one of mse, huber");
+  expect_law_error(small_law(R"("objective": {"kind": "l1"},)"),
+                   "laws/x.json: objective: kind: 'l1' is not one of mse, mae, huber, soft_l1, cauchy, arctan");
   expect_law_error(small_law(R"("objective": {"kind": "huber", "delta": 0},)"),
                    "laws/x.json: objective: delta: must be positive");
   expect_law_error(small_law(R"("objective": {"kind": "huber", "delta": -1},)"),
@@ -226,7 +278,7 @@ TEST(LawFileErrors, Objective) {
   expect_law_error(small_law(R"("objective": {"delta": "1"},)"),
                    "laws/x.json: objective: delta: expected a number, found string");
   expect_law_error(small_law(R"("objective": {"space": "log10"},)"),
-                   "laws/x.json: objective: space: 'log10' is not one of linear, log");
+                   "laws/x.json: objective: space: 'log10' is not one of linear, log, neglog, relative");
   expect_law_error(small_law(R"("objective": {"reduce": "median"},)"),
                    "laws/x.json: objective: reduce: 'median' is not one of mean, sum");
 }
@@ -430,7 +482,11 @@ TEST(LawJson, ReadsBackToTheSameLaw) {
   Law mapped = slfit::parse_law(kSeedLaw, "seed.json");
   slfit::override_columns(mapped, {{"N", "size"}}, "final_loss");
   slfit::fix_parameter(mapped, "c", 0.25, "--fix c=0.25");
-  mapped.objective = {slfit::ObjectiveKind::Huber, 0.5, slfit::ResidualSpace::Log, slfit::Reduction::Sum};
+  mapped.objective = {{{slfit::Loss::Huber, slfit::ResidualSpace::Log, 0.5, 1.0}}, slfit::Reduction::Sum};
+  laws.push_back(mapped);
+  mapped.objective = {{{slfit::Loss::Mse, slfit::ResidualSpace::Linear, 1.0, 1.0},
+                       {slfit::Loss::Cauchy, slfit::ResidualSpace::NegLog, 0.25, 0.5}},
+                      slfit::Reduction::Mean, false, 1e-4, {0, 2}};
   laws.push_back(mapped);
   const GroupData group{"g", {{1, 2, 4}, {1e9, 2e9, 4e9}}, {3.0, 2.5, 2.2}, {2, 3, 4}, {}, {}};
   for (const Law& law : laws) {

@@ -138,15 +138,42 @@ std::vector<T> naive_predictions(const Law& law, const GroupData& data, const st
   return out;
 }
 
+// Each objective from its definition (README, "Objective"), written apart from loss_terms.hpp.
 template <class T>
-T naive_objective(const std::vector<T>& pred, const std::vector<double>& y, const ObjectiveSpec& spec) {
-  T sum = 0.0;
-  for (std::size_t i = 0; i < pred.size(); ++i) {
-    const T r = spec.space == ResidualSpace::Log ? std::log(pred[i]) - std::log(T(y[i])) : pred[i] - y[i];
-    if (spec.kind == ObjectiveKind::Mse) sum += r * r;
-    else sum += std::abs(r) <= spec.delta ? r * r / 2 : spec.delta * (std::abs(r) - spec.delta / 2);
+T naive_residual(ResidualSpace space, T p, double y) {
+  switch (space) {
+    case ResidualSpace::Linear: return p - y;
+    case ResidualSpace::Log: return std::log(p) - std::log(T(y));
+    case ResidualSpace::NegLog: return std::log(-p) - std::log(T(-y));
+    case ResidualSpace::Relative: return (p - y) / y;
   }
-  const T value = spec.reduce == Reduction::Mean ? sum / static_cast<T>(pred.size()) : sum;
+  return T(NAN);
+}
+
+template <class T>
+T naive_loss(const ObjectiveTerm& term, T r) {
+  const T c = term.scale, z = (r / c) * (r / c);
+  switch (term.loss) {
+    case Loss::Mse: return r * r;
+    case Loss::Mae: return std::abs(r);
+    case Loss::Huber: return std::abs(r) <= c ? r * r / 2 : c * (std::abs(r) - c / 2);
+    case Loss::SoftL1: return c * c * 2 * (std::sqrt(1 + z) - 1);
+    case Loss::Cauchy: return c * c * std::log(1 + z);
+    case Loss::Arctan: return c * c * std::atan(z);
+  }
+  return T(NAN);
+}
+
+template <class T>
+T naive_objective(const std::vector<T>& pred, const std::vector<double>& y, const ObjectiveSpec& spec,
+                  const std::vector<T>& params) {
+  T value = 0.0;
+  for (const ObjectiveTerm& term : spec.terms) {
+    T sum = 0.0;
+    for (std::size_t i = 0; i < pred.size(); ++i) sum += naive_loss(term, naive_residual(term.space, pred[i], y[i]));
+    value += term.coefficient * (spec.reduce == Reduction::Mean ? sum / static_cast<T>(pred.size()) : sum);
+  }
+  for (const int k : spec.ridge_params) value += spec.ridge * params[static_cast<std::size_t>(k)] * params[static_cast<std::size_t>(k)];
   return std::isfinite(value) ? value : std::numeric_limits<T>::infinity();
 }
 
@@ -182,18 +209,30 @@ GroupData small_data(Random& rng, std::size_t n) {
   return data;
 }
 
-std::vector<ObjectiveSpec> all_specs(double delta) {
+// Every loss in the linear, log and relative spaces (neglog has its own test, on negative data),
+// each reduced both ways; then sums of terms across spaces, with and without a ridge. `scale` is
+// every term's delta or f_scale.
+std::vector<ObjectiveSpec> all_specs(double scale) {
   std::vector<ObjectiveSpec> specs;
-  for (const auto kind : {ObjectiveKind::Mse, ObjectiveKind::Huber})
-    for (const auto space : {ResidualSpace::Linear, ResidualSpace::Log})
-      for (const auto reduce : {Reduction::Mean, Reduction::Sum}) specs.push_back({kind, delta, space, reduce});
+  for (const auto loss : {Loss::Mse, Loss::Mae, Loss::Huber, Loss::SoftL1, Loss::Cauchy, Loss::Arctan})
+    for (const auto space : {ResidualSpace::Linear, ResidualSpace::Log, ResidualSpace::Relative})
+      for (const auto reduce : {Reduction::Mean, Reduction::Sum})
+        specs.push_back({{{loss, space, scale, 1.0}}, reduce});
+  for (const auto reduce : {Reduction::Mean, Reduction::Sum}) {
+    specs.push_back({{{Loss::Mse, ResidualSpace::Linear, 1.0, 1.0}, {Loss::Mae, ResidualSpace::Linear, 1.0, 0.1}}, reduce});
+    specs.push_back({{{Loss::Mse, ResidualSpace::Linear, 1.0, 1.0}, {Loss::Mse, ResidualSpace::Log, 1.0, 0.5}},
+                     reduce, false, 1e-3, {0, 2}});
+    specs.push_back({{{Loss::SoftL1, ResidualSpace::Relative, scale, 2.0}, {Loss::Huber, ResidualSpace::Log, scale, 0.25}},
+                     reduce, false, 0.5, {1}});
+  }
   return specs;
 }
 
 std::string describe(const ObjectiveSpec& spec) {
-  return std::string(spec.kind == ObjectiveKind::Mse ? "mse" : "huber") + "/" +
-         (spec.space == ResidualSpace::Linear ? "linear" : "log") + "/" +
-         (spec.reduce == Reduction::Mean ? "mean" : "sum");
+  std::string text;
+  for (const ObjectiveTerm& term : spec.terms)
+    text += std::to_string(term.coefficient) + " " + loss_name(term.loss) + "/" + residual_space_name(term.space) + " + ";
+  return text + (spec.reduce == Reduction::Mean ? "mean" : "sum") + " + ridge " + std::to_string(spec.ridge);
 }
 
 // Formulas covering every operator and function, every stage (data-only, param-only and mixed
@@ -278,7 +317,7 @@ void check_gradient(Objective& objective, const Law& law, const GroupData& data,
   auto objective_at = [&](std::size_t j, Long offset) {
     std::vector<Long> p(params.begin(), params.end());
     p[j] += offset;
-    return naive_objective(naive_predictions(law, data, p), data.target, spec);
+    return naive_objective(naive_predictions(law, data, p), data.target, spec, p);
   };
   for (std::size_t j = 0; j < params.size(); ++j) {
     // Relative to the parameter, so that a tiny coefficient is not stepped across its own scale.
@@ -395,7 +434,7 @@ TEST(Objective, ValuesMatchNaiveEvaluationForEveryObjectiveKind) {
       EXPECT_EQ(objective.num_points(), data.size());
       for (int trial = 0; trial < 3; ++trial) {
         const std::vector<double> params = random_params(rng);
-        const double want = naive_objective(naive_predictions(law, data, params), data.target, spec);
+        const double want = naive_objective(naive_predictions(law, data, params), data.target, spec, params);
         EXPECT_LE(relative_error(objective.value(params), want), 1e-12) << formula.name << " " << describe(spec);
       }
     }
@@ -461,14 +500,16 @@ TEST(Objective, ExactGradientsMatchFiniteDifferencesOnBuiltinLaws) {
         std::vector<double> residuals = naive_predictions(law, c.data, params);
         for (std::size_t i = 0; i < residuals.size(); ++i) {
           const double p = residuals[i], y = c.data.target[i];
-          residuals[i] = std::abs(spec.space == ResidualSpace::Log ? std::log(p) - std::log(y) : p - y);
+          residuals[i] = std::abs(naive_residual(spec.terms[0].space, p, y));
         }
         // A negative prediction in log space: nothing to differentiate.
         if (!std::all_of(residuals.begin(), residuals.end(), [](double r) { return std::isfinite(r); })) continue;
-        // Huber's threshold at a fraction of the median residual, so that both branches are used.
+        // Scales at a fraction of the median residual, so that both of Huber's branches are used
+        // and the robust losses are far from quadratic.
         std::nth_element(residuals.begin(), residuals.begin() + residuals.size() / 2, residuals.end());
         ObjectiveSpec with_delta = spec;
-        with_delta.delta = 0.7 * residuals[residuals.size() / 2];
+        for (ObjectiveTerm& term : with_delta.terms)
+          if (term.scale == 0.0) term.scale = 0.7 * residuals[residuals.size() / 2];
         Objective objective(compiled, c.data, with_delta);
         check_gradient(objective, law, c.data, with_delta, params, check, c.law + " " + describe(spec));
         ++checked;
@@ -489,7 +530,8 @@ TEST(Objective, ExactGradientsAtZeroBases) {
   const auto compiled = compile_law(law);
   GradientCheck check;
   for (const ObjectiveSpec& spec : all_specs(0.5)) {
-    if (spec.space == ResidualSpace::Log) continue;  // the prediction at x = 0 is 0
+    // The prediction at x = 0 is 0: no log of it, and no relative residual of a zero target.
+    if (spec.terms[0].space == ResidualSpace::Log || spec.terms.size() > 1) continue;
     Objective objective(compiled, data, spec);
     check_gradient(objective, law, data, spec, {1.5, 0.7, 1.0}, check, describe(spec));
   }
@@ -548,9 +590,37 @@ TEST(Objective, NonFinitePredictionsGiveInfinity) {
   }
   // In log space a negative prediction is not finite either, while the linear objective is.
   const auto shifted = compile_law(make_law({"negative", [](H x, H, H a, H, H) { return x - a; }}));
-  const ObjectiveSpec log_space{ObjectiveKind::Mse, 1.0, ResidualSpace::Log, Reduction::Mean};
+  const ObjectiveSpec log_space{{{Loss::Mse, ResidualSpace::Log, 1.0, 1.0}}, Reduction::Mean};
   EXPECT_EQ(Objective(shifted, data, log_space).value(params), kInf);
   EXPECT_TRUE(std::isfinite(Objective(shifted, data, ObjectiveSpec{}).value(params)));
+}
+
+// neglog compares log(-prediction) with log(-y): the other spaces' checks on mirrored data.
+TEST(Objective, NegLogSpaceOnNegativeTargets) {
+  Random rng(8);
+  GroupData data = small_data(rng, 17);
+  for (double& y : data.target) y = -y;
+  const Law law = make_law({"negative", [](H x, H z, H a, H b, H c) { return -(a * pow(x, b) + c * z); }});
+  const auto compiled = compile_law(law);
+  GradientCheck check;
+  for (const auto loss : {Loss::Mse, Loss::Mae, Loss::Huber, Loss::SoftL1, Loss::Cauchy, Loss::Arctan}) {
+    for (const auto reduce : {Reduction::Mean, Reduction::Sum}) {
+      const ObjectiveSpec spec{{{loss, ResidualSpace::NegLog, 0.2, 1.5}, {Loss::Mse, ResidualSpace::Relative, 1.0, 0.5}},
+                               reduce, false, 0.01, {0, 1}};
+      Objective objective(compiled, data, spec);
+      for (int trial = 0; trial < 3; ++trial) {
+        const std::vector<double> params = random_params(rng);
+        const double want = naive_objective(naive_predictions(law, data, params), data.target, spec, params);
+        ASSERT_TRUE(std::isfinite(want));
+        EXPECT_LE(relative_error(objective.value(params), want), 1e-12) << describe(spec);
+        check_gradient(objective, law, data, spec, params, check, describe(spec));
+      }
+    }
+  }
+  EXPECT_LT(check.worst, 1.0) << check.where;
+  // A positive prediction has no log(-prediction).
+  const ObjectiveSpec neglog{{{Loss::Mse, ResidualSpace::NegLog, 1.0, 1.0}}, Reduction::Mean};
+  EXPECT_EQ(Objective(compiled, data, neglog).value(std::vector<double>{-1.0, 1.0, 0.0}), kInf);
 }
 
 TEST(Objective, PredictMatchesValue) {
@@ -561,8 +631,10 @@ TEST(Objective, PredictMatchesValue) {
       Objective objective(compiled, c.data, spec);
       for (int trial = 0; trial < 4; ++trial) {
         const std::vector<double> params = c.box.draw(rng);
-        const double want = naive_objective(predict(*compiled, c.data, params), c.data.target, spec);
-        EXPECT_DOUBLE_EQ(objective.value(params), want) << c.law << " " << describe(spec);
+        const double want = naive_objective(predict(*compiled, c.data, params), c.data.target, spec, params);
+        // The reference sums term by term, Objective point by point: equal up to that rounding.
+        if (spec.terms.size() == 1) EXPECT_DOUBLE_EQ(objective.value(params), want) << c.law << " " << describe(spec);
+        else EXPECT_LE(relative_error(objective.value(params), want), 1e-14) << c.law << " " << describe(spec);
       }
     }
   }

@@ -5,10 +5,9 @@
 namespace slfit {
 
 const GeneratedLaws::Entry& GeneratedLaws::of(const Problem& p) {
-  const ObjectiveSpec& o = p.objective;
-  auto [it, fresh] = entries_.try_emplace(std::tuple(p.compiled.get(), o.kind, o.delta, o.space, o.reduce, o.weighted));
+  auto [it, fresh] = entries_.try_emplace(std::pair(p.compiled.get(), p.objective));
   if (fresh) {
-    it->second.law = generate_cuda_law(*p.compiled, o);
+    it->second.law = generate_cuda_law(*p.compiled, p.objective);
     it->second.source_id = source_ids_.try_emplace(it->second.law.source, source_ids_.size()).first->second;
   }
   return it->second;
@@ -28,7 +27,7 @@ DeChunk pack_de_chunk(std::span<const Problem> chunk, GeneratedLaws& laws) {
   for (const Problem& p : chunk) {
     const GeneratedLaw& own = laws.of(p).law;
     const std::vector<double> cols = device_columns(*p.compiled, own.columns, *p.data);
-    const std::vector<double> observed = observed_values(p.objective, *p.data);
+    const std::vector<double> observed = device_observed(p.objective, *p.data);
     h.constants.insert(h.constants.end(), own.constants.begin(), own.constants.end());
     h.offset.push_back(static_cast<long long>(h.data.size()));
     h.points.push_back(static_cast<int>(p.data->size()));

@@ -7,7 +7,7 @@
 #include <map>
 #include <span>
 #include <string>
-#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "law/cuda_codegen.hpp"
@@ -27,7 +27,7 @@ class GeneratedLaws {
   const Entry& of(const Problem& p);
 
  private:
-  std::map<std::tuple<const CompiledLaw*, ObjectiveKind, double, ResidualSpace, Reduction, bool>, Entry> entries_;
+  std::map<std::pair<const CompiledLaw*, ObjectiveSpec>, Entry> entries_;
   std::map<std::string, std::size_t> source_ids_;
 };
 

@@ -2,12 +2,12 @@
 
 #include <exception>
 #include <limits>
-#include <sstream>
 #include <string>
 
 #include "engine/batch_guard.hpp"
 #include "slfit/error.hpp"
 #include "slfit/fit.hpp"
+#include "slfit/text.hpp"
 
 namespace slfit {
 
@@ -56,16 +56,25 @@ void rethrow_first_input_error(std::span<const FitResult> results) {
 
 namespace {
 
-// In log space every residual takes log(y): a non-positive target would make every candidate
-// +inf, so it is bad input, reported at its row.
-void require_positive_targets(const Law& law, const Dataset& data, const GroupData& group) {
-  for (std::size_t i = 0; i < group.size(); ++i) {
-    if (group.target[i] > 0) continue;
-    std::ostringstream value;
-    value << group.target[i];
-    throw InputError(data.source + ":" + std::to_string(group.lines[i]) + ": column '" + data.columns.target +
-                     "' is " + value.str() + ", but law '" + law.name +
-                     "' compares logs (objective space \"log\"), which needs positive targets");
+// Each residual space needs targets of a sign: log space takes log(y), neglog log(-y), and
+// relative divides by y. A target outside makes every candidate +inf, so it is bad input,
+// reported at its row.
+void require_targets_in_domain(const Law& law, const Dataset& data, const GroupData& group) {
+  for (const ObjectiveTerm& term : law.objective.terms) {
+    const char* needs = term.space == ResidualSpace::Log      ? "positive targets"
+                        : term.space == ResidualSpace::NegLog ? "negative targets"
+                        : term.space == ResidualSpace::Relative ? "targets other than 0"
+                                                                : nullptr;
+    if (!needs) continue;
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      const double y = group.target[i];
+      const bool ok = term.space == ResidualSpace::Log ? y > 0 : term.space == ResidualSpace::NegLog ? y < 0 : y != 0;
+      if (ok) continue;
+      throw InputError(data.source + ":" + std::to_string(group.lines[i]) + ": column '" + data.columns.target +
+                       "' is " + number_text(y) + ", but law '" + law.name + "' has an objective term in space \"" +
+                       residual_space_name(term.space) + "\", which needs " + needs +
+                       (term.space == ResidualSpace::Log ? " (a negative target can be fit in space \"neglog\")" : ""));
+    }
   }
 }
 
@@ -77,7 +86,7 @@ std::vector<Problem> make_group_problems(std::shared_ptr<const Law> law, std::sh
   problems.reserve(data->groups.size());
   for (std::size_t g = 0; g < data->groups.size(); ++g) {
     const GroupData& group = data->groups[g];
-    if (law->objective.space == ResidualSpace::Log) require_positive_targets(*law, *data, group);
+    require_targets_in_domain(*law, *data, group);
     require_defined_data_terms(*law, *compiled, *data, group);
     // The group shares the data set's ownership (the aliasing constructor): no copy of the rows.
     problems.push_back(Problem{law, compiled, std::shared_ptr<const GroupData>(data, &group),

@@ -113,8 +113,8 @@ std::vector<SurfaceInterval> surface_intervals(std::span<const Problem> problems
     std::size_t free = 0;
     for (std::size_t k = 0; k < p.bounds.lower.size(); ++k)
       if ((p.bounds.lower[k] < p.bounds.upper[k] && !fixed_value(request, k)) || k == axis.param) ++free;
-    if (p.objective.kind != ObjectiveKind::Mse) {
-      s.why_not = "the F-test needs an mse objective";
+    if (!p.objective.least_squares()) {
+      s.why_not = "the F-test needs a least-squares objective (one mse term, no ridge)";
     } else if (p.data->size() <= free) {
       s.why_not = "no more points than free parameters";
     } else if (result.fits.empty()) {

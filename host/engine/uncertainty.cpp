@@ -8,6 +8,7 @@
 #include <Eigen/Dense>
 
 #include "law/program.hpp"
+#include "slfit/objective.hpp"
 
 namespace slfit {
 namespace {
@@ -78,24 +79,31 @@ FitStatistics fit_statistics(const CompiledLaw& law, const GroupData& data, cons
   stats.standard_errors.assign(p, kNaN);
   stats.correlation.assign(p * p, kNaN);
 
-  // Residuals and their Jacobian in the objective's space: d log(pred) = d pred / pred.
+  // Residuals and their Jacobian in the first term's space (the only one of a least-squares
+  // objective): d log(pred) = d log(-pred) = d pred / pred, d (pred - y) / y = d pred / y.
   std::vector<double> predictions;
   const Eigen::MatrixXd dpred = prediction_jacobian(law, data, params, predictions);
   const auto n = static_cast<Eigen::Index>(data.size());
   const auto f = static_cast<Eigen::Index>(free.size());
   Eigen::MatrixXd jacobian(n, f);
   double ssr = 0.0;
-  const bool log_space = objective.space == ResidualSpace::Log;
+  const ResidualSpace space = objective.terms.front().space;
+  const std::vector<double> observed = observed_values(space, data.target);
   for (Eigen::Index i = 0; i < n; ++i) {
     const double pred = predictions[static_cast<std::size_t>(i)];
     const double y = data.target[static_cast<std::size_t>(i)];
     // A weighted objective's residuals are scaled (curve_fit's r / sigma), and so their Jacobian.
     const double scale = objective.weighted ? data.residual_scale.at(static_cast<std::size_t>(i)) : 1.0;
-    const double r = scale * (log_space ? std::log(pred) - std::log(y) : pred - y);
+    const double o = observed[static_cast<std::size_t>(i)];
+    const double r = scale * (space == ResidualSpace::Linear   ? pred - o
+                              : space == ResidualSpace::Relative ? (pred - y) / y
+                              : space == ResidualSpace::Log      ? std::log(pred) - o
+                                                                 : std::log(-pred) - o);
+    const double divisor = space == ResidualSpace::Linear ? 1.0 : space == ResidualSpace::Relative ? y : pred;
     ssr += r * r;
     for (Eigen::Index j = 0; j < f; ++j) {
       const double d = dpred(i, static_cast<Eigen::Index>(free[static_cast<std::size_t>(j)]));
-      jacobian(i, j) = scale * (log_space ? d / pred : d);
+      jacobian(i, j) = scale * (d / divisor);
     }
   }
   stats.sum_squares = ssr;
@@ -104,8 +112,8 @@ FitStatistics fit_statistics(const CompiledLaw& law, const GroupData& data, cons
   stats.aic = neg2_log_likelihood + 2.0 * static_cast<double>(f);
   stats.bic = neg2_log_likelihood + std::log(points) * static_cast<double>(f);
 
-  if (objective.kind != ObjectiveKind::Mse) {
-    stats.note = "standard errors are computed for squared-residual (mse) objectives only";
+  if (!objective.least_squares()) {
+    stats.note = "standard errors are computed for least-squares objectives only (one mse term, no ridge)";
     return stats;
   }
   if (f == 0) {

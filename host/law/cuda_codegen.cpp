@@ -1,5 +1,6 @@
 #include "law/cuda_codegen.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -7,6 +8,8 @@
 #include <map>
 #include <sstream>
 #include <stdexcept>
+
+#include "slfit/objective.hpp"
 
 namespace slfit {
 namespace {
@@ -55,6 +58,43 @@ __device__ __forceinline__ double pow_from_log(double log_base, double base, dou
   return (base > 0.0 && isfinite(base)) ? exp(exponent * log_base) : pow(base, exponent);
 }
 )";
+
+const char* loss_function(Loss loss) {
+  switch (loss) {
+    case Loss::Mse: return "squared";
+    case Loss::Mae: return "absolute";
+    case Loss::Huber: return "huber";
+    case Loss::SoftL1: return "soft_l1";
+    case Loss::Cauchy: return "cauchy";
+    case Loss::Arctan: return "arctan";
+  }
+  throw std::logic_error("slfit: cuda codegen: unknown loss");
+}
+
+const char* residual_function(ResidualSpace space) {
+  switch (space) {
+    case ResidualSpace::Linear: return "linear_residual";
+    case ResidualSpace::Log: return "log_residual";
+    case ResidualSpace::NegLog: return "neglog_residual";
+    case ResidualSpace::Relative: return "relative_residual";
+  }
+  throw std::logic_error("slfit: cuda codegen: unknown residual space");
+}
+
+// The column node of the transform of y a space compares with (linear and relative share y).
+int observed_node(ResidualSpace space) {
+  switch (space) {
+    case ResidualSpace::Log: return kObservedLogNode;
+    case ResidualSpace::NegLog: return kObservedNegLogNode;
+    case ResidualSpace::Linear: case ResidualSpace::Relative: return kObservedYNode;
+  }
+  throw std::logic_error("slfit: cuda codegen: unknown residual space");
+}
+
+ResidualSpace observed_space(int node) {
+  return node == kObservedLogNode ? ResidualSpace::Log
+                                  : (node == kObservedNegLogNode ? ResidualSpace::NegLog : ResidualSpace::Linear);
+}
 
 // prefix followed by k. (Not "literal" + std::to_string(k): GCC 12 warns falsely on it, -Wrestrict.)
 std::string numbered(const char* prefix, long long k) {
@@ -153,10 +193,19 @@ GeneratedLaw generate_cuda_law(const CompiledLaw& law, const ObjectiveSpec& obje
     }
     body << ";\n";
   }
-  // A weighted objective reads each point's residual scale from one more column, after the
-  // law's and the pow bases' (device_columns fills it from GroupData::residual_scale).
+  // A weighted objective reads each point's residual scale from one more column, and a term
+  // whose space compares the prediction with another transform of y than the first term's (the
+  // launch's observed values) reads that transform from a column too; both come after the law's
+  // and the pow bases' columns (device_columns fills them).
   const std::size_t law_columns = out.columns.size();
   if (objective.weighted) out.columns.push_back(ColumnSpec{kResidualScaleNode, false});
+  const int first_transform = observed_node(objective.terms.front().space);
+  std::map<int, int> transform_column;  // observed node -> column
+  for (const ObjectiveTerm& t : objective.terms) {
+    const int node = observed_node(t.space);
+    if (node != first_transform && !transform_column.count(node))
+      transform_column[node] = find_or_add(out.columns, node, false);
+  }
   src << "constexpr int kNumColumns = " << out.columns.size() << ";\n";
   src << "constexpr bool kWeighted = " << (objective.weighted ? "true" : "false") << ";\n";
   src << "constexpr int kScaleColumn = " << (objective.weighted ? static_cast<long long>(law_columns) : -1) << ";\n\n";
@@ -167,16 +216,27 @@ GeneratedLaw generate_cuda_law(const CompiledLaw& law, const ObjectiveSpec& obje
   for (std::size_t c = 0; c < law_columns; ++c) src << "  const double c" << c << " = cols[" << c << " * n + i];\n";
   src << body.str() << "  return " << name(law.result) << ";\n}\n\n";
 
-  // The objective term, with Objective's own loss functions (law/loss_terms.hpp, which every
-  // source including this code includes first; the generated text itself includes nothing).
+  // The objective's terms at one point, added in term order, with Objective's own functions
+  // (law/loss_terms.hpp, which every source including this code includes first; the generated
+  // text itself includes nothing). `observed` is the first term's transform of y.
   src << "constexpr bool kMeanReduction = " << (objective.reduce == Reduction::Mean ? "true" : "false") << ";\n\n";
-  src << "__device__ __forceinline__ double term(double prediction, double observed, double scale) {\n";
-  src << "  (void)scale;\n";
-  src << "  const double r = " << (objective.weighted ? "scale * (" : "(")
-      << (objective.space == ResidualSpace::Log ? "log(prediction)" : "prediction") << " - observed);\n";
-  if (objective.kind == ObjectiveKind::Mse) src << "  return slfit::loss::squared(r);\n";
-  else src << "  return slfit::loss::huber(r, " << exact_literal(objective.delta) << ");\n";
-  src << "}\n\n}  // namespace slfit_law\n";
+  src << "__device__ __forceinline__ double term(double prediction, double observed, double scale, "
+         "const double* __restrict__ cols, int n, int i) {\n";
+  src << "  (void)cols; (void)n; (void)i;\n  double total = 0.0;\n";
+  for (const ObjectiveTerm& t : objective.terms) {
+    const int node = observed_node(t.space);
+    const std::string y = node == first_transform ? "observed" : "cols[" + std::to_string(transform_column.at(node)) + " * n + i]";
+    src << "  total += " << exact_literal(t.coefficient) << " * slfit::loss::" << loss_function(t.loss) << "(scale * "
+        << "slfit::loss::" << residual_function(t.space) << "(prediction, " << y << ")";
+    if (t.loss != Loss::Mse && t.loss != Loss::Mae) src << ", " << exact_literal(t.scale);
+    src << ");\n";
+  }
+  src << "  return total;\n}\n\n";
+
+  // The ridge penalty, added to the reduced terms (Objective's ridge_penalty, in its order).
+  src << "__device__ __forceinline__ double ridge(const double* __restrict__ p) {\n  (void)p;\n  double sum = 0.0;\n";
+  for (const int k : objective.ridge_params) src << "  sum += p[" << k << "] * p[" << k << "];\n";
+  src << "  return " << exact_literal(objective.ridge) << " * sum;\n}\n\n}  // namespace slfit_law\n";
   out.source = src.str();
   return out;
 }
@@ -187,6 +247,11 @@ std::vector<double> device_columns(const CompiledLaw& law, const std::vector<Col
   const std::vector<std::vector<double>> values = data_stage_values(law, data);
   std::vector<double> out(columns.size() * n);
   for (std::size_t c = 0; c < columns.size(); ++c) {
+    if (columns[c].node <= kObservedLogNode) {  // a transform of y
+      const std::vector<double> observed = observed_values(observed_space(columns[c].node), data.target);
+      std::copy(observed.begin(), observed.end(), out.begin() + static_cast<long>(c * n));
+      continue;
+    }
     if (columns[c].node == kResidualScaleNode) {
       if (data.residual_scale.size() != n)
         throw std::invalid_argument("slfit: a weighted objective on group '" + data.name + "' without residual scales");
@@ -201,11 +266,8 @@ std::vector<double> device_columns(const CompiledLaw& law, const std::vector<Col
   return out;
 }
 
-std::vector<double> observed_values(const ObjectiveSpec& objective, const GroupData& data) {
-  std::vector<double> observed = data.target;
-  if (objective.space == ResidualSpace::Log)
-    for (double& y : observed) y = std::log(y);
-  return observed;
+std::vector<double> device_observed(const ObjectiveSpec& objective, const GroupData& data) {
+  return observed_values(objective.terms.front().space, data.target);
 }
 
 }  // namespace slfit

@@ -9,13 +9,14 @@
 //   param stage   slfit_law::param_stage(p, K): the parameter-only scalars, once per candidate,
 //                 and the law's numbers, read from K (GeneratedLaw::constants);
 //   point stage   slfit_law::predict(s, cols, n, i): one point's prediction, straight-line code
-//                 in the tape's order; slfit_law::term(prediction, observed, scale): its objective
-//                 term (scale: the point's residual scale, column kScaleColumn, when kWeighted).
+//                 in the tape's order; slfit_law::term(prediction, observed, scale, cols, n, i):
+//                 the sum of its objective terms (scale: the point's residual scale, column
+//                 kScaleColumn, when kWeighted); slfit_law::ridge(p): the ridge penalty.
 //
 // The source is injection-proof by construction: every token comes from the AST's structure.
 // Variables, parameters, columns and scalars get generated names (p0, c0, s0, t0); the law's
-// numbers are not in it at all (they are uploaded as K), the objective's Huber delta is a
-// hex-float literal (exact); no name, formula text or other user string reaches the source.
+// numbers are not in it at all (they are uploaded as K), the objective's numbers (coefficients,
+// delta, f_scale, ridge) are hex-float literals (exact); no name, formula text or other user string reaches the source.
 
 #include <string>
 #include <vector>
@@ -26,8 +27,13 @@
 
 namespace slfit {
 
-// The node of the column that holds the residual scale of a weighted objective.
+// The nodes of the columns that are no node of the law: the residual scale of a weighted
+// objective, and the transforms of y (observed_values) that terms compare with when the first
+// term's (the launch's observed values) is not theirs.
 inline constexpr int kResidualScaleNode = -1;
+inline constexpr int kObservedLogNode = -2;
+inline constexpr int kObservedNegLogNode = -3;
+inline constexpr int kObservedYNode = -4;
 
 struct GeneratedLaw {
   std::string source;               // CUDA C++, namespace slfit_law; needs nothing but CUDA's math
@@ -46,8 +52,8 @@ GeneratedLaw generate_cuda_law(const CompiledLaw& law, const ObjectiveSpec& obje
 std::vector<double> device_columns(const CompiledLaw& law, const std::vector<ColumnSpec>& columns,
                                    const GroupData& data);
 
-// What each point's term compares the prediction with: y, or log(y) in log space (as Objective).
-std::vector<double> observed_values(const ObjectiveSpec& objective, const GroupData& data);
+// The launch's observed values: the first term's transform of y (observed_values).
+std::vector<double> device_observed(const ObjectiveSpec& objective, const GroupData& data);
 
 // A double as a C++ expression of exactly that value: a hex-float literal, or a bit pattern for
 // infinities and NaN.

@@ -18,11 +18,58 @@ bool is_constant(const Expr& expr, double value) {
   return expr.nodes.size() == 1 && expr.nodes[0].op == Op::Const && expr.nodes[0].value == value;
 }
 
-const char* kind_name(ObjectiveKind kind) { return kind == ObjectiveKind::Huber ? "huber" : "mse"; }
-const char* space_name(ResidualSpace space) { return space == ResidualSpace::Log ? "log" : "linear"; }
 const char* reduce_name(Reduction reduce) { return reduce == Reduction::Sum ? "sum" : "mean"; }
 
+// A term's fields as a law file writes them; `coefficient` only in a list of terms.
+Json term_json(const ObjectiveTerm& term, bool with_coefficient) {
+  Json j = {{"kind", loss_name(term.loss)}, {"space", residual_space_name(term.space)}};
+  if (term.loss == Loss::Huber) j["delta"] = term.scale;
+  else if (term.loss != Loss::Mse && term.loss != Loss::Mae) j["f_scale"] = term.scale;
+  if (with_coefficient) j["coefficient"] = term.coefficient;
+  return j;
+}
+
+Json objective_json(const Law& law) {
+  const ObjectiveSpec& objective = law.objective;
+  const bool one_term = objective.terms.size() == 1 && objective.terms[0].coefficient == 1.0;
+  Json j = one_term ? term_json(objective.terms[0], false) : Json::object();
+  if (!one_term) {
+    j["terms"] = Json::array();
+    for (const ObjectiveTerm& term : objective.terms) j["terms"].push_back(term_json(term, true));
+  }
+  j["reduce"] = reduce_name(objective.reduce);
+  if (objective.ridge > 0) {
+    Json names = Json::array();
+    for (const int k : objective.ridge_params) names.push_back(law.params[static_cast<std::size_t>(k)].name);
+    j["ridge"] = {{"coefficient", objective.ridge}, {"params", names}};
+  }
+  if (!law.scale_column.empty()) j[law.scale_kind == ScaleKind::Sigma ? "sigma" : "weights"] = law.scale_column;
+  return j;
+}
+
 }  // namespace
+
+const char* loss_name(Loss loss) {
+  switch (loss) {
+    case Loss::Mse: return "mse";
+    case Loss::Mae: return "mae";
+    case Loss::Huber: return "huber";
+    case Loss::SoftL1: return "soft_l1";
+    case Loss::Cauchy: return "cauchy";
+    case Loss::Arctan: return "arctan";
+  }
+  return "?";
+}
+
+const char* residual_space_name(ResidualSpace space) {
+  switch (space) {
+    case ResidualSpace::Linear: return "linear";
+    case ResidualSpace::Log: return "log";
+    case ResidualSpace::NegLog: return "neglog";
+    case ResidualSpace::Relative: return "relative";
+  }
+  return "?";
+}
 
 Json law_to_json(const Law& law) {
   const std::vector<std::string> statistics = group_statistic_names(law.variables);
@@ -47,12 +94,7 @@ Json law_to_json(const Law& law) {
     }
     j["params"].push_back(std::move(param));
   }
-  j["objective"] = {{"kind", kind_name(law.objective.kind)},
-                    {"delta", law.objective.delta},
-                    {"space", space_name(law.objective.space)},
-                    {"reduce", reduce_name(law.objective.reduce)}};
-  if (!law.scale_column.empty())
-    j["objective"][law.scale_kind == ScaleKind::Sigma ? "sigma" : "weights"] = law.scale_column;
+  j["objective"] = objective_json(law);
   return j;
 }
 

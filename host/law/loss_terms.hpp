@@ -1,14 +1,14 @@
 #pragma once
-// The per-point loss terms of the objectives (slfit/law.hpp's ObjectiveKind), written once for
-// host and device code: Objective (law/objective.cpp) sums them on the host, and the law's
+// The per-point pieces of the objectives (slfit/law.hpp's Loss and ResidualSpace), written once
+// for host and device code: Objective (law/objective.cpp) sums them on the host, and the law's
 // generated CUDA code (law/cuda_codegen.cpp, with this header embedded for NVRTC) calls the same
-// functions, so both backends compute every term with the same operations. A new objective is a
-// pair of functions here and a case in each of the two callers.
+// functions, so both backends compute every term with the same operations. A new loss is a pair
+// of functions here and a case in each of the two callers.
 
 #include "slfit/host_device.hpp"
 
 #if !defined(__CUDACC_RTC__)
-#include <math.h>  // fabs and copysign in the global namespace, as device code calls them
+#include <math.h>  // fabs, copysign, sqrt, log1p and atan in the global namespace, as device code calls them
 #endif
 
 namespace slfit::loss {
@@ -16,6 +16,10 @@ namespace slfit::loss {
 // mse: r^2.
 SLFIT_HOST_DEVICE inline double squared(double r) { return r * r; }
 SLFIT_HOST_DEVICE inline double squared_derivative(double r) { return 2.0 * r; }
+
+// mae: |r|; its derivative is taken as 0 at r = 0 (numpy.sign's choice).
+SLFIT_HOST_DEVICE inline double absolute(double r) { return fabs(r); }
+SLFIT_HOST_DEVICE inline double absolute_derivative(double r) { return r > 0.0 ? 1.0 : (r < 0.0 ? -1.0 : 0.0); }
 
 // huber: scipy.special.huber(delta, r), quadratic within delta of zero and linear beyond.
 SLFIT_HOST_DEVICE inline double huber(double r, double delta) {
@@ -25,5 +29,47 @@ SLFIT_HOST_DEVICE inline double huber(double r, double delta) {
 SLFIT_HOST_DEVICE inline double huber_derivative(double r, double delta) {
   return fabs(r) <= delta ? r : copysign(delta, r);
 }
+
+// scipy.optimize.least_squares' robust losses rho(z), z = (r / C)^2, as per-point terms
+// C^2 rho(z): r^2 for small r, as mse's. least_squares(loss=..., f_scale=C) minimises half their
+// sum. Each derivative is d/dr = 2 r rho'(z).
+SLFIT_HOST_DEVICE inline double scaled_square(double r, double f_scale) {
+  const double u = r / f_scale;
+  return u * u;
+}
+
+// soft_l1: rho(z) = 2 (sqrt(1 + z) - 1).
+SLFIT_HOST_DEVICE inline double soft_l1(double r, double f_scale) {
+  return f_scale * f_scale * (2.0 * (sqrt(1.0 + scaled_square(r, f_scale)) - 1.0));
+}
+SLFIT_HOST_DEVICE inline double soft_l1_derivative(double r, double f_scale) {
+  return 2.0 * r / sqrt(1.0 + scaled_square(r, f_scale));
+}
+
+// cauchy: rho(z) = log(1 + z).
+SLFIT_HOST_DEVICE inline double cauchy(double r, double f_scale) {
+  return f_scale * f_scale * log1p(scaled_square(r, f_scale));
+}
+SLFIT_HOST_DEVICE inline double cauchy_derivative(double r, double f_scale) {
+  return 2.0 * r / (1.0 + scaled_square(r, f_scale));
+}
+
+// arctan: rho(z) = arctan(z). It saturates, so an infinite residual (an infinite prediction) is
+// kept infinite here: a non-finite prediction makes every objective +inf.
+SLFIT_HOST_DEVICE inline double arctan(double r, double f_scale) {
+  return isinf(r) ? r * r : f_scale * f_scale * atan(scaled_square(r, f_scale));
+}
+SLFIT_HOST_DEVICE inline double arctan_derivative(double r, double f_scale) {
+  const double z = scaled_square(r, f_scale);
+  return 2.0 * r / (1.0 + z * z);
+}
+
+// The residual spaces, with `observed` the precomputed transform of y that each compares the
+// prediction p with (law/objective.cpp's observed_values): y (linear, relative), log(y) (log),
+// log(-y) (neglog). d/dp of each is 1, 1/p, 1/p and 1/y.
+SLFIT_HOST_DEVICE inline double linear_residual(double p, double observed) { return p - observed; }
+SLFIT_HOST_DEVICE inline double log_residual(double p, double log_y) { return log(p) - log_y; }
+SLFIT_HOST_DEVICE inline double neglog_residual(double p, double log_neg_y) { return log(-p) - log_neg_y; }
+SLFIT_HOST_DEVICE inline double relative_residual(double p, double y) { return (p - y) / y; }
 
 }  // namespace slfit::loss

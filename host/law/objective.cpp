@@ -3,6 +3,7 @@
 
 #include "slfit/objective.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -22,60 +23,119 @@ void check_size(const CompiledLaw& law, std::size_t size, const char* what) {
                                 std::to_string(size));
 }
 
-// The per-point loss term of residual r, and its derivative with respect to r, from the terms
-// the CUDA code calls too (law/loss_terms.hpp).
-template <ObjectiveKind kind>
-inline double term(double r, double delta) {
-  if constexpr (kind == ObjectiveKind::Mse) return loss::squared(r);
-  else return loss::huber(r, delta);
+// A loss and its derivative with respect to the residual, from the functions the CUDA code
+// calls too (law/loss_terms.hpp). `scale` is Huber's delta or the f_scale of the others.
+template <Loss loss>
+inline double loss_value(double r, double scale) {
+  if constexpr (loss == Loss::Mse) return loss::squared(r);
+  else if constexpr (loss == Loss::Mae) return loss::absolute(r);
+  else if constexpr (loss == Loss::Huber) return loss::huber(r, scale);
+  else if constexpr (loss == Loss::SoftL1) return loss::soft_l1(r, scale);
+  else if constexpr (loss == Loss::Cauchy) return loss::cauchy(r, scale);
+  else return loss::arctan(r, scale);
 }
 
-template <ObjectiveKind kind>
-inline double term_derivative(double r, double delta) {
-  if constexpr (kind == ObjectiveKind::Mse) return loss::squared_derivative(r);
-  else return loss::huber_derivative(r, delta);
+template <Loss loss>
+inline double loss_derivative(double r, double scale) {
+  if constexpr (loss == Loss::Mse) return loss::squared_derivative(r);
+  else if constexpr (loss == Loss::Mae) return loss::absolute_derivative(r);
+  else if constexpr (loss == Loss::Huber) return loss::huber_derivative(r, scale);
+  else if constexpr (loss == Loss::SoftL1) return loss::soft_l1_derivative(r, scale);
+  else if constexpr (loss == Loss::Cauchy) return loss::cauchy_derivative(r, scale);
+  else return loss::arctan_derivative(r, scale);
 }
 
-// Sums the loss terms over the points; with_adjoint also stores d(sum)/d(prediction) per point.
-// In log space `observed` holds log(y); `scale` is the residuals' scale (weighted) or unused.
-// Not finite when any prediction or log is not.
-template <ObjectiveKind kind, ResidualSpace space, bool weighted, bool with_adjoint>
-double sum_terms(std::span<const double> prediction, const std::vector<double>& observed, const double* scale,
-                 double delta, double* adjoint) {
-  double sum = 0.0;
+// A residual and its derivative with respect to the prediction p; `observed` is the space's
+// transform of y (observed_values), `y` the target itself.
+template <ResidualSpace space>
+inline double residual(double p, double observed) {
+  if constexpr (space == ResidualSpace::Linear) return loss::linear_residual(p, observed);
+  else if constexpr (space == ResidualSpace::Log) return loss::log_residual(p, observed);
+  else if constexpr (space == ResidualSpace::NegLog) return loss::neglog_residual(p, observed);
+  else return loss::relative_residual(p, observed);
+}
+
+// d(residual)/dp = 1 / divisor: 1, p (log and neglog alike), y (relative).
+template <ResidualSpace space>
+inline double residual_divisor(double p, double y) {
+  if constexpr (space == ResidualSpace::Linear) return 1.0;
+  else if constexpr (space == ResidualSpace::Relative) return y;
+  else return p;
+}
+
+// One term's inputs over the points: its observed values (observed_values), the targets, and
+// each residual's scale (all ones when the objective is not weighted, which multiplies exactly).
+struct TermData {
+  const double* observed;
+  const double* y;
+  const double* scale;
+  double loss_scale;
+  double coefficient;
+};
+
+// Adds coefficient * loss(scale * residual) to each point's total; with_adjoint also adds its
+// derivative with respect to the prediction to each point's adjoint. The per-point totals are
+// summed over the points afterwards, so the points' terms add up in term order, as on the GPU.
+template <Loss loss, ResidualSpace space, bool with_adjoint>
+void add_term(std::span<const double> prediction, const TermData& t, double* total, double* adjoint) {
   for (std::size_t i = 0; i < prediction.size(); ++i) {
     const double p = prediction[i];
-    const double raw = (space == ResidualSpace::Log ? std::log(p) : p) - observed[i];
-    const double r = weighted ? scale[i] * raw : raw;
-    sum += term<kind>(r, delta);
-    if constexpr (with_adjoint) {
-      const double d = weighted ? term_derivative<kind>(r, delta) * scale[i] : term_derivative<kind>(r, delta);
-      adjoint[i] = space == ResidualSpace::Log ? d / p : d;
-    }
+    const double r = t.scale[i] * residual<space>(p, t.observed[i]);
+    total[i] += t.coefficient * loss_value<loss>(r, t.loss_scale);
+    if constexpr (with_adjoint)
+      adjoint[i] += t.coefficient * loss_derivative<loss>(r, t.loss_scale) * t.scale[i] /
+                    residual_divisor<space>(p, t.y[i]);
   }
-  return sum;
 }
 
-using SumTerms = double (*)(std::span<const double>, const std::vector<double>&, const double*, double, double*);
+using AddTerm = void (*)(std::span<const double>, const TermData&, double*, double*);
 
-template <ObjectiveKind kind, ResidualSpace space, bool with_adjoint>
-SumTerms select_weighting(bool weighted) {
-  return weighted ? sum_terms<kind, space, true, with_adjoint> : sum_terms<kind, space, false, with_adjoint>;
+template <Loss loss, bool with_adjoint>
+AddTerm select_space(ResidualSpace space) {
+  switch (space) {
+    case ResidualSpace::Linear: return add_term<loss, ResidualSpace::Linear, with_adjoint>;
+    case ResidualSpace::Log: return add_term<loss, ResidualSpace::Log, with_adjoint>;
+    case ResidualSpace::NegLog: return add_term<loss, ResidualSpace::NegLog, with_adjoint>;
+    case ResidualSpace::Relative: return add_term<loss, ResidualSpace::Relative, with_adjoint>;
+  }
+  throw std::logic_error("slfit: objective: unknown residual space");
 }
 
 template <bool with_adjoint>
-SumTerms select_sum_terms(const ObjectiveSpec& spec) {
-  using enum ObjectiveKind;
-  using enum ResidualSpace;
-  const bool log = spec.space == Log, w = spec.weighted;
-  if (spec.kind == Mse)
-    return log ? select_weighting<Mse, Log, with_adjoint>(w) : select_weighting<Mse, Linear, with_adjoint>(w);
-  return log ? select_weighting<Huber, Log, with_adjoint>(w) : select_weighting<Huber, Linear, with_adjoint>(w);
+AddTerm select_add_term(const ObjectiveTerm& term) {
+  switch (term.loss) {
+    case Loss::Mse: return select_space<Loss::Mse, with_adjoint>(term.space);
+    case Loss::Mae: return select_space<Loss::Mae, with_adjoint>(term.space);
+    case Loss::Huber: return select_space<Loss::Huber, with_adjoint>(term.space);
+    case Loss::SoftL1: return select_space<Loss::SoftL1, with_adjoint>(term.space);
+    case Loss::Cauchy: return select_space<Loss::Cauchy, with_adjoint>(term.space);
+    case Loss::Arctan: return select_space<Loss::Arctan, with_adjoint>(term.space);
+  }
+  throw std::logic_error("slfit: objective: unknown loss");
 }
 
 }  // namespace
 
 std::shared_ptr<const CompiledLaw> compile_law(const Law& law) { return std::make_shared<const CompiledLaw>(law); }
+
+bool ObjectiveSpec::least_squares() const {
+  return terms.size() == 1 && terms[0].loss == Loss::Mse && terms[0].coefficient == 1.0 && ridge == 0.0;
+}
+
+std::vector<double> observed_values(ResidualSpace space, std::span<const double> target) {
+  std::vector<double> observed(target.begin(), target.end());
+  if (space == ResidualSpace::Log)
+    for (double& y : observed) y = std::log(y);
+  if (space == ResidualSpace::NegLog)
+    for (double& y : observed) y = std::log(-y);
+  return observed;
+}
+
+double ridge_penalty(const ObjectiveSpec& objective, std::span<const double> params) {
+  double sum = 0.0;
+  for (const int k : objective.ridge_params) sum += params[k] * params[k];
+  return objective.ridge * sum;
+}
 
 std::vector<double> predict(const CompiledLaw& law, const GroupData& data, std::span<const double> params) {
   check_size(law, params.size(), "parameters");
@@ -89,27 +149,37 @@ struct Objective::Impl {
       : law(std::move(compiled)),
         program(*law, data),
         spec(objective),
-        sum_value(select_sum_terms<false>(objective)),
-        sum_with_adjoint(select_sum_terms<true>(objective)),
-        observed(data.target),
-        scale(data.residual_scale),
+        target(data.target),
+        scale(objective.weighted ? data.residual_scale : std::vector<double>(data.size(), 1.0)),
+        total(data.size()),
         adjoint(data.size()) {
-    if (spec.space == ResidualSpace::Log)
-      for (double& y : observed) y = std::log(y);
+    if (spec.terms.empty()) throw std::invalid_argument("slfit: an objective without terms");
     if (spec.weighted && scale.size() != data.size())
       throw std::invalid_argument("slfit: a weighted objective on group '" + data.name + "', which has " +
                                   std::to_string(scale.size()) + " residual scales for " +
                                   std::to_string(data.size()) + " rows");
+    for (std::size_t t = 0; t < spec.terms.size(); ++t) {
+      observed.push_back(observed_values(spec.terms[t].space, data.target));
+      add_value.push_back(select_add_term<false>(spec.terms[t]));
+      add_with_adjoint.push_back(select_add_term<true>(spec.terms[t]));
+    }
   }
 
   // The objective of these predictions: +inf when not finite. In the gradient pass, also
-  // leaves d(objective)/d(prediction) in `adjoint`.
-  double reduce(std::span<const double> prediction, bool gradient) {
-    const double sum = gradient ? sum_with_adjoint(prediction, observed, scale.data(), spec.delta, adjoint.data())
-                                : sum_value(prediction, observed, scale.data(), spec.delta, nullptr);
+  // leaves d(objective)/d(prediction) in `adjoint` (the ridge's gradient is backward()'s).
+  double reduce(std::span<const double> prediction, std::span<const double> params, bool gradient) {
+    std::fill(total.begin(), total.end(), 0.0);
+    if (gradient) std::fill(adjoint.begin(), adjoint.end(), 0.0);
+    for (std::size_t t = 0; t < spec.terms.size(); ++t) {
+      const TermData data{observed[t].data(), target.data(), scale.data(), spec.terms[t].scale,
+                          spec.terms[t].coefficient};
+      (gradient ? add_with_adjoint[t] : add_value[t])(prediction, data, total.data(), adjoint.data());
+    }
+    double sum = 0.0;
+    for (const double v : total) sum += v;
     const bool mean = spec.reduce == Reduction::Mean;
     const double n = static_cast<double>(prediction.size());
-    const double value = mean ? sum / n : sum;
+    const double value = (mean ? sum / n : sum) + ridge_penalty(spec, params);
     if (!std::isfinite(value)) return kInfinity;
     if (gradient && mean)
       for (double& a : adjoint) a /= n;
@@ -119,11 +189,12 @@ struct Objective::Impl {
   std::shared_ptr<const CompiledLaw> law;
   BoundProgram program;
   ObjectiveSpec spec;
-  SumTerms sum_value;
-  SumTerms sum_with_adjoint;
-  std::vector<double> observed;  // y, or log(y) in log space
-  std::vector<double> scale;     // per point: its residual's factor (weighted objectives)
-  std::vector<double> adjoint;   // d(objective)/d(prediction), per point
+  std::vector<AddTerm> add_value, add_with_adjoint;  // per term
+  std::vector<std::vector<double>> observed;         // per term: y as its space compares it
+  std::vector<double> target;
+  std::vector<double> scale;    // per point: its residual's factor (ones unless weighted)
+  std::vector<double> total;    // per point: the sum of its terms
+  std::vector<double> adjoint;  // d(objective)/d(prediction), per point
 };
 
 Objective::Objective(std::shared_ptr<const CompiledLaw> law, const GroupData& data, const ObjectiveSpec& spec)
@@ -137,7 +208,7 @@ std::size_t Objective::num_points() const { return impl_->program.size(); }
 
 double Objective::value(std::span<const double> params) {
   check_size(*impl_->law, params.size(), "parameters");
-  return impl_->reduce(impl_->program.forward(params), false);
+  return impl_->reduce(impl_->program.forward(params), params, false);
 }
 
 void Objective::values(std::span<const double> params, std::span<double> values) {
@@ -151,8 +222,10 @@ void Objective::values(std::span<const double> params, std::span<double> values)
 double Objective::value_and_gradient(std::span<const double> params, std::span<double> grad) {
   check_size(*impl_->law, params.size(), "parameters");
   check_size(*impl_->law, grad.size(), "gradient entries");
-  const double value = impl_->reduce(impl_->program.forward(params), true);
-  if (value != kInfinity) impl_->program.backward(impl_->adjoint, grad);
+  const double value = impl_->reduce(impl_->program.forward(params), params, true);
+  if (value == kInfinity) return value;
+  impl_->program.backward(impl_->adjoint, grad);
+  for (const int k : impl_->spec.ridge_params) grad[k] += 2.0 * impl_->spec.ridge * params[k];
   return value;
 }
 

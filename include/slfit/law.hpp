@@ -11,21 +11,60 @@
 
 namespace slfit {
 
-enum class ObjectiveKind { Mse, Huber };
-enum class ResidualSpace { Linear, Log };  // Log compares log(y) with log(prediction)
+// The loss applied to each point's residual r (README, "Objective", has every formula).
+enum class Loss {
+  Mse,     // r^2
+  Mae,     // |r|
+  Huber,   // scipy.special.huber(delta, r): r^2 / 2 within delta, delta (|r| - delta / 2) beyond
+  SoftL1,  // C^2 * 2 (sqrt(1 + (r/C)^2) - 1)    C = f_scale; the per-point terms whose half-sum
+  Cauchy,  // C^2 * log(1 + (r/C)^2)               scipy.optimize.least_squares minimises with
+  Arctan,  // C^2 * arctan((r/C)^2)                loss=<name>, f_scale=C
+};
+
+// What a point's residual compares, with y its observed value and p its prediction.
+enum class ResidualSpace {
+  Linear,    // p - y
+  Log,       // log(p) - log(y); y > 0
+  NegLog,    // log(-p) - log(-y), for negative targets; y < 0
+  Relative,  // (p - y) / y; y != 0
+};
+
 enum class Reduction { Mean, Sum };
 
-struct ObjectiveSpec {
-  ObjectiveKind kind = ObjectiveKind::Mse;
-  double delta = 1.0;                      // Huber's threshold on the residual
+// One term of an objective: coefficient * (the mean or sum over the points of loss(residual)).
+struct ObjectiveTerm {
+  Loss loss = Loss::Mse;
   ResidualSpace space = ResidualSpace::Linear;
+  double scale = 1.0;        // Huber's delta, or f_scale of soft_l1, cauchy and arctan; else unused
+  double coefficient = 1.0;
+
+  friend bool operator==(const ObjectiveTerm&, const ObjectiveTerm&) = default;
+  friend auto operator<=>(const ObjectiveTerm&, const ObjectiveTerm&) = default;
+};
+
+// The objective a law is fitted by: the sum of its terms, each over every point, plus a ridge
+// penalty ridge * sum of p_k^2 over the parameters in ridge_params. Each point's terms are added
+// in term order before the points are summed, on the host and in the generated CUDA code alike.
+struct ObjectiveSpec {
+  std::vector<ObjectiveTerm> terms = {ObjectiveTerm{}};
   Reduction reduce = Reduction::Mean;
   // Each residual multiplied by its row's GroupData::residual_scale (a weight, or 1 / sigma,
   // from the law's scale column) before the loss.
   bool weighted = false;
+  double ridge = 0.0;
+  std::vector<int> ridge_params;  // indices into Law::params, ascending
+
+  // One mse term with coefficient 1 and no ridge: a least-squares objective, in whichever space,
+  // for which standard errors and the surface's F-test intervals exist.
+  bool least_squares() const;
 
   friend bool operator==(const ObjectiveSpec&, const ObjectiveSpec&) = default;
+  friend auto operator<=>(const ObjectiveSpec&, const ObjectiveSpec&) = default;
 };
+
+// The names a law file gives them ("soft_l1", "neglog").
+const char* loss_name(Loss loss);
+const char* residual_space_name(ResidualSpace space);
 
 // A bound or initial value: an expression over the statistics of the group being fitted.
 // Its Var nodes index group_statistic_names(law.variables).

@@ -29,6 +29,13 @@ std::vector<double> predict(const CompiledLaw& law, const GroupData& data,
 void require_defined_data_terms(const Law& law, const CompiledLaw& compiled, const Dataset& data,
                                 const GroupData& group);
 
+// What a term in `space` compares each prediction with: y (linear, relative), log(y) (log),
+// log(-y) (neglog). Computed once per group, on the host, for both backends.
+std::vector<double> observed_values(ResidualSpace space, std::span<const double> target);
+
+// The objective's ridge penalty at `params`: ridge * the sum of the squares of ridge_params.
+double ridge_penalty(const ObjectiveSpec& objective, std::span<const double> params);
+
 // The objective of one law on one group. Holds scratch space: use one instance per thread.
 class Objective {
  public:
