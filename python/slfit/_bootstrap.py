@@ -63,10 +63,8 @@ def bootstrap(data, law, group: str | None = None, *, resamples: int = 1000, met
     CLI's fitting options by name. The same data and seed give the CLI's intervals."""
     _reject_unknown_options(options, "bootstrap")
     law = with_options(as_law(law), weights=weights, sigma=sigma, fix=fix)
-    data = _without_missing(data, law, weights or sigma, "data", missing)  # the strata's rows too
-    inputs, target, scales, groups = _columns(data, law, group, weights or sigma, "data")
-    if scales is not None and sigma:
-        scales = 1.0 / scales
+    data = _without_missing(data, law, law._core.scale_column or None, "data", missing)  # the strata's rows too
+    inputs, target, scales, groups = _columns(data, law, group, "data")
     strata = None
     if stratify is not None:
         if stratify not in data:

@@ -58,11 +58,15 @@ def _without_missing(data, law: Law, scale: str | None, what: str, missing: str)
     return kept
 
 
-def _columns(data, law: Law, group: str | None, scale: str | None, what: str, missing: str = "error"):
-    data = _without_missing(data, law, scale, what, missing)
+def _columns(data, law: Law, group: str | None, what: str, missing: str = "error", scaled: bool = True):
+    """The law's columns of `data`: inputs, target, each row's residual scale (with `scaled`, from
+    the law's weights or sigma column: the weight, or 1 / sigma; None without one) and group
+    labels (None without `group`)."""
+    column = law._core.scale_column if scaled else ""
+    data = _without_missing(data, law, column or None, what, missing)
     inputs = [_column(data, c, what) for c in law.inputs.values()]
     target = _column(data, law.target, what)
-    scales = _column(data, scale, what) if scale else None
+    scales = _residual_scales(data, law, what) if column else None
     if group is None:
         groups = None
     elif group not in data:
@@ -70,6 +74,20 @@ def _columns(data, law: Law, group: str | None, scale: str | None, what: str, mi
     else:
         groups = [str(g) for g in data[group]]
     return inputs, target, scales, groups
+
+
+def _residual_scales(data, law: Law, what: str) -> np.ndarray:
+    """What each row's residual is multiplied by: its weight, or 1 / its sigma (the CLI's checks)."""
+    column = law._core.scale_column
+    values = _column(data, column, what)
+    if law._core.scale_kind == "sigma":
+        if np.any(values <= 0):
+            raise ValueError(f"{what}: column {column!r}, row {int(np.flatnonzero(values <= 0)[0])}: "
+                             "a sigma must be positive")
+        return 1.0 / values
+    if np.any(values < 0):
+        raise ValueError(f"{what}: column {column!r}, row {int(np.flatnonzero(values < 0)[0])}: a negative weight")
+    return values
 
 
 def fit(data, law, group: str | None = None, test=None, *, weights: str | None = None, sigma: str | None = None,
@@ -98,16 +116,10 @@ def fit(data, law, group: str | None = None, test=None, *, weights: str | None =
     """
     _reject_unknown_options(options, "fit")
     law = with_options(as_law(law), weights=weights, sigma=sigma, fix=fix)
-    inputs, target, scales, groups = _columns(data, law, group, weights or sigma, "data", missing)
-    if scales is not None and sigma:
-        if np.any(scales <= 0):
-            raise ValueError(f"data: column {sigma!r}, row {int(np.flatnonzero(scales <= 0)[0])}: a sigma must be positive")
-        scales = 1.0 / scales
-    elif scales is not None and np.any(scales < 0):
-        raise ValueError(f"data: column {weights!r}, row {int(np.flatnonzero(scales < 0)[0])}: a negative weight")
+    inputs, target, scales, groups = _columns(data, law, group, "data", missing)
     test_inputs = test_target = test_groups = None
     if test is not None:
-        test_inputs, test_target, _, test_groups = _columns(test, law, group, None, "test", missing)
+        test_inputs, test_target, _, test_groups = _columns(test, law, group, "test", missing, scaled=False)
     with watching(progress, "slfit.fit") as watch:
         raw = _core.fit(law._core, inputs, target, scales, groups, options, threads, backend, group or "",
                         test_inputs, test_target, test_groups, watch)

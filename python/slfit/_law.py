@@ -18,7 +18,8 @@ class Law:
     params: name -> (lower, upper), or a dict with "lower", "upper" and optionally "init", or
     {"fixed": value}. Bounds are numbers or expressions over the group's statistics ("y_min",
     "N_max", ...). inputs may be omitted when the formula's names are the data's columns.
-    objective: a dict as a law file's ("kind", "delta", "space", "reduce").
+    objective: a dict as a law file's: one term ("kind", "space", "delta" or "f_scale"), or
+    "terms", a list of them with a "coefficient" each; "reduce", "ridge", "weights" or "sigma".
     """
 
     def __init__(self, formula: str, params: dict, inputs: dict | None = None, target: str = "loss",
@@ -68,6 +69,28 @@ class Law:
     @property
     def target(self) -> str:
         return self._core.target
+
+    def objective(self, data, params, *, weights: str | None = None, sigma: str | None = None,
+                  gradient: bool = False):
+        """The objective the fit minimises, at `params` (name -> value, or values in param_names'
+        order), over every row of `data` (a DataFrame or dict with the law's columns) as one
+        group: a float, +inf where a prediction is not finite; with gradient=True, (value, its
+        exact gradient as an array). weights, sigma: a residual scale column, as slfit.fit's."""
+        from ._fit import _columns  # _fit imports this module
+
+        law = with_options(self, weights=weights, sigma=sigma)
+        if isinstance(params, dict):
+            unknown = sorted(set(params) - set(law.param_names))
+            if unknown:
+                raise ValueError(f"params: {', '.join(map(repr, unknown))} not a parameter of law {law.name!r} "
+                                 f"(parameters: {', '.join(law.param_names)})")
+            missing = [n for n in law.param_names if n not in params]
+            if missing:
+                raise ValueError(f"params: no value for {', '.join(map(repr, missing))}")
+            params = [params[n] for n in law.param_names]
+        inputs, target, scales, _ = _columns(data, law, None, "data")
+        value, grad = _core.objective(law._core, inputs, target, scales, [float(p) for p in params])
+        return (value, grad) if gradient else value
 
     def to_spec(self) -> dict:
         """The law as a law file's JSON object."""

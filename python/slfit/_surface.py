@@ -64,7 +64,7 @@ def surface(data, law, grid: dict, group: str | None = None, *, fix: dict | None
         if len(spec) not in (3, 4) or (len(spec) == 4 and not log):
             raise ValueError(f"grid[{name!r}]: expected (lo, hi, n) or (lo, hi, n, 'log'), got {spec!r}")
         axes.append((name, float(spec[0]), float(spec[1]), int(spec[2]), log))
-    inputs, target, scales, groups = _columns(data, law, group, None, "data", missing)
+    inputs, target, scales, groups = _columns(data, law, group, "data", missing)
     with watching(progress, "slfit.surface") as watch:
         raw = _core.surface(law._core, inputs, target, scales, groups, options, threads, backend, group or "", axes,
                             {k: float(v) for k, v in (fix or {}).items()}, profile, level, watch)

@@ -263,6 +263,23 @@ py::array_t<double> predict_rows(const PyLaw& py_law, const std::vector<py::arra
   return py::array_t<double>(static_cast<py::ssize_t>(values.size()), values.data());
 }
 
+// The law's objective at `params` on the rows given (one group), and its exact gradient: what
+// the fit minimises, +inf where a prediction is not finite.
+py::tuple objective_at(const PyLaw& py_law, const std::vector<py::array_t<double>>& inputs,
+                       const py::array_t<double>& target, const std::optional<py::array_t<double>>& scale,
+                       const std::vector<double>& params) {
+  const Law& law = *py_law.law;
+  if (params.size() != law.params.size())
+    throw InputError("objective: " + std::to_string(params.size()) + " parameter values for law '" + law.name +
+                     "', which has " + std::to_string(law.params.size()) + " (" + join(law.param_names(), ", ") + ")");
+  const std::shared_ptr<const Dataset> data = dataset(law, inputs, target, scale, std::nullopt, "data", "");
+  if (data->groups.empty()) throw InputError("objective: no rows");
+  Objective objective(compile_law(law), data->groups.front(), law.objective);
+  std::vector<double> gradient(params.size());
+  const double value = objective.value_and_gradient(params, gradient);
+  return py::make_tuple(value, py::array_t<double>(static_cast<py::ssize_t>(gradient.size()), gradient.data()));
+}
+
 // Re-scores a leaderboard manifest (text, with `path` naming it and anchoring its relative
 // paths), as `slfit rescore`. Returns one dict per entry, best first (the CLI's CSV columns).
 py::list rescore_manifest(const std::string& manifest_json, const std::string& path, const py::dict& options,
@@ -518,6 +535,8 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("columns", [](const PyLaw& l) { return l.law->columns; })
       .def_property_readonly("target", [](const PyLaw& l) { return l.law->target; })
       .def_property_readonly("scale_column", [](const PyLaw& l) { return l.law->scale_column; })
+      .def_property_readonly("scale_kind",  // "weights" or "sigma": how scale_column scales the residuals
+                             [](const PyLaw& l) { return l.law->scale_kind == ScaleKind::Sigma ? "sigma" : "weights"; })
       .def("spec_json", [](const PyLaw& l) { return law_to_json(*l.law).dump(); });
 
   m.def("builtin_law_names", &builtin_law_names);
@@ -525,6 +544,8 @@ PYBIND11_MODULE(_core, m) {
         py::arg("options"), py::arg("threads"), py::arg("backend"), py::arg("group_column"), py::arg("test_inputs"),
         py::arg("test_target"), py::arg("test_groups"), py::arg("progress") = py::none());
   m.def("predict", &predict_rows, py::arg("law"), py::arg("inputs"), py::arg("params"));
+  m.def("objective", &objective_at, py::arg("law"), py::arg("inputs"), py::arg("target"), py::arg("scale"),
+        py::arg("params"));
   m.def("surface", &surface, py::arg("law"), py::arg("inputs"), py::arg("target"), py::arg("scale"), py::arg("groups"),
         py::arg("options"), py::arg("threads"), py::arg("backend"), py::arg("group_column"), py::arg("axes"),
         py::arg("fixed"), py::arg("profile"), py::arg("level"), py::arg("progress") = py::none());
