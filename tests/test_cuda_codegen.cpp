@@ -53,7 +53,7 @@ TEST(CudaCodegen, DeviceColumnsMatchTheCpuProgram) {
     const auto compiled = compile_law(law);
     const GeneratedLaw gen = generate_cuda_law(*compiled, law.objective);
     const GroupData group = test::custom_group(23);
-    const std::vector<double> cols = device_columns(*compiled, gen.columns, group);
+    const std::vector<double> cols = device_columns(*compiled, law.objective, gen.columns, group);
     ASSERT_EQ(cols.size(), gen.columns.size() * group.size());
     for (std::size_t c = compiled->columns.size(); c < gen.columns.size(); ++c) EXPECT_FALSE(gen.columns[c].log);
     for (std::size_t c = 0; c < gen.columns.size(); ++c) {

@@ -100,7 +100,7 @@ TEST(CudaDevice, LawPredictionsAndTermsMatchTheCpu) {
     const std::vector<double> want = predict(*compiled, group, x);
     double* p = to_device(std::vector<double>(x.begin(), x.end()));
     double* K = to_device(gen.constants);
-    double* cols = to_device(device_columns(*compiled, gen.columns, group));
+    double* cols = to_device(device_columns(*compiled, law.objective, gen.columns, group));
     double* obs = to_device(device_observed(law.objective, group));
     double* prediction = to_device(std::vector<double>(group.size(), -7.0));
     double* term = to_device(std::vector<double>(group.size(), -7.0));

@@ -482,11 +482,14 @@ TEST(LawJson, ReadsBackToTheSameLaw) {
   Law mapped = slfit::parse_law(kSeedLaw, "seed.json");
   slfit::override_columns(mapped, {{"N", "size"}}, "final_loss");
   slfit::fix_parameter(mapped, "c", 0.25, "--fix c=0.25");
-  mapped.objective = {{{slfit::Loss::Huber, slfit::ResidualSpace::Log, 0.5, 1.0}}, slfit::Reduction::Sum};
+  mapped.objective.terms = {{slfit::Loss::Huber, slfit::ResidualSpace::Log, 0.5, 1.0}};
+  mapped.objective.reduce = slfit::Reduction::Sum;
   laws.push_back(mapped);
-  mapped.objective = {{{slfit::Loss::Mse, slfit::ResidualSpace::Linear, 1.0, 1.0},
-                       {slfit::Loss::Cauchy, slfit::ResidualSpace::NegLog, 0.25, 0.5}},
-                      slfit::Reduction::Mean, false, 1e-4, {0, 2}};
+  mapped.objective.terms = {{slfit::Loss::Mse, slfit::ResidualSpace::Linear, 1.0, 1.0},
+                            {slfit::Loss::Cauchy, slfit::ResidualSpace::NegLog, 0.25, 0.5}};
+  mapped.objective.reduce = slfit::Reduction::Mean;
+  mapped.objective.ridge = 1e-4;
+  mapped.objective.ridge_params = {0, 2};
   laws.push_back(mapped);
   const GroupData group{"g", {{1, 2, 4}, {1e9, 2e9, 4e9}}, {3.0, 2.5, 2.2}, {2, 3, 4}, {}, {}};
   for (const Law& law : laws) {

@@ -212,18 +212,28 @@ GroupData small_data(Random& rng, std::size_t n) {
 // Every loss in the linear, log and relative spaces (neglog has its own test, on negative data),
 // each reduced both ways; then sums of terms across spaces, with and without a ridge. `scale` is
 // every term's delta or f_scale.
+ObjectiveSpec spec_of(std::vector<ObjectiveTerm> terms, Reduction reduce, double ridge = 0.0,
+                      std::vector<int> ridge_params = {}) {
+  ObjectiveSpec spec;
+  spec.terms = std::move(terms);
+  spec.reduce = reduce;
+  spec.ridge = ridge;
+  spec.ridge_params = std::move(ridge_params);
+  return spec;
+}
+
 std::vector<ObjectiveSpec> all_specs(double scale) {
   std::vector<ObjectiveSpec> specs;
   for (const auto loss : {Loss::Mse, Loss::Mae, Loss::Huber, Loss::SoftL1, Loss::Cauchy, Loss::Arctan})
     for (const auto space : {ResidualSpace::Linear, ResidualSpace::Log, ResidualSpace::Relative})
       for (const auto reduce : {Reduction::Mean, Reduction::Sum})
-        specs.push_back({{{loss, space, scale, 1.0}}, reduce});
+        specs.push_back(spec_of({{loss, space, scale, 1.0}}, reduce));
   for (const auto reduce : {Reduction::Mean, Reduction::Sum}) {
-    specs.push_back({{{Loss::Mse, ResidualSpace::Linear, 1.0, 1.0}, {Loss::Mae, ResidualSpace::Linear, 1.0, 0.1}}, reduce});
-    specs.push_back({{{Loss::Mse, ResidualSpace::Linear, 1.0, 1.0}, {Loss::Mse, ResidualSpace::Log, 1.0, 0.5}},
-                     reduce, false, 1e-3, {0, 2}});
-    specs.push_back({{{Loss::SoftL1, ResidualSpace::Relative, scale, 2.0}, {Loss::Huber, ResidualSpace::Log, scale, 0.25}},
-                     reduce, false, 0.5, {1}});
+    specs.push_back(spec_of({{Loss::Mse, ResidualSpace::Linear, 1.0, 1.0}, {Loss::Mae, ResidualSpace::Linear, 1.0, 0.1}}, reduce));
+    specs.push_back(spec_of({{Loss::Mse, ResidualSpace::Linear, 1.0, 1.0}, {Loss::Mse, ResidualSpace::Log, 1.0, 0.5}},
+                            reduce, 1e-3, {0, 2}));
+    specs.push_back(spec_of({{Loss::SoftL1, ResidualSpace::Relative, scale, 2.0}, {Loss::Huber, ResidualSpace::Log, scale, 0.25}},
+                            reduce, 0.5, {1}));
   }
   return specs;
 }
@@ -590,7 +600,7 @@ TEST(Objective, NonFinitePredictionsGiveInfinity) {
   }
   // In log space a negative prediction is not finite either, while the linear objective is.
   const auto shifted = compile_law(make_law({"negative", [](H x, H, H a, H, H) { return x - a; }}));
-  const ObjectiveSpec log_space{{{Loss::Mse, ResidualSpace::Log, 1.0, 1.0}}, Reduction::Mean};
+  const ObjectiveSpec log_space = spec_of({{Loss::Mse, ResidualSpace::Log, 1.0, 1.0}}, Reduction::Mean);
   EXPECT_EQ(Objective(shifted, data, log_space).value(params), kInf);
   EXPECT_TRUE(std::isfinite(Objective(shifted, data, ObjectiveSpec{}).value(params)));
 }
@@ -605,8 +615,8 @@ TEST(Objective, NegLogSpaceOnNegativeTargets) {
   GradientCheck check;
   for (const auto loss : {Loss::Mse, Loss::Mae, Loss::Huber, Loss::SoftL1, Loss::Cauchy, Loss::Arctan}) {
     for (const auto reduce : {Reduction::Mean, Reduction::Sum}) {
-      const ObjectiveSpec spec{{{loss, ResidualSpace::NegLog, 0.2, 1.5}, {Loss::Mse, ResidualSpace::Relative, 1.0, 0.5}},
-                               reduce, false, 0.01, {0, 1}};
+      const ObjectiveSpec spec = spec_of({{loss, ResidualSpace::NegLog, 0.2, 1.5}, {Loss::Mse, ResidualSpace::Relative, 1.0, 0.5}},
+                                         reduce, 0.01, {0, 1});
       Objective objective(compiled, data, spec);
       for (int trial = 0; trial < 3; ++trial) {
         const std::vector<double> params = random_params(rng);
@@ -619,7 +629,7 @@ TEST(Objective, NegLogSpaceOnNegativeTargets) {
   }
   EXPECT_LT(check.worst, 1.0) << check.where;
   // A positive prediction has no log(-prediction).
-  const ObjectiveSpec neglog{{{Loss::Mse, ResidualSpace::NegLog, 1.0, 1.0}}, Reduction::Mean};
+  const ObjectiveSpec neglog = spec_of({{Loss::Mse, ResidualSpace::NegLog, 1.0, 1.0}}, Reduction::Mean);
   EXPECT_EQ(Objective(compiled, data, neglog).value(std::vector<double>{-1.0, 1.0, 0.0}), kInf);
 }
 

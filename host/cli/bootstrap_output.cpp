@@ -16,6 +16,12 @@ Json statistic_json(const StatisticSummary& s) {
   return {{"estimate", s.estimate}, {"mean", s.mean}, {"se", s.se}, {"low", s.low}, {"high", s.high}, {"used", s.used}};
 }
 
+// The output a prediction is of: a multi-output law predicts each point once per output,
+// output after output (PredictPoints::data).
+const std::string& output_of(const BootstrapReport& r, std::size_t prediction) {
+  return r.law->outputs.at(prediction / r.points->labels.size()).name;
+}
+
 Json group_json(const BootstrapReport& r, std::size_t g) {
   const GroupSummary& s = r.summaries[g];
   Json j;
@@ -25,7 +31,8 @@ Json group_json(const BootstrapReport& r, std::size_t g) {
   for (std::size_t k = 0; k < r.law->params.size(); ++k) j["params"][r.law->params[k].name] = statistic_json(s.params[k]);
   j["predictions"] = Json::array();
   for (std::size_t p = 0; p < s.predictions.size(); ++p) {
-    Json entry = {{"point", r.points->labels[p]}};
+    Json entry = {{"point", r.points->labels[p % r.points->labels.size()]}};
+    if (!r.law->outputs.empty()) entry["output"] = output_of(r, p);
     entry.update(statistic_json(s.predictions[p]));
     j["predictions"].push_back(std::move(entry));
   }
@@ -78,7 +85,7 @@ std::string bootstrap_table(const BootstrapReport& r) {
   std::snprintf(level, sizeof level, "%g%%", 100 * r.level);
   for (std::size_t g = 0; g < r.summaries.size(); ++g) {
     const GroupSummary& s = r.summaries[g];
-    out << "group " << r.data->groups[g].name << ": n " << r.data->groups[g].size() << ", " << r.resamples
+    out << "group " << r.data->groups[g].name << ": n " << r.data->groups[g].rows() << ", " << r.resamples
         << " resamples (" << r.search << " search), " << s.failed << " failed";
     if (r.method == "bca") out << ", " << s.jackknife_failed << " jackknife fits failed";
     out << "; " << level << " " << r.method << " intervals\n";
@@ -87,7 +94,8 @@ std::string bootstrap_table(const BootstrapReport& r) {
     out << header;
     for (std::size_t k = 0; k < r.law->params.size(); ++k) table_row(out, r.law->params[k].name, s.params[k]);
     for (std::size_t p = 0; p < s.predictions.size(); ++p) {
-      out << "  prediction at " << r.points->texts[p] << "\n";
+      out << "  prediction" << (r.law->outputs.empty() ? "" : " of " + output_of(r, p)) << " at "
+          << r.points->texts[p % r.points->texts.size()] << "\n";
       table_row(out, "", s.predictions[p]);
     }
   }
@@ -98,7 +106,10 @@ std::string replicates_csv(const BootstrapReport& r) {
   std::ostringstream out;
   out << "group,replicate,status,objective";
   for (const std::string& name : r.law->param_names()) out << ',' << csv_field(name);
-  for (std::size_t p = 0; p < r.points->labels.size(); ++p) out << ",prediction_" << p + 1;
+  // prediction_<point> (one output), or prediction_<output>_<point>.
+  for (std::size_t p = 0; p < r.points->data.size(); ++p)
+    out << (r.law->outputs.empty() ? ",prediction_" : ",prediction_" + csv_field(output_of(r, p)) + "_")
+        << p % r.points->labels.size() + 1;
   out << '\n';
   for (std::size_t g = 0; g < r.replicates.size(); ++g) {
     for (const TaskFit& fit : r.replicates[g]) {

@@ -141,7 +141,7 @@ std::vector<TaskFit> run_tasks(const BootstrapPlan& plan, const BackendChoice& b
   if (!a.checkpoint.empty()) {
     const auto known = [&plan](const BootstrapTask& t) {
       if (t.group >= plan.data->groups.size()) return false;
-      return t.kind == FitKind::Replicate ? t.index < plan.resamples : t.index < plan.data->groups[t.group].size();
+      return t.kind == FitKind::Replicate ? t.index < plan.resamples : t.index < plan.data->groups[t.group].rows();
     };
     checkpoint = std::make_unique<BootstrapCheckpoint>(a.checkpoint, checkpoint_arguments(a, law), law.params.size(), known);
     fits = checkpoint->finished();

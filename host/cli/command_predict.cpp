@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <sstream>
+#include <tuple>
 
 #include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
@@ -124,7 +125,8 @@ std::map<std::string, std::vector<std::vector<double>>> read_replicates(const st
 struct PredictedPoint {
   std::size_t line = 0;
   const GroupData* group = nullptr;
-  std::size_t row = 0;
+  std::size_t row = 0;     // the point in its group (stacked, for a multi-output law)
+  std::size_t output = 0;  // a multi-output law's output
   double prediction = 0.0;
   Interval band{std::nan(""), std::nan("")};
 };
@@ -132,13 +134,16 @@ struct PredictedPoint {
 std::string format_csv(const std::vector<PredictedPoint>& points, const Law& law, const std::string& target,
                        bool band) {
   std::ostringstream out;
+  const bool outputs = !law.outputs.empty();
   out << "line,group";
   for (const std::string& c : law.columns) out << ',' << csv_field(c);
-  if (!target.empty()) out << ',' << csv_field(target);
+  if (outputs) out << ",output";
+  if (!target.empty()) out << ',' << csv_field(outputs ? "observed" : target);
   out << ",prediction" << (band ? ",prediction_low,prediction_high" : "") << '\n';
   for (const PredictedPoint& p : points) {
     out << p.line << ',' << csv_field(p.group->name);
-    for (const auto& input : p.group->inputs) out << ',' << csv_number(input[p.row]);
+    for (std::size_t k = 0; k < law.columns.size(); ++k) out << ',' << csv_number(p.group->inputs[k][p.row]);
+    if (outputs) out << ',' << csv_field(law.outputs[p.output].name);
     if (!target.empty()) out << ',' << csv_number(p.group->target[p.row]);
     out << ',' << csv_number(p.prediction);
     if (band) out << ',' << csv_number(p.band.low) << ',' << csv_number(p.band.high);
@@ -162,6 +167,7 @@ std::string format_json(const std::vector<PredictedPoint>& points, const Law& la
   for (const PredictedPoint& p : points) {
     Json point = {{"line", p.line}, {"group", p.group->name}, {"inputs", Json::object()}};
     for (std::size_t k = 0; k < law.columns.size(); ++k) point["inputs"][law.columns[k]] = p.group->inputs[k][p.row];
+    if (!law.outputs.empty()) point["output"] = law.outputs[p.output].name;
     if (!target.empty()) point["observed"] = p.group->target[p.row];
     point["prediction"] = p.prediction;
     if (!a.replicates.empty()) {
@@ -208,11 +214,18 @@ int run_predict(const std::vector<std::string>& args) {
   // The target column is optional here: read it where the file has it, to show beside the
   // prediction. Without it the first input column stands in (the reader needs one) and is not shown.
   const CsvTable header = parse_csv_table(text.substr(0, text.find('\n') + 1), a.input.data, csv.delimiter);
-  const bool has_target = std::find(header.header.begin(), header.header.end(), law.target) != header.header.end();
+  const std::vector<std::string> targets = law.targets();
+  const bool has_target = std::all_of(targets.begin(), targets.end(), [&](const std::string& t) {
+    return std::find(header.header.begin(), header.header.end(), t) != header.header.end();
+  });
   const std::string group_column = vm.count("group") ? a.input.group : fitted.group_column;
-  const Dataset data =
-      parse_dataset(text, a.input.data,
-                    ColumnSelection{law.columns, has_target ? law.target : law.columns.front(), group_column}, 1, csv);
+  ColumnSelection columns{law.columns, has_target ? law.target : law.columns.front(), group_column};
+  if (has_target && !law.outputs.empty()) columns.outputs = targets;
+  Dataset data = parse_dataset(text, a.input.data, columns, 1, csv);
+  // A multi-output law predicts each row once per output (stack_outputs); without the targets
+  // in the file, their place is held by the stand-in column.
+  if (!has_target && !law.outputs.empty())
+    for (GroupData& g : data.groups) stack_outputs(g, std::vector<std::vector<double>>(law.outputs.size(), g.target));
   say_dropped_rows(data);
 
   std::map<std::string, std::vector<std::vector<double>>> replicates;
@@ -247,7 +260,7 @@ int run_predict(const std::vector<std::string>& args) {
         replicate_predictions.push_back(predict(*compiled, g, params));
     }
     for (std::size_t i = 0; i < g.size(); ++i) {
-      PredictedPoint p{g.lines[i], &g, i, predictions[i]};
+      PredictedPoint p{g.lines[i], &g, i, i / g.rows(), predictions[i]};
       if (!std::isfinite(p.prediction))
         std::cerr << "slfit predict: warning: " << data.source << ":" << g.lines[i] << ": group '" << g.name
                   << "': the prediction is " << number_text(p.prediction) << '\n';
@@ -265,8 +278,9 @@ int run_predict(const std::vector<std::string>& args) {
       points.push_back(p);
     }
   }
-  std::sort(points.begin(), points.end(),
-            [](const PredictedPoint& x, const PredictedPoint& y) { return x.line < y.line; });
+  std::stable_sort(points.begin(), points.end(), [](const PredictedPoint& x, const PredictedPoint& y) {
+    return std::tie(x.line, x.output) < std::tie(y.line, y.output);
+  });
   const std::string target = has_target ? law.target : "";
   write_output(a.out, format == "json" ? format_json(points, law, target, a, used)
                                        : format_csv(points, law, target, !a.replicates.empty()));

@@ -58,7 +58,8 @@ void table_group(std::ostringstream& out, const FitReport& r, std::size_t g) {
   const Law& law = *r.law;
   const GroupData& group = r.train->groups[g];
   const FitResult& fit = r.fits[g];
-  out << "group " << group.name << ": " << group.size() << " points, " << status_words(fit) << '\n';
+  out << "group " << group.name << ": " << group.rows() << (group.outputs > 1 ? " rows x " + std::to_string(group.outputs) + " outputs" : " points")
+      << ", " << status_words(fit) << '\n';
   if (fit.status == FitStatus::Failed) {
     out << "  error: " << fit.error << "\n\n";
     return;
@@ -66,7 +67,8 @@ void table_group(std::ostringstream& out, const FitReport& r, std::size_t g) {
   out << "  objective " << readable(fit.objective) << "   r2 " << readable(fit.r2_train);
   if (has_statistics(r, g))
     out << "   AIC " << readable(r.statistics[g].aic) << "   BIC " << readable(r.statistics[g].bic);
-  if (const Scores* test = own_test(r, g)) out << "   test r2 " << readable(test->r2) << " (" << test->n << " points)";
+  if (const Scores* test = own_test(r, g))
+    out << "   test r2 " << readable(test->r2) << " (" << test->n << (group.outputs > 1 ? " rows)" : " points)");
   out << '\n';
 
   std::size_t name_width = 9;  // "parameter"
@@ -109,6 +111,10 @@ std::string format_fit_json(const FitReport& r) {
   j["formula"] = r.law->formula;
   j["param_names"] = r.law->param_names();
   j["law_spec"] = law_to_json(*r.law);
+  if (!r.law->outputs.empty()) {
+    j["outputs"] = Json::array();
+    for (const LawOutput& output : r.law->outputs) j["outputs"].push_back(output.name);
+  }
   j["group_column"] = r.train->columns.group.empty() ? Json() : Json(r.train->columns.group);
   j["pipeline"] = to_string(r.options.pipeline);
   j["seed"] = r.options.seed;
@@ -125,7 +131,15 @@ std::string format_fit_json(const FitReport& r) {
     if (const Scores* test = own_test(r, g)) fit["test"] = scores_json(*test);
     j["fits"].push_back(std::move(fit));
   }
-  if (r.test) j["test"] = scores_json(r.test->scores);
+  if (r.test) {
+    j["test"] = scores_json(r.test->scores);
+    // A multi-output law's test scores are the mean of its outputs' (SLDBench's); each output's too.
+    if (!r.test->outputs.empty()) {
+      j["test"]["outputs"] = Json::object();
+      for (std::size_t k = 0; k < r.test->outputs.size(); ++k)
+        j["test"]["outputs"][r.law->outputs[k].name] = scores_json(r.test->outputs[k]);
+    }
+  }
   j["seconds"] = r.seconds;
   return j.dump(2) + "\n";
 }
@@ -140,7 +154,7 @@ std::string format_fit_csv(const FitReport& r) {
   for (std::size_t g = 0; g < r.fits.size(); ++g) {
     const FitResult& fit = r.fits[g];
     const bool stats = has_statistics(r, g);
-    out << csv_field(r.train->groups[g].name) << ',' << r.train->groups[g].size();
+    out << csv_field(r.train->groups[g].name) << ',' << r.train->groups[g].rows();
     for (std::size_t k = 0; k < law.params.size(); ++k)
       out << ',' << (fit.params.empty() ? "" : csv_number(fit.params[k]));
     for (std::size_t k = 0; k < law.params.size(); ++k)
@@ -172,8 +186,14 @@ std::string format_fit_table(const FitReport& r) {
   for (std::size_t g = 0; g < r.fits.size(); ++g) table_group(out, r, g);
   if (r.test) {
     const Scores& s = r.test->scores;
-    out << "test, all groups (" << s.n << " points): r2 " << readable(s.r2) << "   nmse " << readable(s.nmse)
-        << "   nmae " << readable(s.nmae) << '\n';
+    out << "test, all groups (" << s.n << (r.test->outputs.empty() ? " points" : " rows") << "): r2 "
+        << readable(s.r2) << "   nmse " << readable(s.nmse) << "   nmae " << readable(s.nmae)
+        << (r.test->outputs.empty() ? "" : ", the mean over the outputs") << '\n';
+    for (std::size_t k = 0; k < r.test->outputs.size(); ++k) {
+      const Scores& o = r.test->outputs[k];
+      out << "  output " << r.law->outputs[k].name << ": r2 " << readable(o.r2) << "   nmse " << readable(o.nmse)
+          << "   nmae " << readable(o.nmae) << '\n';
+    }
   }
   return out.str();
 }

@@ -56,6 +56,10 @@ PredictPoints parse_predict_points(const std::vector<std::string>& specs, const 
     points.labels.push_back(std::move(label));
     points.texts.push_back(spec);
   }
+  // A multi-output law predicts every output at each point: point k * m + p is output k at point
+  // p (stack_outputs; the targets are placeholders, as predictions read only the inputs).
+  if (!law.outputs.empty())
+    stack_outputs(points.data, std::vector<std::vector<double>>(law.outputs.size(), points.data.target));
   return points;
 }
 

@@ -15,7 +15,8 @@ namespace slfit::cli {
 struct PredictPoints {
   std::vector<nlohmann::ordered_json> labels;  // each point as written: {"num_params": 7e10, ...}
   std::vector<std::string> texts;              // each point's --predict text, for the table
-  GroupData data;                              // one row per point, inputs in the law's order
+  GroupData data;                              // one row per point, inputs in the law's order; for a
+                                               // multi-output law, stacked (one point per output)
 };
 
 // Throws InputError naming the --predict value, and the name or value at fault.

@@ -22,7 +22,7 @@ std::vector<double> values_on_device(const LawProgram& program, const Problem& p
   const GeneratedLaw& law = program.law();
   const std::size_t d = static_cast<std::size_t>(law.num_params);
   const std::size_t count = points.size() / d;
-  std::vector<double> data = device_columns(*p.compiled, law.columns, *p.data);
+  std::vector<double> data = device_columns(*p.compiled, p.objective, law.columns, *p.data);
   const std::vector<double> observed = device_observed(p.objective, *p.data);
   data.insert(data.end(), observed.begin(), observed.end());
 

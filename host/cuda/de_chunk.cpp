@@ -26,7 +26,7 @@ DeChunk pack_de_chunk(std::span<const Problem> chunk, GeneratedLaws& laws) {
   DeChunk h;
   for (const Problem& p : chunk) {
     const GeneratedLaw& own = laws.of(p).law;
-    const std::vector<double> cols = device_columns(*p.compiled, own.columns, *p.data);
+    const std::vector<double> cols = device_columns(*p.compiled, p.objective, own.columns, *p.data);
     const std::vector<double> observed = device_observed(p.objective, *p.data);
     h.constants.insert(h.constants.end(), own.constants.begin(), own.constants.end());
     h.offset.push_back(static_cast<long long>(h.data.size()));

@@ -14,7 +14,7 @@ std::vector<BootstrapTask> bootstrap_tasks(const BootstrapPlan& plan) {
   for (std::uint32_t g = 0; g < plan.data->groups.size(); ++g) {
     for (std::uint32_t r = 0; r < plan.resamples; ++r) tasks.push_back({g, FitKind::Replicate, r});
     if (!plan.jackknife) continue;
-    const auto n = static_cast<std::uint32_t>(plan.data->groups[g].size());
+    const auto n = static_cast<std::uint32_t>(plan.data->groups[g].rows());
     for (std::uint32_t i = 0; i < n; ++i) tasks.push_back({g, FitKind::Jackknife, i});
   }
   return tasks;

@@ -117,7 +117,7 @@ BootstrapSummaries summarize_bootstrap(const BootstrapPlan& plan, std::span<cons
   BootstrapSummaries out;
   out.replicates.assign(groups, std::vector<TaskFit>(plan.resamples));
   std::vector<std::vector<TaskFit>> jackknife(groups);
-  for (std::size_t g = 0; g < groups; ++g) jackknife[g].resize(plan.jackknife ? plan.data->groups[g].size() : 0);
+  for (std::size_t g = 0; g < groups; ++g) jackknife[g].resize(plan.jackknife ? plan.data->groups[g].rows() : 0);
   for (const TaskFit& fit : fits) {
     if (fit.task.kind == FitKind::Replicate) out.replicates[fit.task.group][fit.task.index] = fit;
     else if (plan.jackknife) jackknife[fit.task.group][fit.task.index] = fit;

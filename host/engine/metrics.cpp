@@ -33,4 +33,21 @@ Scores score(std::span<const double> targets, std::span<const double> prediction
   return s;
 }
 
+Scores score_outputs(std::span<const double> targets, std::span<const double> predictions, std::size_t outputs,
+                     std::vector<Scores>* per_output) {
+  if (outputs == 0 || targets.size() % outputs != 0 || targets.size() != predictions.size())
+    throw std::invalid_argument("score_outputs: targets and predictions must hold `outputs` equal blocks");
+  if (outputs == 1) return score(targets, predictions);
+  const std::size_t rows = targets.size() / outputs;
+  Scores mean{0.0, 0.0, 0.0, rows};
+  for (std::size_t k = 0; k < outputs; ++k) {
+    const Scores s = score(targets.subspan(k * rows, rows), predictions.subspan(k * rows, rows));
+    if (per_output) per_output->push_back(s);
+    mean.nmse += s.nmse / static_cast<double>(outputs);
+    mean.nmae += s.nmae / static_cast<double>(outputs);
+  }
+  mean.r2 = 1.0 - mean.nmse;
+  return mean;
+}
+
 }  // namespace slfit

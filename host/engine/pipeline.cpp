@@ -225,7 +225,7 @@ void finish(FitResult& result, const Stages& stages, const Problem& problem,
   result.r2_train = std::numeric_limits<double>::quiet_NaN();
   if (!result.params.empty()) {
     const std::vector<double> predictions = predict(*problem.compiled, *problem.data, result.params);
-    result.r2_train = score(problem.data->target, predictions).r2;
+    result.r2_train = score_outputs(problem.data->target, predictions, problem.data->outputs).r2;
   }
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }

@@ -54,7 +54,7 @@ class LawCompiler {
   std::shared_ptr<const CompiledLaw> get(const Law& law) {
     const std::vector<std::string> params = law.param_names();
     const std::string key =
-        to_string(law.expr, law.variables, params) + '\n' + join(law.variables, ",") + '\n' + join(params, ",");
+        to_string(law.expr, law.point_variable_names(), params) + '\n' + join(law.variables, ",") + '\n' + join(params, ",");
     auto& slot = compiled_[key];
     if (!slot) slot = compile_law(law);
     return slot;

@@ -31,8 +31,10 @@ SplitScores score_split(const Dataset& test, const Dataset& train, const Compile
   for (std::size_t g = 0; g < train.groups.size(); ++g) train_group.emplace(train.groups[g].name, g);
 
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-  SplitScores out{{kNaN, kNaN, kNaN, 0}, {}, std::vector<Scores>(train.groups.size(), Scores{kNaN, kNaN, kNaN, 0})};
-  std::vector<double> targets, predictions;
+  SplitScores out{{kNaN, kNaN, kNaN, 0}, {}, std::vector<Scores>(train.groups.size(), Scores{kNaN, kNaN, kNaN, 0}), {}};
+  // Output after output, each output's rows of every group in test-file order.
+  const std::size_t outputs = test.groups.empty() ? 1 : test.groups.front().outputs;
+  std::vector<std::vector<double>> targets(outputs), predictions(outputs);
   for (const GroupData& group : test.groups) {
     const auto found = train_group.find(group.name);
     const std::vector<double> p = predict(compiled, group, params[found->second]);
@@ -43,17 +45,28 @@ SplitScores score_split(const Dataset& test, const Dataset& train, const Compile
       out.error = test.source + ":" + std::to_string(group.lines[i]) + ": the prediction for group '" + group.name +
                   "' is " + value.str();
     }
-    predictions.insert(predictions.end(), p.begin(), p.end());
-    targets.insert(targets.end(), group.target.begin(), group.target.end());
-    if (!group.target.empty()) out.groups[found->second] = score(group.target, p);
+    const std::size_t rows = group.rows();
+    for (std::size_t k = 0; k < outputs; ++k) {
+      const auto block = static_cast<long>(k * rows), end = static_cast<long>((k + 1) * rows);
+      predictions[k].insert(predictions[k].end(), p.begin() + block, p.begin() + end);
+      targets[k].insert(targets[k].end(), group.target.begin() + block, group.target.begin() + end);
+    }
+    if (!group.target.empty()) out.groups[found->second] = score_outputs(group.target, p, outputs);
   }
   if (!out.error.empty()) return out;
-  const Scores scores = score(targets, predictions);
+  std::vector<double> all_targets, all_predictions;
+  for (std::size_t k = 0; k < outputs; ++k) {
+    all_targets.insert(all_targets.end(), targets[k].begin(), targets[k].end());
+    all_predictions.insert(all_predictions.end(), predictions[k].begin(), predictions[k].end());
+  }
+  std::vector<Scores> per_output;
+  const Scores scores = score_outputs(all_targets, all_predictions, outputs, outputs > 1 ? &per_output : nullptr);
   if (!std::isfinite(scores.r2) || !std::isfinite(scores.nmae)) {
     out.error = test.source + ": the test targets are constant, so r2, nmse and nmae are undefined";
     return out;
   }
   out.scores = scores;
+  out.outputs = std::move(per_output);
   return out;
 }
 

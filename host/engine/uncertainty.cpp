@@ -89,11 +89,12 @@ FitStatistics fit_statistics(const CompiledLaw& law, const GroupData& data, cons
   double ssr = 0.0;
   const ResidualSpace space = objective.terms.front().space;
   const std::vector<double> observed = observed_values(space, data.target);
+  const std::vector<double> scales = residual_scales(objective, data);
   for (Eigen::Index i = 0; i < n; ++i) {
     const double pred = predictions[static_cast<std::size_t>(i)];
     const double y = data.target[static_cast<std::size_t>(i)];
-    // A weighted objective's residuals are scaled (curve_fit's r / sigma), and so their Jacobian.
-    const double scale = objective.weighted ? data.residual_scale.at(static_cast<std::size_t>(i)) : 1.0;
+    // Scaled residuals (curve_fit's r / sigma; a normalized output's r / sd), and so their Jacobian.
+    const double scale = scales[static_cast<std::size_t>(i)];
     const double o = observed[static_cast<std::size_t>(i)];
     const double r = scale * (space == ResidualSpace::Linear   ? pred - o
                               : space == ResidualSpace::Relative ? (pred - y) / y

@@ -148,7 +148,7 @@ class CsvReader {
 // The position of each selected column in the header.
 struct ColumnLayout {
   std::vector<std::size_t> inputs;
-  std::size_t target = 0;
+  std::vector<std::size_t> targets;  // one per output
   std::optional<std::size_t> group;
   std::optional<std::size_t> scale;
   ScaleKind scale_kind = ScaleKind::Weight;
@@ -225,7 +225,8 @@ ColumnLayout locate_columns(const std::vector<std::string>& header, const Column
   for (const std::string& name : columns.inputs) {
     layout.inputs.push_back(find_column(header, name, path, line));
   }
-  layout.target = find_column(header, columns.target, path, line);
+  for (const std::string& name : columns.outputs.empty() ? std::vector{columns.target} : columns.outputs)
+    layout.targets.push_back(find_column(header, name, path, line));
   if (!columns.group.empty()) layout.group = find_column(header, columns.group, path, line);
   if (!columns.scale.empty()) layout.scale = find_column(header, columns.scale, path, line);
   layout.scale_kind = columns.scale_kind;
@@ -288,12 +289,18 @@ class GroupCollector {
     for (std::size_t k = 0; k < layout_.inputs.size(); ++k) {
       group.inputs[k].push_back(number_at(fields, layout_.inputs[k], line));
     }
-    group.target.push_back(number_at(fields, layout_.target, line));
+    std::vector<std::vector<double>>& targets = targets_[static_cast<std::size_t>(&group - groups_.data())];
+    for (std::size_t k = 0; k < layout_.targets.size(); ++k)
+      targets[k].push_back(number_at(fields, layout_.targets[k], line));
     if (layout_.scale) group.residual_scale.push_back(scale_at(fields, *layout_.scale, line));
     group.lines.push_back(line);
   }
 
-  std::vector<GroupData> take_groups() { return std::move(groups_); }
+  // The groups, each with its targets (stacked, for a multi-output law: stack_outputs).
+  std::vector<GroupData> take_groups() {
+    for (std::size_t g = 0; g < groups_.size(); ++g) stack_outputs(groups_[g], targets_[g]);
+    return std::move(groups_);
+  }
 
  private:
   GroupData& group_for(const std::vector<std::string>& fields, std::size_t line) {
@@ -312,6 +319,7 @@ class GroupCollector {
       group.name = label;
       group.inputs.resize(layout_.inputs.size());
       groups_.push_back(std::move(group));
+      targets_.emplace_back(layout_.targets.size());
     }
     return groups_[it->second];
   }
@@ -323,7 +331,8 @@ class GroupCollector {
       for (char& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       return value.empty() || value == "na" || value == "n/a" || value == "nan" || value == "null" || value == "none";
     };
-    return missing(layout_.target) || (layout_.scale && missing(*layout_.scale)) ||
+    return (layout_.scale && missing(*layout_.scale)) ||
+           std::any_of(layout_.targets.begin(), layout_.targets.end(), missing) ||
            std::any_of(layout_.inputs.begin(), layout_.inputs.end(), missing);
   }
 
@@ -363,6 +372,7 @@ class GroupCollector {
   const std::string& path_;
   MissingValues missing_;
   std::vector<GroupData> groups_;
+  std::vector<std::vector<std::vector<double>>> targets_;  // per group: one column per output
   std::unordered_map<std::string, std::size_t> index_;
 };
 
@@ -385,12 +395,13 @@ std::string describe_lines(const std::vector<std::size_t>& lines) {
 
 void check_group_sizes(const Dataset& dataset, std::size_t min_rows_per_group) {
   for (const GroupData& group : dataset.groups) {
-    if (group.size() >= min_rows_per_group) continue;
+    if (group.rows() >= min_rows_per_group) continue;
     const std::string who =
         dataset.columns.group.empty() ? "the file" : "group '" + group.name + "'";
-    const std::string rows = std::to_string(group.size()) + (group.size() == 1 ? " row" : " rows");
+    const std::string rows = std::to_string(group.rows()) + (group.rows() == 1 ? " row" : " rows");
     throw InputError(dataset.source + ": " + who + " has " + rows + " (" +
-                     describe_lines(group.lines) + "), fewer than the " +
+                     describe_lines({group.lines.begin(), group.lines.begin() + static_cast<long>(group.rows())}) +
+                     "), fewer than the " +
                      std::to_string(min_rows_per_group) + " the law's parameters need");
   }
 }

@@ -42,7 +42,7 @@ nlohmann::ordered_json fit_to_json(const Law& law, const GroupData& group, const
 
   nlohmann::ordered_json j;
   j["group"] = group.name;
-  j["n"] = group.size();
+  j["n"] = group.rows();  // a multi-output law's rows: each is one point per output
   j["params"] = std::move(params);
   if (statistics) {
     j["at_bound"] = nlohmann::ordered_json::object();

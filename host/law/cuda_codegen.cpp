@@ -198,7 +198,7 @@ GeneratedLaw generate_cuda_law(const CompiledLaw& law, const ObjectiveSpec& obje
   // launch's observed values) reads that transform from a column too; both come after the law's
   // and the pow bases' columns (device_columns fills them).
   const std::size_t law_columns = out.columns.size();
-  if (objective.weighted) out.columns.push_back(ColumnSpec{kResidualScaleNode, false});
+  if (objective.scales_residuals()) out.columns.push_back(ColumnSpec{kResidualScaleNode, false});
   const int first_transform = observed_node(objective.terms.front().space);
   std::map<int, int> transform_column;  // observed node -> column
   for (const ObjectiveTerm& t : objective.terms) {
@@ -207,8 +207,9 @@ GeneratedLaw generate_cuda_law(const CompiledLaw& law, const ObjectiveSpec& obje
       transform_column[node] = find_or_add(out.columns, node, false);
   }
   src << "constexpr int kNumColumns = " << out.columns.size() << ";\n";
-  src << "constexpr bool kWeighted = " << (objective.weighted ? "true" : "false") << ";\n";
-  src << "constexpr int kScaleColumn = " << (objective.weighted ? static_cast<long long>(law_columns) : -1) << ";\n\n";
+  src << "constexpr bool kWeighted = " << (objective.scales_residuals() ? "true" : "false") << ";\n";
+  src << "constexpr int kScaleColumn = " << (objective.scales_residuals() ? static_cast<long long>(law_columns) : -1)
+      << ";\n\n";
   src << "// One point's prediction; column k of the point is cols[k * n + i].\n";
   src << "__device__ __forceinline__ double predict(const Scalars& s, const double* __restrict__ cols, int n, "
          "int i) {\n";
@@ -225,7 +226,8 @@ GeneratedLaw generate_cuda_law(const CompiledLaw& law, const ObjectiveSpec& obje
   src << "  (void)cols; (void)n; (void)i;\n  double total = 0.0;\n";
   for (const ObjectiveTerm& t : objective.terms) {
     const int node = observed_node(t.space);
-    const std::string y = node == first_transform ? "observed" : "cols[" + std::to_string(transform_column.at(node)) + " * n + i]";
+    const std::string y = node == first_transform ? std::string("observed")
+                                                  : numbered("cols[", transform_column.at(node)) + " * n + i]";
     src << "  total += " << exact_literal(t.coefficient) << " * slfit::loss::" << loss_function(t.loss) << "(scale * "
         << "slfit::loss::" << residual_function(t.space) << "(prediction, " << y << ")";
     if (t.loss != Loss::Mse && t.loss != Loss::Mae) src << ", " << exact_literal(t.scale);
@@ -241,8 +243,8 @@ GeneratedLaw generate_cuda_law(const CompiledLaw& law, const ObjectiveSpec& obje
   return out;
 }
 
-std::vector<double> device_columns(const CompiledLaw& law, const std::vector<ColumnSpec>& columns,
-                                   const GroupData& data) {
+std::vector<double> device_columns(const CompiledLaw& law, const ObjectiveSpec& objective,
+                                   const std::vector<ColumnSpec>& columns, const GroupData& data) {
   const std::size_t n = data.size();
   const std::vector<std::vector<double>> values = data_stage_values(law, data);
   std::vector<double> out(columns.size() * n);
@@ -253,9 +255,8 @@ std::vector<double> device_columns(const CompiledLaw& law, const std::vector<Col
       continue;
     }
     if (columns[c].node == kResidualScaleNode) {
-      if (data.residual_scale.size() != n)
-        throw std::invalid_argument("slfit: a weighted objective on group '" + data.name + "' without residual scales");
-      std::copy(data.residual_scale.begin(), data.residual_scale.end(), out.begin() + static_cast<long>(c * n));
+      const std::vector<double> scales = residual_scales(objective, data);  // as Objective's
+      std::copy(scales.begin(), scales.end(), out.begin() + static_cast<long>(c * n));
       continue;
     }
     for (std::size_t i = 0; i < n; ++i) {

@@ -48,9 +48,10 @@ struct GeneratedLaw {
 GeneratedLaw generate_cuda_law(const CompiledLaw& law, const ObjectiveSpec& objective);
 
 // The data stage on the host: `columns` of one group, column-major (column c at c * n), with the
-// values the CPU program computes (the same operators in the same order).
-std::vector<double> device_columns(const CompiledLaw& law, const std::vector<ColumnSpec>& columns,
-                                   const GroupData& data);
+// values the CPU program computes (the same operators in the same order), and the objective's
+// per-point columns (residual_scales, observed_values).
+std::vector<double> device_columns(const CompiledLaw& law, const ObjectiveSpec& objective,
+                                   const std::vector<ColumnSpec>& columns, const GroupData& data);
 
 // The launch's observed values: the first term's transform of y (observed_values).
 std::vector<double> device_observed(const ObjectiveSpec& objective, const GroupData& data);

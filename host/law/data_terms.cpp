@@ -68,8 +68,8 @@ void require_defined_data_terms(const Law& law, const CompiledLaw& compiled, con
 
     const std::size_t first = rows.front();
     std::set<int> variables;
-    for (const Node& n : subexpression(compiled.expr, static_cast<int>(k)).nodes)
-      if (n.op == Op::Var) variables.insert(n.index);
+    for (const Node& n : subexpression(compiled.expr, static_cast<int>(k)).nodes)  // inputs, not output indicators
+      if (n.op == Op::Var && n.index < static_cast<int>(law.variables.size())) variables.insert(n.index);
     std::vector<std::string> inputs;
     for (int v : variables)
       inputs.push_back(law.variables[static_cast<std::size_t>(v)] + " = " +
@@ -77,7 +77,7 @@ void require_defined_data_terms(const Law& law, const CompiledLaw& compiled, con
                        law.columns[static_cast<std::size_t>(v)] + "')");
     std::string message =
         data.source + ":" + std::to_string(group.lines[first]) + ": group '" + group.name + "': the law's term " +
-        to_string(subexpression(compiled.expr, static_cast<int>(k)), law.variables, law.param_names()) +
+        to_string(subexpression(compiled.expr, static_cast<int>(k)), law.point_variable_names(), law.param_names()) +
         " is NaN where " + join(inputs, ", ") + ", so no parameter values give this row a finite prediction";
     if (rows.size() > 1) {
       std::vector<std::string> lines;

@@ -91,16 +91,24 @@ class LawReader {
 
   Law read(const Json& root) {
     expect(root, root.is_object(), "", "a JSON object");
-    check_keys(root, "", {"name", "description", "formula", "inputs", "target", "params", "objective"});
+    check_keys(root, "", {"name", "description", "formula", "inputs", "target", "outputs", "params", "objective"});
     Law law;
     law.source = source_;
     law.name = root.contains("name") ? read_string(root.at("name"), "name") : default_law_name(source_);
+    const bool outputs = root.contains("outputs");
+    for (const char* key : {"formula", "target"})
+      if (outputs && root.contains(key)) fail(key, "a law with 'outputs' gives each output its formula and target");
+    if (outputs && !root.contains("inputs")) fail("outputs", "a law with outputs names its inputs (\"inputs\")");
     if (root.contains("inputs")) read_inputs(root.at("inputs"), law);
     else inputs_from_formula(root, law);
-    law.target = root.contains("target") ? read_string(root.at("target"), "target") : "loss";
     read_params(require(root, "params", ""), law);
-    law.formula = read_string(require(root, "formula", ""), "formula");
-    law.expr = parse_expression(law.formula, law.variables, law.param_names(), source_ + ": formula");
+    if (outputs) {
+      read_outputs(root.at("outputs"), law);
+    } else {
+      law.target = root.contains("target") ? read_string(root.at("target"), "target") : "loss";
+      law.formula = read_string(require(root, "formula", ""), "formula");
+      law.expr = parse_expression(law.formula, law.variables, law.param_names(), source_ + ": formula");
+    }
     check_params_used(law);
     if (root.contains("objective")) read_objective(root.at("objective"), law);
     return law;
@@ -229,6 +237,56 @@ class LawReader {
     }
   }
 
+  // "outputs": [{"name", "formula", "target"}, ...], two or more. The law's expression is then
+  // sum_k [output k] * f_k over the stacked points (slfit/law.hpp, Law).
+  void read_outputs(const Json& list, Law& law) const {
+    expect(list, list.is_array(), "outputs", "an array of outputs");
+    if (list.size() < 2)
+      fail("outputs", "a law of one output gives \"formula\" and \"target\" instead of \"outputs\"");
+    std::vector<std::string> formulas;
+    for (std::size_t k = 0; k < list.size(); ++k) {
+      const std::string where = "outputs[" + std::to_string(k) + "]";
+      const Json& spec = list[k];
+      expect(spec, spec.is_object(), where, "an object");
+      check_keys(spec, where, {"name", "formula", "target"});
+      LawOutput output;
+      output.target = read_string(require(spec, "target", where), where + ": target");
+      output.name = spec.contains("name") ? read_string(spec.at("name"), where + ": name") : output.target;
+      for (const LawOutput& other : law.outputs)
+        if (other.name == output.name) fail(where + ": name", in_quotes(output.name) + " names two outputs");
+      output.formula = read_string(require(spec, "formula", where), where + ": formula");
+      output.expr = parse_expression(output.formula, law.variables, law.param_names(), source_ + ": " + where + ": formula");
+      formulas.push_back(output.formula);
+      law.outputs.push_back(std::move(output));
+    }
+    law.formula = join(formulas, "; ");
+    law.target = law.outputs.front().target;
+    law.expr = stacked_expression(law);
+  }
+
+  // sum_k [output k] * f_k, the indicator of output k being variable variables.size() + k.
+  static Expr stacked_expression(const Law& law) {
+    Expr combined;
+    auto push = [&](Node node) {
+      combined.nodes.push_back(node);
+      return static_cast<int>(combined.nodes.size()) - 1;
+    };
+    int sum = -1;
+    for (std::size_t k = 0; k < law.outputs.size(); ++k) {
+      const int offset = static_cast<int>(combined.nodes.size());
+      for (Node node : law.outputs[k].expr.nodes) {
+        if (node.lhs >= 0) node.lhs += offset;
+        if (node.rhs >= 0) node.rhs += offset;
+        push(node);
+      }
+      const int root = static_cast<int>(combined.nodes.size()) - 1;
+      const int indicator = push(Node{Op::Var, 0.0, static_cast<int>(law.variables.size() + k), -1, -1, 0});
+      const int term = push(Node{Op::Mul, 0.0, -1, indicator, root, 0});
+      sum = sum < 0 ? term : push(Node{Op::Add, 0.0, -1, sum, term, 0});
+    }
+    return combined;
+  }
+
   // A parameter the formula ignores cannot be fitted: it is almost certainly a typo.
   void check_params_used(const Law& law) const {
     std::vector<bool> used(law.params.size(), false);
@@ -248,7 +306,7 @@ class LawReader {
   void read_objective(const Json& spec, Law& law) const {
     expect(spec, spec.is_object(), "objective", "an object");
     check_keys(spec, "objective",
-               {"kind", "delta", "f_scale", "space", "terms", "reduce", "ridge", "weights", "sigma"});
+               {"kind", "delta", "f_scale", "space", "terms", "reduce", "ridge", "normalize", "weights", "sigma"});
     ObjectiveSpec& objective = law.objective;
     objective = ObjectiveSpec{};
     if (spec.contains("weights") && spec.contains("sigma"))
@@ -272,6 +330,12 @@ class LawReader {
                                      Choices<Reduction>{{"mean", Reduction::Mean}, {"sum", Reduction::Sum}});
     }
     if (spec.contains("ridge")) read_ridge(spec.at("ridge"), law);
+    if (spec.contains("normalize")) {
+      objective.normalize_outputs = read_choice(spec.at("normalize"), "objective: normalize",
+                                                Choices<bool>{{"none", false}, {"variance", true}});
+      if (objective.normalize_outputs && law.outputs.empty())
+        fail("objective: normalize", "normalizes the outputs of a law with \"outputs\"; this law has one");
+    }
   }
 
   ObjectiveTerm read_term(const Json& spec, const std::string& where, bool in_list) const {
@@ -386,6 +450,19 @@ std::string read_law_file(const std::string& path) {
 
 }  // namespace
 
+std::vector<std::string> Law::targets() const {
+  if (outputs.empty()) return {target};
+  std::vector<std::string> columns;
+  for (const LawOutput& output : outputs) columns.push_back(output.target);
+  return columns;
+}
+
+std::vector<std::string> Law::point_variable_names() const {
+  std::vector<std::string> names = variables;
+  for (const LawOutput& output : outputs) names.push_back("[output " + output.name + "]");
+  return names;
+}
+
 std::vector<std::string> Law::param_names() const {
   std::vector<std::string> names;
   for (const auto& param : params) names.push_back(param.name);
@@ -450,7 +527,11 @@ void override_columns(Law& law, const std::vector<std::pair<std::string, std::st
     if (column.empty()) throw InputError("--map: " + in_quotes(variable) + " is mapped to an empty column name");
     law.columns[it - law.variables.begin()] = column;
   }
-  if (!target_column.empty()) law.target = target_column;
+  if (target_column.empty()) return;
+  if (!law.outputs.empty())
+    throw InputError("--target: law " + in_quotes(law.name) + " has " + std::to_string(law.outputs.size()) +
+                     " outputs, each with its target column (" + join(law.targets(), ", ") + ")");
+  law.target = target_column;
 }
 
 void set_residual_scale(Law& law, const std::string& column, ScaleKind kind) {
@@ -460,7 +541,9 @@ void set_residual_scale(Law& law, const std::string& column, ScaleKind kind) {
 }
 
 ColumnSelection law_columns(const Law& law, const std::string& group) {
-  return ColumnSelection{law.columns, law.target, group, law.scale_column, law.scale_kind};
+  ColumnSelection columns{law.columns, law.target, group, law.scale_column, law.scale_kind};
+  if (!law.outputs.empty()) columns.outputs = law.targets();
+  return columns;
 }
 
 }  // namespace slfit

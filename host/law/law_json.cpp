@@ -43,6 +43,7 @@ Json objective_json(const Law& law) {
     for (const int k : objective.ridge_params) names.push_back(law.params[static_cast<std::size_t>(k)].name);
     j["ridge"] = {{"coefficient", objective.ridge}, {"params", names}};
   }
+  if (objective.normalize_outputs) j["normalize"] = "variance";
   if (!law.scale_column.empty()) j[law.scale_kind == ScaleKind::Sigma ? "sigma" : "weights"] = law.scale_column;
   return j;
 }
@@ -75,10 +76,16 @@ Json law_to_json(const Law& law) {
   const std::vector<std::string> statistics = group_statistic_names(law.variables);
   Json j;
   j["name"] = law.name;
-  j["formula"] = law.formula;  // as written: it parses to law.expr
+  if (law.outputs.empty()) j["formula"] = law.formula;  // as written: it parses to law.expr
   j["inputs"] = Json::object();
   for (std::size_t v = 0; v < law.variables.size(); ++v) j["inputs"][law.variables[v]] = law.columns[v];
-  j["target"] = law.target;
+  if (law.outputs.empty()) {
+    j["target"] = law.target;
+  } else {
+    j["outputs"] = Json::array();
+    for (const LawOutput& output : law.outputs)
+      j["outputs"].push_back({{"name", output.name}, {"formula", output.formula}, {"target", output.target}});
+  }
   j["params"] = Json::array();
   for (const ParamSpec& p : law.params) {
     Json param = {{"name", p.name}};

@@ -131,6 +131,27 @@ std::vector<double> observed_values(ResidualSpace space, std::span<const double>
   return observed;
 }
 
+std::vector<double> residual_scales(const ObjectiveSpec& objective, const GroupData& data) {
+  const std::size_t n = data.size();
+  if (objective.weighted && data.residual_scale.size() != n)
+    throw std::invalid_argument("slfit: a weighted objective on group '" + data.name + "', which has " +
+                                std::to_string(data.residual_scale.size()) + " residual scales for " +
+                                std::to_string(n) + " points");
+  std::vector<double> scales = objective.weighted ? data.residual_scale : std::vector<double>(n, 1.0);
+  if (!objective.normalize_outputs) return scales;
+  const std::size_t rows = data.rows();
+  for (std::size_t k = 0; k < data.outputs; ++k) {
+    const std::span<const double> y(data.target.data() + k * rows, rows);
+    double mean = 0.0, squares = 0.0;
+    for (const double v : y) mean += v;
+    mean /= static_cast<double>(rows);
+    for (const double v : y) squares += (v - mean) * (v - mean);
+    const double inverse_sd = 1.0 / std::sqrt(squares / static_cast<double>(rows));
+    for (std::size_t i = k * rows; i < (k + 1) * rows; ++i) scales[i] *= inverse_sd;
+  }
+  return scales;
+}
+
 double ridge_penalty(const ObjectiveSpec& objective, std::span<const double> params) {
   double sum = 0.0;
   for (const int k : objective.ridge_params) sum += params[k] * params[k];
@@ -150,14 +171,10 @@ struct Objective::Impl {
         program(*law, data),
         spec(objective),
         target(data.target),
-        scale(objective.weighted ? data.residual_scale : std::vector<double>(data.size(), 1.0)),
+        scale(residual_scales(objective, data)),
         total(data.size()),
         adjoint(data.size()) {
     if (spec.terms.empty()) throw std::invalid_argument("slfit: an objective without terms");
-    if (spec.weighted && scale.size() != data.size())
-      throw std::invalid_argument("slfit: a weighted objective on group '" + data.name + "', which has " +
-                                  std::to_string(scale.size()) + " residual scales for " +
-                                  std::to_string(data.size()) + " rows");
     for (std::size_t t = 0; t < spec.terms.size(); ++t) {
       observed.push_back(observed_values(spec.terms[t].space, data.target));
       add_value.push_back(select_add_term<false>(spec.terms[t]));
@@ -192,7 +209,7 @@ struct Objective::Impl {
   std::vector<AddTerm> add_value, add_with_adjoint;  // per term
   std::vector<std::vector<double>> observed;         // per term: y as its space compares it
   std::vector<double> target;
-  std::vector<double> scale;    // per point: its residual's factor (ones unless weighted)
+  std::vector<double> scale;    // per point: its residual's factor (residual_scales)
   std::vector<double> total;    // per point: the sum of its terms
   std::vector<double> adjoint;  // d(objective)/d(prediction), per point
 };

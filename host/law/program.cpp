@@ -113,7 +113,7 @@ void check_structure(const Law& law) {
     auto valid = [&](int operand) { return operand >= 0 && static_cast<std::size_t>(operand) < i; };
     if ((operands >= 1 && !valid(node.lhs)) || (operands == 2 && !valid(node.rhs)))
       fail(i, "has an operand that is not an earlier node");
-    if (node.op == Op::Var && (node.index < 0 || node.index >= static_cast<int>(law.variables.size())))
+    if (node.op == Op::Var && (node.index < 0 || node.index >= static_cast<int>(law.num_point_variables())))
       fail(i, "reads an unknown variable");
     if (node.op == Op::Param && (node.index < 0 || node.index >= static_cast<int>(law.params.size())))
       fail(i, "reads an unknown parameter");
@@ -153,7 +153,7 @@ double apply(Op op, double a, double b) {
 
 CompiledLaw::CompiledLaw(const Law& law)
     : expr(law.expr),
-      num_variables(static_cast<int>(law.variables.size())),
+      num_variables(static_cast<int>(law.num_point_variables())),
       num_params(static_cast<int>(law.params.size())) {
   check_structure(law);
   const auto& nodes = expr.nodes;

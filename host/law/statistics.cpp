@@ -131,9 +131,11 @@ std::vector<double> group_statistics(const GroupData& group) {
   const double y_range = y_max - y_min;
   std::vector<double> statistics = {y_min, y_max, mean(group.target), y_range,
                                     y_range > kFlatRange ? y_range : 1.0};
-  for (const auto& column : group.inputs) {
-    statistics.push_back(minimum(column));
-    statistics.push_back(maximum(column));
+  // The inputs' statistics; a multi-output group's output indicators (stack_outputs) have none.
+  const std::size_t inputs = group.inputs.size() - (group.outputs > 1 ? group.outputs : 0);
+  for (std::size_t k = 0; k < inputs; ++k) {
+    statistics.push_back(minimum(group.inputs[k]));
+    statistics.push_back(maximum(group.inputs[k]));
   }
   return statistics;
 }

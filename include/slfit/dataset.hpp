@@ -19,9 +19,20 @@ struct GroupData {
   // Per row, what its residual is multiplied by in the objective: a weight, or 1 / sigma
   // (ColumnSelection::scale). Empty when every residual counts as it is.
   std::vector<double> residual_scale;
+  // The outputs of a multi-output law (Law, slfit/law.hpp): the points are then the rows once per
+  // output, output after output (stack_outputs), and size() is outputs * rows().
+  std::size_t outputs = 1;
 
   std::size_t size() const { return target.size(); }
+  std::size_t rows() const { return target.size() / outputs; }
 };
+
+// Turns a group of rows (inputs, lines and residual_scale, one entry per row; `targets` one
+// column per output) into the stacked points of a K-output law: every row once per output, the
+// outputs one after another; point k * rows + i has row i's inputs, then K indicator inputs (1
+// for output k, else 0), output k's target, row i's line and residual scale. With one output it
+// only sets the target.
+void stack_outputs(GroupData& group, const std::vector<std::vector<double>>& targets);
 
 // How a per-row column scales the residual: a weight multiplies it (lmfit's weights, numpy's
 // polyfit w), a sigma divides it (curve_fit's sigma). Either way the objective's term for a row is
@@ -39,6 +50,9 @@ struct ColumnSelection {
 
   std::vector<std::string> inputs;  // column names, in the law's variable order
   std::string target;
+  // A multi-output law's target columns, one per output (target is then the first): the reader
+  // stacks the groups (stack_outputs). Empty for one output.
+  std::vector<std::string> outputs;
   std::string group;                // empty: the whole file is one group named "all"
   std::string scale;                // empty: no residual scale
   ScaleKind scale_kind = ScaleKind::Weight;

@@ -53,10 +53,15 @@ struct ObjectiveSpec {
   bool weighted = false;
   double ridge = 0.0;
   std::vector<int> ridge_params;  // indices into Law::params, ascending
+  // A multi-output law's residuals divided by the standard deviation of their output's targets
+  // in the rows fitted, so that each output's mse term is its MSE / variance (SLDBench's nmse).
+  bool normalize_outputs = false;
 
   // One mse term with coefficient 1 and no ridge: a least-squares objective, in whichever space,
   // for which standard errors and the surface's F-test intervals exist.
   bool least_squares() const;
+  // Whether residuals are scaled per point: by a weight column, or by output normalisation.
+  bool scales_residuals() const { return weighted || normalize_outputs; }
 
   friend bool operator==(const ObjectiveSpec&, const ObjectiveSpec&) = default;
   friend auto operator<=>(const ObjectiveSpec&, const ObjectiveSpec&) = default;
@@ -75,25 +80,51 @@ struct ParamSpec {
   std::optional<Expr> init;
 };
 
+// One output of a multi-output law: its own formula over the law's inputs and parameters (a
+// parameter used by several outputs is one parameter), and the column it predicts.
+struct LawOutput {
+  std::string name;
+  std::string formula;
+  Expr expr;           // Var nodes index Law::variables, Param nodes Law::params
+  std::string target;
+};
+
+// A law with K > 1 outputs is fitted on stacked points: each row of the data once per output,
+// output after output (stack_outputs, slfit/dataset.hpp), so that the whole engine (DE, the
+// refinement, the objective's terms, the CUDA code) sees one prediction per point. Its `expr`
+// is the prediction at any point, sum_k [the point is output k's] * f_k, the indicators being K
+// more variables after the inputs (Var nodes variables.size() + k), which stacking adds to each
+// point; as every row appears in every output, a formula that is not finite at a row makes that
+// row's own point non-finite too, so the indicators never change whether the objective is.
 struct Law {
   std::string name;
   std::string source;                      // the law file, or "builtin:<name>"
-  std::string formula;                     // as written, for messages and output
-  Expr expr;                               // Var nodes index `variables`, Param nodes `params`
+  std::string formula;                     // as written, for messages and output; K outputs: "f_1; ...; f_K"
+  Expr expr;                               // Var nodes index `variables` (and the output indicators), Param nodes `params`
   std::vector<std::string> variables;      // formula inputs: the keys of `inputs`, in file order
   std::vector<std::string> columns;        // CSV column of each variable
-  std::string target;                      // CSV column of the observed value
+  std::string target;                      // CSV column of the observed value; K outputs: the first output's
+  std::vector<LawOutput> outputs;          // empty for a law of one output
   std::string scale_column;                // CSV column of a weight or sigma per row; empty: none
   ScaleKind scale_kind = ScaleKind::Weight;
   std::vector<ParamSpec> params;
   ObjectiveSpec objective;
 
   std::vector<std::string> param_names() const;
+  // How many outputs the law predicts (1 without `outputs`), and the variables each point has:
+  // the inputs, then with K > 1 outputs the K output indicators.
+  std::size_t num_outputs() const { return outputs.empty() ? 1 : outputs.size(); }
+  std::size_t num_point_variables() const { return variables.size() + (outputs.empty() ? 0 : outputs.size()); }
+  // The target column of each output.
+  std::vector<std::string> targets() const;
+  // Names for every Var node of `expr`: the inputs, then "[output NAME]" for each indicator.
+  std::vector<std::string> point_variable_names() const;
 };
 
 // Names usable in bound and init expressions, in the order of the statistics vector that
 // group_statistics() returns: y_min y_max y_mean y_range y_span, then <var>_min <var>_max for
-// each variable. y_span is y_range, or 1 where y_range <= 1e-6 (the seed program's guard).
+// each variable. y_span is y_range, or 1 where y_range <= 1e-6 (the seed program's guard). For a
+// multi-output law the y statistics are over every output's targets.
 std::vector<std::string> group_statistic_names(const std::vector<std::string>& variables);
 
 }  // namespace slfit

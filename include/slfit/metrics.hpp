@@ -22,6 +22,13 @@ struct Scores {
 
 Scores score(std::span<const double> targets, std::span<const double> predictions);
 
+// A multi-output law's points (stacked, output after output: stack_outputs) scored as SLDBench
+// scores a multi-output task: each output's nmse and nmae alone, then their means over the
+// outputs; r2 = 1 - the mean nmse; n counts rows. With one output, score(targets, predictions).
+// Each output's own scores go to `per_output` when given.
+Scores score_outputs(std::span<const double> targets, std::span<const double> predictions, std::size_t outputs,
+                     std::vector<Scores>* per_output = nullptr);
+
 // A test split scored: its scores, or why it has none.
 struct SplitScores {
   Scores scores;      // all groups' predictions together; all NaN when error is set
@@ -29,6 +36,9 @@ struct SplitScores {
   // Per training group, in training order: that group's test rows scored alone; n = 0 where the
   // test file has none of its rows, NaN metrics where its test targets are constant.
   std::vector<Scores> groups;
+  // A multi-output law's outputs, each scored over all groups' rows (empty for one output);
+  // `scores` is their mean (score_outputs).
+  std::vector<Scores> outputs;
 };
 
 // Throws InputError, naming its first line and both files, for a group of `test` that `train`

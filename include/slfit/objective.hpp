@@ -33,6 +33,11 @@ void require_defined_data_terms(const Law& law, const CompiledLaw& compiled, con
 // log(-y) (neglog). Computed once per group, on the host, for both backends.
 std::vector<double> observed_values(ResidualSpace space, std::span<const double> target);
 
+// What each point's residual is multiplied by: its row's weight (or 1 / sigma) where the
+// objective is weighted, times 1 / the standard deviation (numpy's std) of its output's targets
+// in `data` where it normalizes outputs; all ones when neither.
+std::vector<double> residual_scales(const ObjectiveSpec& objective, const GroupData& data);
+
 // The objective's ridge penalty at `params`: ridge * the sum of the squares of ridge_params.
 double ridge_penalty(const ObjectiveSpec& objective, std::span<const double> params);
 

@@ -30,7 +30,8 @@ Strata strata_by_label(const GroupData& group, const std::vector<std::string>& l
 std::vector<std::uint32_t> resample_rows(std::uint64_t seed, std::uint32_t group, std::uint32_t replicate,
                                          const Strata& strata);
 
-// The group restricted to `rows` (in that order, repeats kept).
+// The group restricted to `rows` (in that order, repeats kept); for a multi-output law, each
+// row's point of every output, output after output (stack_outputs).
 GroupData take_rows(const GroupData& group, const std::vector<std::uint32_t>& rows);
 
 // The group without row `left_out`: one jackknife sample.

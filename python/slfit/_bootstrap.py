@@ -14,8 +14,9 @@ from ._progress import watching
 class BootstrapResult:
     """intervals: one row per (group, parameter): estimate (the full-data fit), mean and se over
     the replicates, the interval's low and high, and the replicates used.
-    predictions: with `points`, one row per (group, point): the point's inputs, then the same
-    statistics of the law's prediction there. failed: per group, the replicates whose fit found
+    predictions: with `points`, one row per (group, point), or per (group, output, point) for a
+    multi-output law: the point's inputs (and output), then the same statistics of the law's
+    prediction there. failed: per group, the replicates whose fit found
     no finite objective. replicates(group): the B x parameters array of a group's replicate fits
     (NaN rows for failed ones)."""
 
@@ -27,8 +28,12 @@ class BootstrapResult:
         for g, s in zip(raw["groups"], raw["summaries"]):
             for name, stat in zip(names, s["params"]):
                 rows.append({"group": g, "param": name, **stat})
+            outputs = law.output_names  # a multi-output law predicts each point once per output
             for k, stat in enumerate(s["predictions"]):
-                predictions.append({"group": g, **points.iloc[k].to_dict(), **stat})
+                row = {"group": g, **points.iloc[k % len(points)].to_dict()}
+                if outputs:
+                    row["output"] = outputs[k // len(points)]
+                predictions.append({**row, **stat})
             self._replicates[g] = np.asarray(s["replicates"]).reshape(-1, len(names))
         self.intervals = pd.DataFrame(rows).set_index(["group", "param"])
         self.predictions = pd.DataFrame(predictions) if points is not None else None

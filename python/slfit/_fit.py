@@ -52,20 +52,20 @@ def _without_missing(data, law: Law, scale: str | None, what: str, missing: str)
     if missing == "error":
         return data
     frame = pd.DataFrame(data)
-    kept = frame.dropna(subset=[c for c in [*law.inputs.values(), law.target, scale] if c and c in frame])
+    kept = frame.dropna(subset=[c for c in [*law.inputs.values(), *law.targets, scale] if c and c in frame])
     if len(kept) < len(frame):
         warnings.warn(f"{what}: {len(frame) - len(kept)} rows with a missing value dropped", stacklevel=3)
     return kept
 
 
 def _columns(data, law: Law, group: str | None, what: str, missing: str = "error", scaled: bool = True):
-    """The law's columns of `data`: inputs, target, each row's residual scale (with `scaled`, from
-    the law's weights or sigma column: the weight, or 1 / sigma; None without one) and group
-    labels (None without `group`)."""
+    """The law's columns of `data`: inputs, targets (one per output), each row's residual scale
+    (with `scaled`, from the law's weights or sigma column: the weight, or 1 / sigma; None without
+    one) and group labels (None without `group`)."""
     column = law._core.scale_column if scaled else ""
     data = _without_missing(data, law, column or None, what, missing)
     inputs = [_column(data, c, what) for c in law.inputs.values()]
-    target = _column(data, law.target, what)
+    target = [_column(data, t, what) for t in law.targets]
     scales = _residual_scales(data, law, what) if column else None
     if group is None:
         groups = None
@@ -134,7 +134,10 @@ class FitResult:
       standard_errors  their standard errors (curve_fit's, from the exact Jacobian)
       report           per group: objective, r2_train, aic, bic, status, de_converged, ...
       test_scores      with `test`: r2, nmse, nmae and n per group, and the row "all" for
-                       every test row at once (SLDBench's score); None without
+                       every test row at once (SLDBench's score); None without. For a
+                       multi-output law, each row is the mean over the outputs (SLDBench's)
+      output_scores    a multi-output law's test scores per output (indexed by output), over
+                       every test row; None otherwise
       backend          the backend that ran the fits
     """
 
@@ -156,12 +159,17 @@ class FitResult:
                              for g, f in zip(raw["groups"], fits)}
         self._notes = {g: f["note"] for g, f in zip(raw["groups"], fits) if f["note"]}
         self.test_scores = None
+        self.output_scores = None
         if raw["test"] is not None:
             t = raw["test"]
             rows = [{k: s[k] for k in ("r2", "nmse", "nmae", "n")} for s in t["groups"]]
             rows.append({k: t[k] for k in ("r2", "nmse", "nmae", "n")})
             self.test_scores = pd.DataFrame(rows, index=pd.Index(list(raw["groups"]) + ["all"], name="group"))
             self.test_error = t["error"] or None
+            outputs = t.get("outputs") or {}
+            if outputs:  # a multi-output law: test_scores are the means over its outputs, as SLDBench's
+                self.output_scores = pd.DataFrame([{k: s[k] for k in ("r2", "nmse", "nmae", "n")} for s in outputs.values()],
+                                                  index=pd.Index(list(outputs), name="output"))
 
     @classmethod
     def from_json(cls, path) -> "FitResult":
@@ -211,7 +219,8 @@ class FitResult:
     def predict(self, data, group: str | None = None) -> np.ndarray:
         """The fitted law at each row of `data` (a DataFrame or dict with the law's inputs), each
         row with its group's parameters: `group` names the group column, or, without one, every
-        row uses the only group's fit."""
+        row uses the only group's fit. A multi-output law gives one column per output (rows x
+        outputs, in law.output_names' order)."""
         inputs = [_column(data, c, "predict") for c in self.law.inputs.values()]
         n = len(inputs[0]) if inputs else 0
         if group is None:
@@ -222,14 +231,16 @@ class FitResult:
             if group not in data:
                 raise ValueError(f"predict: no group column named {group!r}")
             labels = [str(g) for g in data[group]]
-        out = np.empty(n)
+        outputs = len(self.law.targets)
+        out = np.empty((n, outputs))
         for label in dict.fromkeys(labels):
             if label not in self.params.index:
                 raise ValueError(f"predict: group {label!r} was not fitted (groups: {', '.join(self.params.index)})")
             rows = np.fromiter((i for i, g in enumerate(labels) if g == label), dtype=np.int64)
             params = self.params.loc[label].to_numpy(dtype=np.float64)
-            out[rows] = _core.predict(self.law._core, [x[rows] for x in inputs], list(params))
-        return out
+            stacked = _core.predict(self.law._core, [x[rows] for x in inputs], list(params))
+            out[rows] = np.asarray(stacked).reshape(outputs, len(rows)).T  # output after output
+        return out[:, 0] if outputs == 1 else out
 
     def summary(self) -> str:
         """A report to read: per group its status, objective, r2, AIC, BIC, and each parameter

@@ -19,12 +19,25 @@ class Law:
     {"fixed": value}. Bounds are numbers or expressions over the group's statistics ("y_min",
     "N_max", ...). inputs may be omitted when the formula's names are the data's columns.
     objective: a dict as a law file's: one term ("kind", "space", "delta" or "f_scale"), or
-    "terms", a list of them with a "coefficient" each; "reduce", "ridge", "weights" or "sigma".
+    "terms", a list of them with a "coefficient" each; "reduce", "ridge", "weights" or "sigma",
+    and for several outputs "normalize".
+    outputs: for a multi-output law, name -> (formula, target column), in place of formula and
+    target; parameters may appear in several outputs' formulas (one parameter each).
     """
 
-    def __init__(self, formula: str, params: dict, inputs: dict | None = None, target: str = "loss",
-                 objective: dict | None = None, name: str = "law"):
-        spec = {"name": name, "formula": formula, "target": target, "params": _param_specs(params)}
+    def __init__(self, formula: str | None = None, params: dict | None = None, inputs: dict | None = None,
+                 target: str = "loss", objective: dict | None = None, name: str = "law", outputs: dict | None = None):
+        if params is None:
+            raise TypeError("Law: params is required")
+        spec = {"name": name, "params": _param_specs(params)}
+        if outputs is None:
+            if formula is None:
+                raise TypeError("Law: give a formula, or outputs")
+            spec.update(formula=formula, target=target)
+        else:
+            if formula is not None:
+                raise TypeError("Law: a law with outputs gives each output its formula; no formula too")
+            spec["outputs"] = [{"name": n, "formula": f, "target": t} for n, (f, t) in outputs.items()]
         if inputs is not None:
             spec["inputs"] = dict(inputs)
         if objective is not None:
@@ -68,7 +81,18 @@ class Law:
 
     @property
     def target(self) -> str:
+        """The target column (a multi-output law's first output's)."""
         return self._core.target
+
+    @property
+    def targets(self) -> list[str]:
+        """The target column of each output (one for most laws)."""
+        return list(self._core.targets)
+
+    @property
+    def output_names(self) -> list[str]:
+        """A multi-output law's outputs ("outputs" in its law file); empty for one output."""
+        return list(self._core.output_names)
 
     def objective(self, data, params, *, weights: str | None = None, sigma: str | None = None,
                   gradient: bool = False):
@@ -98,7 +122,8 @@ class Law:
 
     def __repr__(self) -> str:
         inputs = ", ".join(f"{v}={c}" for v, c in self.inputs.items())
-        return f"Law({self.name!r}: {self.formula}; params {', '.join(self.param_names)}; {inputs} -> {self.target})"
+        return (f"Law({self.name!r}: {self.formula}; params {', '.join(self.param_names)}; {inputs} -> "
+                f"{', '.join(self.targets)})")
 
 
 def with_options(law: Law, *, weights: str | None = None, sigma: str | None = None,

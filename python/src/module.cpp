@@ -117,23 +117,28 @@ FitOptions fit_options(const py::dict& o) {
   return options;
 }
 
-// A data set from columns: one array per law input, the target, optional residual scales and
-// group labels (one group "all" without them). Rows keep their order; groups come in order of
-// first appearance, as the CSV reader makes them, so that a fit's random streams are the CLI's.
-// Row i is "line" i + 1 in messages, named against `source`.
+// A data set from columns: one array per law input, one target array per output of the law,
+// optional residual scales and group labels (one group "all" without them). Rows keep their
+// order; groups come in order of first appearance, as the CSV reader makes them, so that a fit's
+// random streams are the CLI's; a multi-output law's groups are stacked as the reader stacks
+// them (stack_outputs). Row i is "line" i + 1 in messages, named against `source`.
 std::shared_ptr<const Dataset> dataset(const Law& law, const std::vector<py::array_t<double>>& inputs,
-                                       const py::array_t<double>& target,
+                                       const std::vector<py::array_t<double>>& targets,
                                        const std::optional<py::array_t<double>>& scale,
                                        const std::optional<std::vector<std::string>>& groups, const std::string& source,
                                        const std::string& group_column) {
-  const std::size_t n = static_cast<std::size_t>(target.size());
   if (inputs.size() != law.variables.size())
     throw InputError(source + ": " + std::to_string(inputs.size()) + " input columns for law '" + law.name +
                      "', which reads " + std::to_string(law.variables.size()));
+  if (targets.size() != law.num_outputs())
+    throw InputError(source + ": " + std::to_string(targets.size()) + " target columns for law '" + law.name +
+                     "', which has " + std::to_string(law.num_outputs()) + " outputs");
+  const std::size_t n = static_cast<std::size_t>(targets.front().size());
   auto data = std::make_shared<Dataset>();
   data->source = source;
   data->columns = law_columns(law, group_column);
   std::map<std::string, std::size_t> index;
+  std::vector<std::vector<std::vector<double>>> group_targets;  // per group: one column per output
   for (std::size_t i = 0; i < n; ++i) {
     const std::string label = groups ? (*groups)[i] : "all";
     auto [it, fresh] = index.try_emplace(label, data->groups.size());
@@ -141,13 +146,16 @@ std::shared_ptr<const Dataset> dataset(const Law& law, const std::vector<py::arr
       data->groups.emplace_back();
       data->groups.back().name = label;
       data->groups.back().inputs.resize(inputs.size());
+      group_targets.emplace_back(targets.size());
     }
     GroupData& g = data->groups[it->second];
     for (std::size_t k = 0; k < inputs.size(); ++k) g.inputs[k].push_back(inputs[k].at(static_cast<py::ssize_t>(i)));
-    g.target.push_back(target.at(static_cast<py::ssize_t>(i)));
+    for (std::size_t k = 0; k < targets.size(); ++k)
+      group_targets[it->second][k].push_back(targets[k].at(static_cast<py::ssize_t>(i)));
     if (scale) g.residual_scale.push_back(scale->at(static_cast<py::ssize_t>(i)));
     g.lines.push_back(i + 1);
   }
+  for (std::size_t g = 0; g < data->groups.size(); ++g) stack_outputs(data->groups[g], group_targets[g]);
   return data;
 }
 
@@ -188,11 +196,11 @@ py::dict scores_dict(const Scores& s) {
 
 // Fits every group of `train`, and scores the fits on `test` when given. Returns {"groups": [...],
 // "fits": [dict per group], "backend": name, "test": {...} or None, "test_groups": [...]}.
-py::dict fit(const PyLaw& py_law, const std::vector<py::array_t<double>>& inputs, const py::array_t<double>& target,
+py::dict fit(const PyLaw& py_law, const std::vector<py::array_t<double>>& inputs, const std::vector<py::array_t<double>>& target,
              const std::optional<py::array_t<double>>& scale, const std::optional<std::vector<std::string>>& groups,
              const py::dict& options, int threads, const std::string& backend, const std::string& group_column,
              const std::optional<std::vector<py::array_t<double>>>& test_inputs,
-             const std::optional<py::array_t<double>>& test_target,
+             const std::optional<std::vector<py::array_t<double>>>& test_target,
              const std::optional<std::vector<std::string>>& test_groups, const py::object& progress) {
   const std::shared_ptr<const Law>& law = py_law.law;
   const FitOptions fit_opts = fit_options(options);
@@ -241,6 +249,9 @@ py::dict fit(const PyLaw& py_law, const std::vector<py::array_t<double>>& inputs
     py::list per_group;
     for (const Scores& s : scores.groups) per_group.append(scores_dict(s));
     t["groups"] = per_group;
+    py::dict per_output;  // a multi-output law's outputs, each over all groups
+    for (std::size_t k = 0; k < scores.outputs.size(); ++k) per_output[py::str(law->outputs[k].name)] = scores_dict(scores.outputs[k]);
+    t["outputs"] = per_output;
     out["test"] = t;
   }
   return out;
@@ -258,7 +269,8 @@ py::array_t<double> predict_rows(const PyLaw& py_law, const std::vector<py::arra
   const std::size_t n = inputs.empty() ? 0 : static_cast<std::size_t>(inputs.front().size());
   for (std::size_t k = 0; k < inputs.size(); ++k)
     for (std::size_t i = 0; i < n; ++i) rows.inputs[k].push_back(inputs[k].at(static_cast<py::ssize_t>(i)));
-  rows.target.assign(n, 0.0);  // predictions read only the inputs
+  // Predictions read only the inputs; a multi-output law's come output after output.
+  stack_outputs(rows, std::vector<std::vector<double>>(law.num_outputs(), std::vector<double>(n, 0.0)));
   const std::vector<double> values = predict(*compile_law(law), rows, params);
   return py::array_t<double>(static_cast<py::ssize_t>(values.size()), values.data());
 }
@@ -266,7 +278,7 @@ py::array_t<double> predict_rows(const PyLaw& py_law, const std::vector<py::arra
 // The law's objective at `params` on the rows given (one group), and its exact gradient: what
 // the fit minimises, +inf where a prediction is not finite.
 py::tuple objective_at(const PyLaw& py_law, const std::vector<py::array_t<double>>& inputs,
-                       const py::array_t<double>& target, const std::optional<py::array_t<double>>& scale,
+                       const std::vector<py::array_t<double>>& target, const std::optional<py::array_t<double>>& scale,
                        const std::vector<double>& params) {
   const Law& law = *py_law.law;
   if (params.size() != law.params.size())
@@ -347,7 +359,7 @@ py::dict statistic_dict(const StatisticSummary& s) {
 // "predictions": [stat per point], "failed", "covariance", "replicates" (B x params, NaN for a
 // failed fit)}.
 py::dict bootstrap(const PyLaw& py_law, const std::vector<py::array_t<double>>& inputs,
-                   const py::array_t<double>& target, const std::optional<py::array_t<double>>& scale,
+                   const std::vector<py::array_t<double>>& target, const std::optional<py::array_t<double>>& scale,
                    const std::optional<std::vector<std::string>>& groups, const py::dict& options, int threads,
                    const std::string& backend, const std::string& group_column, std::uint32_t resamples,
                    const std::string& method, double level, const std::string& search,
@@ -386,7 +398,9 @@ py::dict bootstrap(const PyLaw& py_law, const std::vector<py::array_t<double>>& 
       throw InputError("points: " + std::to_string(points.size()) + " input columns for law '" + law.name + "'");
     for (std::size_t k = 0; k < points.size(); ++k)
       for (py::ssize_t i = 0; i < points[k].size(); ++i) point_rows.inputs[k].push_back(points[k].at(i));
-    point_rows.target.assign(point_rows.inputs[0].size(), 0.0);  // predictions read only the inputs
+    // Predictions read only the inputs; a multi-output law predicts each point once per output.
+    stack_outputs(point_rows, std::vector<std::vector<double>>(law.num_outputs(),
+                                                               std::vector<double>(point_rows.inputs[0].size(), 0.0)));
   }
 
   BootstrapSummaries summaries;
@@ -446,7 +460,7 @@ py::dict bootstrap(const PyLaw& py_law, const std::vector<py::array_t<double>>& 
 // log) each; fixed: name -> value. Returns {"groups", "points" (per group, count x params),
 // "values", "base", "intervals" (with a profile on one axis: per group estimate, low, high,
 // why_not)}.
-py::dict surface(const PyLaw& py_law, const std::vector<py::array_t<double>>& inputs, const py::array_t<double>& target,
+py::dict surface(const PyLaw& py_law, const std::vector<py::array_t<double>>& inputs, const std::vector<py::array_t<double>>& target,
                  const std::optional<py::array_t<double>>& scale, const std::optional<std::vector<std::string>>& groups,
                  const py::dict& options, int threads, const std::string& backend, const std::string& group_column,
                  const std::vector<std::tuple<std::string, double, double, std::size_t, bool>>& axes,
@@ -529,11 +543,23 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("formula", [](const PyLaw& l) { return l.law->formula; })
       .def_property_readonly(
           "printed_formula",  // the AST printed back with the fewest parentheses
-          [](const PyLaw& l) { return to_string(l.law->expr, l.law->variables, l.law->param_names()); })
+          [](const PyLaw& l) {
+            if (l.law->outputs.empty()) return to_string(l.law->expr, l.law->variables, l.law->param_names());
+            std::vector<std::string> formulas;
+            for (const LawOutput& output : l.law->outputs)
+              formulas.push_back(to_string(output.expr, l.law->variables, l.law->param_names()));
+            return join(formulas, "; ");
+          })
       .def_property_readonly("param_names", [](const PyLaw& l) { return l.law->param_names(); })
       .def_property_readonly("variables", [](const PyLaw& l) { return l.law->variables; })
       .def_property_readonly("columns", [](const PyLaw& l) { return l.law->columns; })
       .def_property_readonly("target", [](const PyLaw& l) { return l.law->target; })
+      .def_property_readonly("targets", [](const PyLaw& l) { return l.law->targets(); })
+      .def_property_readonly("output_names", [](const PyLaw& l) {
+        std::vector<std::string> names;
+        for (const LawOutput& output : l.law->outputs) names.push_back(output.name);
+        return names;
+      })
       .def_property_readonly("scale_column", [](const PyLaw& l) { return l.law->scale_column; })
       .def_property_readonly("scale_kind",  // "weights" or "sigma": how scale_column scales the residuals
                              [](const PyLaw& l) { return l.law->scale_kind == ScaleKind::Sigma ? "sigma" : "weights"; })
