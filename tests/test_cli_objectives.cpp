@@ -133,5 +133,26 @@ TEST(CliObjectives, ARescoreEntryTakesAnyObjective) {
   EXPECT_NE(r.out.find("plain"), std::string::npos) << r.out;
 }
 
+// The bundled SLDBench tasks: moe (one output, laws with the objectives above) and
+// domain_mixture (five outputs, a law with shared exponents), rescored as one leaderboard.
+TEST(CliObjectives, TheBundledSldbenchLeaderboardScoresEveryEntry) {
+  const CommandResult r = run_slfit("rescore --backend cpu --manifest examples/sldbench/sldbench.json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("6 entries (6 scored, 0 failed)"), std::string::npos) << r.err;
+  std::istringstream rows(r.out);
+  std::string line;
+  std::getline(rows, line);
+  EXPECT_EQ(line, "rank,id,task,law,r2,nmse,nmae,train_objective,status,error,seconds");
+  int converged = 0;
+  while (std::getline(rows, line)) {
+    converged += line.find(",converged,") != std::string::npos;
+    if (line.find(",domain_mixture_shared,") != std::string::npos) {
+      const std::size_t r2_at = line.find("shared_exponents,") + std::string("shared_exponents,").size();
+      EXPECT_GT(std::stod(line.substr(r2_at)), 0.95) << line;
+    }
+  }
+  EXPECT_EQ(converged, 6) << r.out;
+}
+
 }  // namespace
 }  // namespace slfit::test

@@ -12,6 +12,7 @@
 #include "cuda/cuda_de_program.hpp"
 #include "cuda/nvrtc_compiler.hpp"
 #include "cuda_test_batch.hpp"
+#include "cli_runner.hpp"
 #include "cuda_test_laws.hpp"
 #include "law/cuda_codegen.hpp"
 #include "slfit/objective.hpp"
@@ -119,6 +120,18 @@ TEST(CudaCodegen, DeProgramLinksForEveryBuiltinLaw) {
       for (const char* kernel : {"slfit_de", "slfit_evaluate", "slfit_objective"})
         EXPECT_NE(cubin.image.find(kernel), std::string::npos) << kernel;
     }
+  }
+}
+
+TEST(CudaCodegen, MultiOutputExampleLawsCompileAndLink) {
+  // The bundled domain_mixture laws: five outputs on stacked points, normalized by variance.
+  NvrtcCompiler compiler{std::filesystem::path()};
+  for (const char* file : {"shared_exponents.json", "own_domain.json"}) {
+    const Law law = load_law(test::source_dir() + "/examples/sldbench/domain_mixture/" + file);
+    ASSERT_EQ(law.outputs.size(), 5u);
+    const GeneratedLaw gen = generate_cuda_law(*compile_law(law), law.objective);
+    EXPECT_NO_THROW(compiler.compile(test::law_probe_source(gen), "sm_90")) << file;
+    EXPECT_NO_THROW(build_law_program(gen, "sm_90", compiler)) << file;
   }
 }
 

@@ -234,6 +234,38 @@ TEST_F(CudaKernelTwin, MatchesTheCpuBackendOnCustomLaws) {
   EXPECT_GE(tested, 7u);
 }
 
+TEST_F(CudaKernelTwin, MatchesTheCpuBackendOnAMultiOutputLaw) {
+  // Two outputs sharing an exponent, on stacked points (each row once per output), with the
+  // outputs normalized by their variances (a per-point residual scale column) and a robust term.
+  TwinBuilder builder(scratch.path(), TwinBuilder::Flavour::Plain);
+  const Law law = parse_law(R"({"name": "pair", "inputs": {"N": "N"},
+    "outputs": [{"name": "u", "formula": "a * N^b + d", "target": "u"}, {"name": "v", "formula": "c * N^b", "target": "v"}],
+    "params": [{"name": "a", "lower": 0.1, "upper": 3}, {"name": "b", "lower": -0.9, "upper": 0.9},
+               {"name": "c", "lower": 0.05, "upper": 2}, {"name": "d", "lower": -1, "upper": 1}],
+    "objective": {"terms": [{"kind": "mse"}, {"kind": "soft_l1", "f_scale": 0.1, "space": "log", "coefficient": 0.5}],
+                  "normalize": "variance"}})", "pair.json");
+  GroupData group;
+  group.name = "g";
+  std::vector<double> u, v;
+  for (int i = 0; i < 24; ++i) {
+    const double n = 1.0 + 0.5 * (i % 9);
+    group.inputs.resize(1);
+    group.inputs[0].push_back(n);
+    group.lines.push_back(static_cast<std::size_t>(i + 2));
+    u.push_back(1.2 * std::pow(n, -0.3) + 0.2 + 0.01 * (i % 5));
+    v.push_back(0.7 * std::pow(n, -0.3) + 0.02 * (i % 3));
+  }
+  stack_outputs(group, {u, v});
+  FitOptions options;
+  options.de.popsize = 5;
+  options.de.maxiter = 40;
+  const auto compiled = compile_law(law);
+  std::vector<Problem> problems;
+  for (std::uint64_t stream = 0; stream < 2; ++stream)
+    problems.push_back(test::make_problem(law, compiled, group, options, stream));
+  expect_twin_equals_cpu(builder, scratch.path(), problems, law.formula);
+}
+
 // A small launch through both paths, under ThreadSanitizer.
 std::vector<TwinRun> sanitized_runs(TwinBuilder& builder, const fs::path& dir, int seconds) {
   FitOptions options;

@@ -35,7 +35,8 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 class DatasetCache {
  public:
   std::shared_ptr<const Dataset> get(const std::string& path, const ColumnSelection& columns, std::size_t min_rows) {
-    const std::string key = path + '\n' + columns.group + '\n' + columns.target + '\n' + join(columns.inputs, "\n") +
+    const std::string key = path + '\n' + columns.group + '\n' + columns.target + '\n' + join(columns.outputs, ",") +
+                            '\n' + join(columns.inputs, "\n") +
                             '\n' + columns.scale + '\n' + (columns.scale_kind == ScaleKind::Sigma ? "sigma" : "weight") +
                             '\n' + std::to_string(min_rows);
     auto& slot = loaded_[key];

@@ -222,6 +222,10 @@ Law load_entry_law(const Manifest& manifest, const ManifestEntry& entry, const M
   for (const auto& [name, value] : entry.overrides.fixed)
     fix_parameter(law, name, value, manifest.path + ": entries[" + std::to_string(entry.index) + "] (" +
                                         in_quotes(entry.id) + "): fix");
+  if (!law.outputs.empty() && !task.target.empty())
+    throw InputError(manifest.path + ": entries[" + std::to_string(entry.index) + "] (" + in_quotes(entry.id) +
+                     "): law " + in_quotes(law.name) + " has " + std::to_string(law.outputs.size()) +
+                     " outputs, each with its target column, but its task sets \"target\"");
   override_columns(law, {}, task.target);
   return law;
 }
