@@ -20,20 +20,28 @@ namespace {
 namespace fs = std::filesystem;
 
 // The printer promises text that parses to the same tree; positions are allowed to differ.
-void check_round_trip(const Law& law) {
-  const std::string printed = to_string(law.expr, law.variables, law.param_names());
+void check_round_trip(const Expr& expr, const std::string& formula, const Law& law) {
+  const std::string printed = to_string(expr, law.variables, law.param_names());
   const Expr reparsed = parse_expression(printed, law.variables, law.param_names(), "printed formula");
-  bool same = reparsed.nodes.size() == law.expr.nodes.size();
+  bool same = reparsed.nodes.size() == expr.nodes.size();
   for (std::size_t i = 0; same && i < reparsed.nodes.size(); ++i) {
-    const Node& a = law.expr.nodes[i];
+    const Node& a = expr.nodes[i];
     const Node& b = reparsed.nodes[i];
     same = a.op == b.op && a.value == b.value && a.index == b.index && a.lhs == b.lhs && a.rhs == b.rhs;
   }
-  if (!same) throw std::logic_error("formula '" + law.formula + "' prints as '" + printed + "', a different tree");
+  if (!same) throw std::logic_error("formula '" + formula + "' prints as '" + printed + "', a different tree");
 }
 
-// Four rows with distinct, positive values in every column, so every statistic is defined.
-GroupData small_group(std::size_t variables) {
+void check_round_trip(const Law& law) {
+  if (law.outputs.empty()) return check_round_trip(law.expr, law.formula, law);
+  for (const LawOutput& output : law.outputs) check_round_trip(output.expr, output.formula, law);
+}
+
+// Four rows with distinct, positive values in every column, so every statistic is defined; a
+// weight per row where the law's objective has a weights column, and a multi-output law's
+// rows stacked once per output (each output's targets its own).
+GroupData small_group(const Law& law) {
+  const std::size_t variables = law.variables.size();
   GroupData group;
   group.name = "fuzz";
   group.inputs.resize(variables);
@@ -41,12 +49,19 @@ GroupData small_group(std::size_t variables) {
     for (std::size_t k = 0; k < variables; ++k) group.inputs[k].push_back(static_cast<double>((row + 1) * (k + 2)));
     group.target.push_back(1.0 + 0.5 * static_cast<double>(row));
     group.lines.push_back(row + 2);
+    if (law.objective.weighted) group.residual_scale.push_back(0.5 + 0.25 * static_cast<double>(row));
   }
+  std::vector<std::vector<double>> targets;
+  for (std::size_t k = 0; k < law.num_outputs(); ++k) {
+    targets.push_back(group.target);
+    for (double& y : targets.back()) y *= 1.0 + static_cast<double>(k);
+  }
+  stack_outputs(group, targets);
   return group;
 }
 
 void evaluate_on_small_group(const Law& law) {
-  const GroupData group = small_group(law.variables.size());
+  const GroupData group = small_group(law);
   ResolvedBounds bounds;
   try {
     bounds = resolve_bounds(law, group);

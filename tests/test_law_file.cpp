@@ -208,7 +208,7 @@ TEST(LawFileErrors, WrongTypes) {
 TEST(LawFileErrors, UnknownKeys) {
   expect_law_error(small_law(R"("formla": "a",)"),
                    "laws/x.json: unknown key 'formla' (expected one of: name, description, formula, inputs, target, "
-                   "params, objective)");
+                   "outputs, params, objective)");
   expect_law_error(small_law("", R"(, "uper": 2)"), "laws/x.json: params[0]: unknown key 'uper'");
   expect_law_error(small_law(R"("objective": {"knd": "mse"},)"), "laws/x.json: objective: unknown key 'knd'");
 }
