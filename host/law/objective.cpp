@@ -88,30 +88,65 @@ void add_term(std::span<const double> prediction, const TermData& t, double* tot
   }
 }
 
-using AddTerm = void (*)(std::span<const double>, const TermData&, double*, double*);
-
-template <Loss loss, bool with_adjoint>
-AddTerm select_space(ResidualSpace space) {
-  switch (space) {
-    case ResidualSpace::Linear: return add_term<loss, ResidualSpace::Linear, with_adjoint>;
-    case ResidualSpace::Log: return add_term<loss, ResidualSpace::Log, with_adjoint>;
-    case ResidualSpace::NegLog: return add_term<loss, ResidualSpace::NegLog, with_adjoint>;
-    case ResidualSpace::Relative: return add_term<loss, ResidualSpace::Relative, with_adjoint>;
+// The sum over the points of one term, for an objective of one term: the same operations as
+// add_term then the sum of the totals (0 + c * loss is c * loss), without the per-point totals'
+// pass; with_adjoint sets each point's adjoint. Unscaled, the scale's exact multiplication by 1
+// is left out.
+template <Loss loss, ResidualSpace space, bool scaled, bool with_adjoint>
+double sum_one_term(std::span<const double> prediction, const TermData& t, double* adjoint) {
+  double sum = 0.0;
+  for (std::size_t i = 0; i < prediction.size(); ++i) {
+    const double p = prediction[i];
+    const double raw = residual<space>(p, t.observed[i]);
+    const double r = scaled ? t.scale[i] * raw : raw;
+    sum += t.coefficient * loss_value<loss>(r, t.loss_scale);
+    if constexpr (with_adjoint) {
+      const double d = t.coefficient * loss_derivative<loss>(r, t.loss_scale);
+      adjoint[i] = (scaled ? d * t.scale[i] : d) / residual_divisor<space>(p, t.y[i]);
+    }
   }
-  throw std::logic_error("slfit: objective: unknown residual space");
+  return sum;
 }
+
+// Calls f.template operator()<loss, space>() for a term's run-time loss and space, so that each
+// pair gets its own instantiation of the loops above.
+template <class F>
+decltype(auto) visit_term(const ObjectiveTerm& term, F&& f) {
+  auto in_space = [&]<Loss loss>() -> decltype(auto) {
+    switch (term.space) {
+      case ResidualSpace::Linear: return f.template operator()<loss, ResidualSpace::Linear>();
+      case ResidualSpace::Log: return f.template operator()<loss, ResidualSpace::Log>();
+      case ResidualSpace::NegLog: return f.template operator()<loss, ResidualSpace::NegLog>();
+      case ResidualSpace::Relative: return f.template operator()<loss, ResidualSpace::Relative>();
+    }
+    throw std::logic_error("slfit: objective: unknown residual space");
+  };
+  switch (term.loss) {
+    case Loss::Mse: return in_space.template operator()<Loss::Mse>();
+    case Loss::Mae: return in_space.template operator()<Loss::Mae>();
+    case Loss::Huber: return in_space.template operator()<Loss::Huber>();
+    case Loss::SoftL1: return in_space.template operator()<Loss::SoftL1>();
+    case Loss::Cauchy: return in_space.template operator()<Loss::Cauchy>();
+    case Loss::Arctan: return in_space.template operator()<Loss::Arctan>();
+  }
+  throw std::logic_error("slfit: objective: unknown loss");
+}
+
+using AddTerm = void (*)(std::span<const double>, const TermData&, double*, double*);
+using SumOneTerm = double (*)(std::span<const double>, const TermData&, double*);
 
 template <bool with_adjoint>
 AddTerm select_add_term(const ObjectiveTerm& term) {
-  switch (term.loss) {
-    case Loss::Mse: return select_space<Loss::Mse, with_adjoint>(term.space);
-    case Loss::Mae: return select_space<Loss::Mae, with_adjoint>(term.space);
-    case Loss::Huber: return select_space<Loss::Huber, with_adjoint>(term.space);
-    case Loss::SoftL1: return select_space<Loss::SoftL1, with_adjoint>(term.space);
-    case Loss::Cauchy: return select_space<Loss::Cauchy, with_adjoint>(term.space);
-    case Loss::Arctan: return select_space<Loss::Arctan, with_adjoint>(term.space);
-  }
-  throw std::logic_error("slfit: objective: unknown loss");
+  return visit_term(term, [&]<Loss loss, ResidualSpace space>() -> AddTerm {
+    return add_term<loss, space, with_adjoint>;
+  });
+}
+
+template <bool with_adjoint>
+SumOneTerm select_sum_one_term(const ObjectiveTerm& term, bool scaled) {
+  return visit_term(term, [&]<Loss loss, ResidualSpace space>() -> SumOneTerm {
+    return scaled ? sum_one_term<loss, space, true, with_adjoint> : sum_one_term<loss, space, false, with_adjoint>;
+  });
 }
 
 }  // namespace
@@ -180,11 +215,17 @@ struct Objective::Impl {
       add_value.push_back(select_add_term<false>(spec.terms[t]));
       add_with_adjoint.push_back(select_add_term<true>(spec.terms[t]));
     }
+    sum_value = select_sum_one_term<false>(spec.terms.front(), spec.scales_residuals());
+    sum_with_adjoint = select_sum_one_term<true>(spec.terms.front(), spec.scales_residuals());
   }
 
-  // The objective of these predictions: +inf when not finite. In the gradient pass, also
-  // leaves d(objective)/d(prediction) in `adjoint` (the ridge's gradient is backward()'s).
-  double reduce(std::span<const double> prediction, std::span<const double> params, bool gradient) {
+  // The terms summed over the points: one term directly, several through per-point totals.
+  double sum_terms(std::span<const double> prediction, bool gradient) {
+    if (spec.terms.size() == 1) {
+      const TermData data{observed[0].data(), target.data(), scale.data(), spec.terms[0].scale,
+                          spec.terms[0].coefficient};
+      return (gradient ? sum_with_adjoint : sum_value)(prediction, data, adjoint.data());
+    }
     std::fill(total.begin(), total.end(), 0.0);
     if (gradient) std::fill(adjoint.begin(), adjoint.end(), 0.0);
     for (std::size_t t = 0; t < spec.terms.size(); ++t) {
@@ -194,6 +235,13 @@ struct Objective::Impl {
     }
     double sum = 0.0;
     for (const double v : total) sum += v;
+    return sum;
+  }
+
+  // The objective of these predictions: +inf when not finite. In the gradient pass, also
+  // leaves d(objective)/d(prediction) in `adjoint` (the ridge's gradient is backward()'s).
+  double reduce(std::span<const double> prediction, std::span<const double> params, bool gradient) {
+    const double sum = sum_terms(prediction, gradient);
     const bool mean = spec.reduce == Reduction::Mean;
     const double n = static_cast<double>(prediction.size());
     const double value = (mean ? sum / n : sum) + ridge_penalty(spec, params);
@@ -207,6 +255,7 @@ struct Objective::Impl {
   BoundProgram program;
   ObjectiveSpec spec;
   std::vector<AddTerm> add_value, add_with_adjoint;  // per term
+  SumOneTerm sum_value = nullptr, sum_with_adjoint = nullptr;  // the first term alone
   std::vector<std::vector<double>> observed;         // per term: y as its space compares it
   std::vector<double> target;
   std::vector<double> scale;    // per point: its residual's factor (residual_scales)
