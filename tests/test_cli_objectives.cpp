@@ -136,8 +136,23 @@ TEST(CliObjectives, ARescoreEntryTakesAnyObjective) {
 // The bundled SLDBench tasks: moe (one output, laws with the objectives above) and
 // domain_mixture (five outputs, a law with shared exponents), rescored as one leaderboard.
 TEST(CliObjectives, TheBundledSldbenchLeaderboardScoresEveryEntry) {
-  const CommandResult r = run_slfit("rescore --backend cpu --manifest examples/sldbench/sldbench.json");
+  ScratchDir dir("sldbench");
+  const std::string json_path = (dir.path() / "scores.json").string();
+  const CommandResult r = run_slfit("rescore --backend cpu --manifest examples/sldbench/sldbench.json --json '" +
+                                    json_path + "'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  // The multi-output entries' scores are the means of their outputs' (SLDBench's).
+  for (const json& entry : json::parse(read_text(json_path))["entries"]) {
+    if (entry["task"] != "domain_mixture") {
+      EXPECT_FALSE(entry.contains("outputs"));
+      continue;
+    }
+    ASSERT_EQ(entry["outputs"].size(), 5u) << entry.dump();
+    double nmse = 0.0;
+    for (const auto& [name, scores] : entry["outputs"].items()) nmse += scores["nmse"].get<double>() / 5.0;
+    EXPECT_NEAR(entry["nmse"].get<double>(), nmse, 1e-12 * nmse);
+    EXPECT_NEAR(entry["r2"].get<double>(), 1.0 - nmse, 1e-12);
+  }
   EXPECT_NE(r.err.find("6 entries (6 scored, 0 failed)"), std::string::npos) << r.err;
   std::istringstream rows(r.out);
   std::string line;

@@ -50,6 +50,13 @@ Json entry_json(const EntryScore& s, std::size_t rank) {
   j["nmse"] = number_or_null(s.test.nmse);
   j["nmae"] = number_or_null(s.test.nmae);
   j["n_test"] = s.test.n;
+  if (!s.test_outputs.empty()) {  // a multi-output law: r2, nmse and nmae are the outputs' means
+    j["outputs"] = Json::object();
+    for (std::size_t k = 0; k < s.test_outputs.size(); ++k)
+      j["outputs"][s.law->outputs[k].name] = {{"r2", number_or_null(s.test_outputs[k].r2)},
+                                              {"nmse", number_or_null(s.test_outputs[k].nmse)},
+                                              {"nmae", number_or_null(s.test_outputs[k].nmae)}};
+  }
   j["train_objective"] = number_or_null(s.train_objective);
   j["status"] = to_string(s.status);
   j["error"] = s.error.empty() ? Json(nullptr) : Json(s.error);

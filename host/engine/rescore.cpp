@@ -156,6 +156,7 @@ void score_test_split(EntryScore& score, const Dataset& test) {
     return;
   }
   score.test = split.scores;
+  score.test_outputs = split.outputs;
 }
 
 }  // namespace

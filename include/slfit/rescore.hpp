@@ -61,6 +61,7 @@ struct EntryScore {
   EntryStatus status = EntryStatus::InvalidEntry;
   std::string error;                      // empty unless the entry failed
   Scores test;                            // r2 = kFailedR2, nmse = nmae = NaN when not scored
+  std::vector<Scores> test_outputs;       // a multi-output law's outputs, each scored (test is their mean)
   double train_objective = 0.0;           // kept objectives summed over groups; NaN when not fitted
   double seconds = 0.0;                   // fit time summed over the entry's fits
 };
