@@ -31,18 +31,29 @@ def _spans_decades(values: np.ndarray) -> bool:
     return values.size > 0 and values.min() > 0 and values.max() / values.min() >= 100
 
 
-def fit(result, data, x: str, group: str | None = None, test=None, ax=None, points: int = 200):
+def fit(result, data, x: str, group: str | None = None, test=None, ax=None, points: int = 200,
+        output: str | None = None):
     """Each group's data (dots; `test` rows as open circles) and its fitted law along input
     column `x`, the other inputs held at each group's values: one curve per distinct value of
     the other inputs (ParScale's P = 1, 2, 4 each get a line). The curves run over the training
     and test rows' range of x; the part beyond the training rows (an extrapolation) is shaded.
-    Log axes where a column spans two decades or more."""
+    Log axes where a column spans two decades or more. For a multi-output law, `output` names
+    the output drawn (law.output_names)."""
     plt = _pyplot()
     ax = ax or plt.figure(figsize=(7, 4.5)).add_subplot()
     law = result.law
     inputs = list(law.inputs.values())
     if x not in inputs:
         raise ValueError(f"plot.fit: x must be one of the law's input columns ({', '.join(inputs)}), not {x!r}")
+    column, target = 0, law.target
+    if law.output_names:
+        if output not in law.output_names:
+            raise ValueError(f"plot.fit: law {law.name!r} has several outputs; give output= one of "
+                             f"{', '.join(law.output_names)}")
+        column = law.output_names.index(output)
+        target = law.targets[column]
+    elif output is not None:
+        raise ValueError(f"plot.fit: law {law.name!r} has one output; output= is for multi-output laws")
     others = [c for c in inputs if c != x]
     frames = {"train": pd.DataFrame(data), "test": pd.DataFrame(test) if test is not None else None}
     groups = list(result.params.index)
@@ -54,9 +65,9 @@ def fit(result, data, x: str, group: str | None = None, test=None, ax=None, poin
     for k, g in enumerate(groups):
         colour = colours[k % len(colours)]
         rows = {s: (f if group is None else f[f[group].astype(str) == g]) for s, f in frames.items() if f is not None}
-        ax.scatter(rows["train"][x], rows["train"][law.target], s=18, color=colour, label=f"{g}")
+        ax.scatter(rows["train"][x], rows["train"][target], s=18, color=colour, label=f"{g}")
         if "test" in rows and len(rows["test"]):
-            ax.scatter(rows["test"][x], rows["test"][law.target], s=30, facecolors="none", edgecolors=colour,
+            ax.scatter(rows["test"][x], rows["test"][target], s=30, facecolors="none", edgecolors=colour,
                        label=f"{g} (test)")
         settings = pd.concat(list(rows.values()))[others].drop_duplicates() if others else pd.DataFrame(index=[0])
         for _, setting in settings.iterrows():
@@ -64,14 +75,15 @@ def fit(result, data, x: str, group: str | None = None, test=None, ax=None, poin
             if group is not None:
                 curve[group] = [g] * points
             y = result.predict(curve, group=group)
-            ax.plot(grid, y, color=colour, linewidth=1)
+            ax.plot(grid, y[:, column] if y.ndim == 2 else y, color=colour, linewidth=1)
     if every_x.max() > train_x.max():
         ax.axvspan(train_x.max(), every_x.max(), color="0.9", zorder=0, label="extrapolation")
     if log_x:
         ax.set_xscale("log")
     ax.set_xlabel(x)
-    ax.set_ylabel(law.target)
-    ax.set_title(f"{law.name}: {law.formula}", fontsize=9)
+    ax.set_ylabel(target)
+    title = law.formula if not law.output_names else f"{output}: {law.to_spec()['outputs'][column]['formula']}"
+    ax.set_title(f"{law.name}: {title}", fontsize=9)
     ax.legend(fontsize=7)
     return ax
 

@@ -41,3 +41,17 @@ def test_a_leaderboard_is_drawn_with_its_failed_entries_marked(tmp_path):
     assert len(ax.patches) == int((table["r2"] > -1).sum())
     assert any(t.get_text() == "invalid_entry" for t in ax.texts)
     assert png(ax, tmp_path / "leaderboard.png") > 5_000
+
+
+def test_one_output_of_a_multi_output_law_is_drawn(tmp_path):
+    task = os.path.join(SOURCE, "examples", "sldbench", "domain_mixture")
+    train = pd.read_csv(os.path.join(task, "train.csv"))
+    law = os.path.join(task, "own_domain.json")
+    result = slfit.fit(train[train["group"] == "70M"], law, maxiter=50, backend="cpu")
+    one = train[train["group"] == "70M"]
+    ax = slfit.plot.fit(result, one, x="proportion_domain_3", output="domain_3")
+    assert ax.get_ylabel() == "loss_domain_3"
+    assert "domain_3: c3 + k3 * exp(t3 * p3)" in ax.get_title()
+    assert png(ax, tmp_path / "output.png") > 5_000
+    with pytest.raises(ValueError, match="has several outputs; give output= one of domain_1, domain_2"):
+        slfit.plot.fit(result, one, x="proportion_domain_3")
