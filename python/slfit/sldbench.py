@@ -10,7 +10,9 @@ What translates: assignments (also tuple unpacking, `a, b, c = params`), `return
 names, + - * / ** and unary minus, columns `X[:, k]` of the data (X being `data_points` or a
 name bound to `np.asarray(data_points)`, `np.atleast_2d(...)` and the like), parameters
 `params[k]`, and np.power, exp, log, log10, log2, log1p, sqrt, square, abs, maximum, minimum and
-clip. Anything else is a ValueError naming the line and the construct.
+clip; a multi-output program returns its outputs as columns (np.column_stack([...]),
+np.stack([...], axis=1), np.array([...]).T), which become a law's outputs sharing its parameters.
+Anything else is a ValueError naming the line and the construct.
 
     python3 -m slfit.sldbench rescore --task TASK --data DIR PROGRAM.py... [--out scores.csv]
 
@@ -46,6 +48,10 @@ class _Data:
 
 class _Params:
     """The parameter vector."""
+
+
+class _Outputs(list):
+    """A matrix of one column per output: np.column_stack([f1, f2, ...]) and its spellings."""
 
 
 class _Translator:
@@ -84,7 +90,13 @@ class _Translator:
             elif isinstance(statement, ast.Return):
                 if statement.value is None:
                     self.fail(statement, "scaling_law_func returns nothing")
-                return self.text(self.value(statement.value, env), statement)
+                value = self.value(statement.value, env)
+                if isinstance(value, _Outputs):  # a multi-output law: one formula per column
+                    if getattr(value, "rows", False):
+                        self.fail(statement, "scaling_law_func returns its outputs as rows (np.array([...]) without "
+                                             ".T); a multi-output task's outputs are the columns")
+                    return [self.text(v, statement) for v in value]
+                return self.text(value, statement)
             else:
                 self.fail(statement, f"the statement {self.construct(statement)} is not supported")
         self.fail(fn, "scaling_law_func has no return statement")
@@ -125,8 +137,14 @@ class _Translator:
             if node.id not in env:
                 self.fail(node, f"the name {node.id!r} is not defined in scaling_law_func")
             return env[node.id]
-        if isinstance(node, ast.Tuple):
+        if isinstance(node, (ast.Tuple, ast.List)):
             return [self.value(e, env) for e in node.elts]
+        if isinstance(node, ast.Attribute) and node.attr == "T":
+            # np.array([f1, f2, ...]).T and np.vstack([...]).T: the rows become output columns
+            inner = self.value(node.value, env)
+            if isinstance(inner, _Outputs) and getattr(inner, "rows", False):
+                return _Outputs(inner)
+            self.fail(node, f"the transpose {self.construct(node)} is not of a list of outputs")
         if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
             lhs, rhs = self.text(self.value(node.left, env), node), self.text(self.value(node.right, env), node)
             return f"({lhs} {_OPERATORS[type(node.op)]} {rhs})"
@@ -167,6 +185,16 @@ class _Translator:
                 return self.value(func.value, env)
             self.fail(node, f"the call {ast.unparse(func)}(...) is not a numpy function slfit knows")
         args = [self.value(a, env) for a in node.args]
+        if name in ("column_stack", "stack", "array", "vstack") and len(args) == 1 and isinstance(args[0], list):
+            axis = next((k.value for k in node.keywords if k.arg == "axis"), None)
+            axis = axis.value if isinstance(axis, ast.Constant) else (
+                -axis.operand.value if isinstance(axis, ast.UnaryOp) and isinstance(axis.operand, ast.Constant) else axis)
+            if name == "column_stack" or (name == "stack" and axis in (1, -1)):
+                return _Outputs(args[0])
+            if name in ("array", "vstack") or (name == "stack" and axis in (None, 0)):
+                rows = _Outputs(args[0])
+                rows.rows = True  # outputs as rows, until transposed (.T)
+                return rows
         if name in _PASS_THROUGH:
             return args[0]
         texts = [self.text(a, node) for a in args]
@@ -231,12 +259,15 @@ def _literal_bounds(tree: ast.Module, count: int, variables: list[str]) -> list[
     return bounds
 
 
-def law_from_program(path: str | os.PathLike, inputs: list[str] | None = None, target: str = "loss",
+def law_from_program(path: str | os.PathLike, inputs: list[str] | None = None, target: str | list[str] = "loss",
                      name: str | None = None) -> Law:
     """The slfit law of an SLDBench program's scaling_law_func.
 
     inputs: the task's input columns in data_points' column order; without them, the names the
     program gives its columns (`num_params = X[:, 0]`) where the program names them, else x0, x1, ...
+    target: the target column, or a multi-output task's target columns in the order of the
+    columns the program returns (np.column_stack([...]), np.stack([...], axis=1),
+    np.array([...]).T); each output is named by its target.
     Raises ValueError naming the line of anything it cannot translate.
     """
     path = os.fspath(path)
@@ -267,16 +298,29 @@ def law_from_program(path: str | os.PathLike, inputs: list[str] | None = None, t
     bounds = _literal_bounds(tree, count, variables)
     params = {n: b for n, b in zip(names, bounds)}
     law_name = name or os.path.splitext(os.path.basename(path))[0]
-    law = Law(formula, params=params, inputs={v: v for v in variables}, target=target, name=law_name)
+    inputs_map = {v: v for v in variables}
+    targets = [target] if isinstance(target, str) else list(target)
+    if isinstance(formula, list) != (len(targets) > 1) or (isinstance(formula, list) and len(formula) != len(targets)):
+        got = f"{len(formula)} outputs" if isinstance(formula, list) else "one output"
+        raise ValueError(f"{path}: scaling_law_func returns {got}, but the task has {len(targets)} target "
+                         f"column{'s' if len(targets) > 1 else ''} ({', '.join(targets)})")
+    if isinstance(formula, list):
+        law = Law(params=params, inputs=inputs_map, outputs={t: (f, t) for t, f in zip(targets, formula)}, name=law_name)
+        printed = law._core.printed_formula.split("; ")
+        return Law(params=params, inputs=inputs_map, outputs={t: (f, t) for t, f in zip(targets, printed)},
+                   name=law_name)
+    law = Law(formula, params=params, inputs=inputs_map, target=target, name=law_name)
     # The same law with its formula printed back without the translation's extra parentheses.
-    return Law(law._core.printed_formula, params=params, inputs={v: v for v in variables}, target=target,
-               name=law_name)
+    return Law(law._core.printed_formula, params=params, inputs=inputs_map, target=target, name=law_name)
 
 
-# SLDBench's single-output tasks: the columns of data_points in order, the target, the group column.
+# SLDBench's tasks: the columns of data_points in order, the target (a list for a multi-output
+# task, in the order of the program's output columns), the group column.
 TASKS = {
     "parallel_scaling_law": {"inputs": ["num_params", "parallel_size"], "target": "loss", "group": "group"},
     "moe": {"inputs": ["num_experts", "dense_parameter_count"], "target": "loss_validation", "group": "group"},
+    "domain_mixture": {"inputs": [f"proportion_domain_{k}" for k in range(1, 6)],
+                       "target": [f"loss_domain_{k}" for k in range(1, 6)], "group": "group"},
 }
 
 

@@ -112,3 +112,47 @@ def test_programs_are_rescored_as_one_leaderboard(tmp_path):
     assert list(board["id"]) == ["seed_program", "broken"]
     assert board.loc[0, "r2"] == pytest.approx(0.999662, abs=1e-6)  # the seed law's test r2 (README)
     assert board.loc[1, "status"] == "invalid_entry" and "broken.py:3: the statement while" in board.loc[1, "error"]
+
+
+DOMAIN_MIXTURE_PROGRAM = """
+    import numpy as np
+    def scaling_law_func(data_points, params):
+        X = np.atleast_2d(np.asarray(data_points))
+        s = params[15] * X[:, 0] + params[16] * X[:, 1] + params[17] * X[:, 2] + params[18] * X[:, 3]
+        c1, k1, t1 = params[0], params[1], params[2]
+        c2, k2, t2 = params[3], params[4], params[5]
+        c3, k3, t3 = params[6], params[7], params[8]
+        c4, k4, t4 = params[9], params[10], params[11]
+        c5, k5, t5 = params[12], params[13], params[14]
+        outputs = [c1 + k1 * np.exp(t1 * X[:, 0] + s), c2 + k2 * np.exp(t2 * X[:, 1] + s),
+                   c3 + k3 * np.exp(t3 * X[:, 2] + s), c4 + k4 * np.exp(t4 * X[:, 3] + s),
+                   c5 + k5 * np.exp(t5 * X[:, 4] + s)]
+        return RETURN
+    def fit_scaling_law(data_points, loss_values):
+        bounds = BOUNDS
+""".replace("BOUNDS", str([(0, 5), (0, 10), (-40, 40)] * 5 + [(-5, 5)] * 4))
+INPUTS = [f"proportion_domain_{k}" for k in range(1, 6)]
+TARGETS = [f"loss_domain_{k}" for k in range(1, 6)]
+
+
+def test_a_multi_output_program_becomes_a_law_whose_outputs_share_parameters(tmp_path):
+    path = program(tmp_path, DOMAIN_MIXTURE_PROGRAM.replace("RETURN", "np.column_stack(outputs)"), "shared.py")
+    law = law_from_program(path, inputs=INPUTS, target=TARGETS)
+    assert law.output_names == TARGETS and law.targets == TARGETS
+    assert len(law.param_names) == 19  # the four s_j once, in every output
+    spec = law.to_spec()
+    assert spec["outputs"][0]["formula"].startswith("c1 + k1 * exp(t1 * proportion_domain_1 + ")
+    # Fitted and scored as the bundled law file of the same form (examples/sldbench/domain_mixture).
+    task = os.path.join(SOURCE, "examples", "sldbench", "domain_mixture")
+    table = slfit.sldbench.rescore_programs("domain_mixture", task, [path], backend="cpu")
+    assert table.loc[1, "status"] == "converged"
+    assert table.loc[1, "r2"] > 0.95
+    with pytest.raises(ValueError, match="returns 5 outputs, but the task has 1 target column"):
+        law_from_program(path, inputs=INPUTS, target="loss")
+    for spelling in ("np.stack(outputs, axis=1)", "np.stack(outputs, axis=-1)", "np.array(outputs).T",
+                     "np.vstack(outputs).T"):
+        other = program(tmp_path, DOMAIN_MIXTURE_PROGRAM.replace("RETURN", spelling), "spelling.py")
+        assert law_from_program(other, inputs=INPUTS, target=TARGETS).to_spec()["outputs"] == spec["outputs"], spelling
+    flat = program(tmp_path, DOMAIN_MIXTURE_PROGRAM.replace("RETURN", "np.array(outputs)"), "rows.py")
+    with pytest.raises(ValueError, match="rows.py:14: scaling_law_func returns its outputs as rows"):
+        law_from_program(flat, inputs=INPUTS, target=TARGETS)
