@@ -31,6 +31,20 @@ def _spans_decades(values: np.ndarray) -> bool:
     return values.size > 0 and values.min() > 0 and values.max() / values.min() >= 100
 
 
+def _output_column(law, output: str | None, caller: str) -> tuple[int, str]:
+    """The index and target column of the output a picture draws: `output` for a multi-output
+    law (required), the law's only one otherwise."""
+    if law.output_names:
+        if output not in law.output_names:
+            raise ValueError(f"{caller}: law {law.name!r} has several outputs; give output= one of "
+                             f"{', '.join(law.output_names)}")
+        column = law.output_names.index(output)
+        return column, law.targets[column]
+    if output is not None:
+        raise ValueError(f"{caller}: law {law.name!r} has one output; output= is for multi-output laws")
+    return 0, law.target
+
+
 def fit(result, data, x: str, group: str | None = None, test=None, ax=None, points: int = 200,
         output: str | None = None):
     """Each group's data (dots; `test` rows as open circles) and its fitted law along input
@@ -45,15 +59,7 @@ def fit(result, data, x: str, group: str | None = None, test=None, ax=None, poin
     inputs = list(law.inputs.values())
     if x not in inputs:
         raise ValueError(f"plot.fit: x must be one of the law's input columns ({', '.join(inputs)}), not {x!r}")
-    column, target = 0, law.target
-    if law.output_names:
-        if output not in law.output_names:
-            raise ValueError(f"plot.fit: law {law.name!r} has several outputs; give output= one of "
-                             f"{', '.join(law.output_names)}")
-        column = law.output_names.index(output)
-        target = law.targets[column]
-    elif output is not None:
-        raise ValueError(f"plot.fit: law {law.name!r} has one output; output= is for multi-output laws")
+    column, target = _output_column(law, output, "plot.fit")
     others = [c for c in inputs if c != x]
     frames = {"train": pd.DataFrame(data), "test": pd.DataFrame(test) if test is not None else None}
     groups = list(result.params.index)
@@ -154,16 +160,21 @@ def surface(result, group=None, ax=None):
     return ax
 
 
-def band(result, x: str, data=None, group: str | None = None, ax=None):
+def band(result, x: str, data=None, group: str | None = None, ax=None, output: str | None = None):
     """A bootstrap's prediction band along input column `x`: per group the full-data fit's
     prediction at each of the bootstrap's `points` (a line) and the interval around it (shaded),
-    with `data`'s rows as dots (split by `group`). Log axes where x spans two decades."""
+    with `data`'s rows as dots (split by `group`). Log axes where x spans two decades. For a
+    multi-output law, `output` names the output drawn."""
     plt = _pyplot()
     if result.predictions is None:
         raise ValueError("plot.band: the bootstrap has no predictions; give slfit.bootstrap points along x")
+    _, target = _output_column(result.law, output, "plot.band")
+    predictions = result.predictions
+    if output is not None:
+        predictions = predictions[predictions["output"] == output]
     ax = ax or plt.figure(figsize=(7, 4.5)).add_subplot()
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-    for k, (g, rows) in enumerate(result.predictions.groupby("group", sort=False)):
+    for k, (g, rows) in enumerate(predictions.groupby("group", sort=False)):
         rows = rows.sort_values(x)
         colour = colours[k % len(colours)]
         ax.plot(rows[x], rows["estimate"], color=colour, label=f"{g}")
@@ -173,17 +184,18 @@ def band(result, x: str, data=None, group: str | None = None, ax=None):
             mine = pd.DataFrame(data)
             if group is not None:
                 mine = mine[mine[group].astype(str) == str(g)]
-            ax.scatter(mine[x], mine[result.law.target], s=12, color=colour)
-    if _spans_decades(result.predictions[x].to_numpy(dtype=float)):
+            ax.scatter(mine[x], mine[target], s=12, color=colour)
+    if _spans_decades(predictions[x].to_numpy(dtype=float)):
         ax.set_xscale("log")
     ax.set_xlabel(x)
-    ax.set_ylabel(result.law.target)
+    ax.set_ylabel(target)
     ax.set_title(f"{result.law.name}: bootstrap band", fontsize=10)
     ax.legend(fontsize=7)
     return ax
 
 
-def _from_cli_outputs(path: str, data: str | None, x: str | None, test: str | None, group: str | None):
+def _from_cli_outputs(path: str, data: str | None, x: str | None, test: str | None, group: str | None,
+                      output: str | None = None):
     """Draws the CLI output at `path` (fit JSON, bootstrap JSON, rescore CSV or surface CSV)."""
     import json
     from types import SimpleNamespace
@@ -202,16 +214,18 @@ def _from_cli_outputs(path: str, data: str | None, x: str | None, test: str | No
                 raise SystemExit(f"{path}: a fit's picture needs its data: --data FILE.csv")
             x = x or next(iter(result.law.inputs.values()))
             return fit(result, read(data), x, group=group or result.group_column,
-                       test=read(test) if test else None)
+                       test=read(test) if test else None, output=output)
         if "groups" in j and "law_spec" in j:
             law = Law._wrap(_core.Law.from_spec(json.dumps(j["law_spec"]), f"{path}: law_spec"))
-            rows = [{"group": g["group"], **p["point"], **{k: p[k] for k in ("estimate", "low", "high")}}
+            rows = [{"group": g["group"], **p["point"], **{k: p[k] for k in ("estimate", "low", "high")},
+                     **({"output": p["output"]} if "output" in p else {})}
                     for g in j["groups"] for p in g["predictions"]]
             if not rows:
                 raise SystemExit(f"{path}: the bootstrap has no predictions to draw (run it with --predict)")
             shim = SimpleNamespace(law=law, predictions=pd.DataFrame(rows), level=j["level"], method=j["method"])
             x = x or next(iter(law.inputs.values()))
-            return band(shim, x, data=read(data) if data else None, group=group or j.get("group_column"))
+            return band(shim, x, data=read(data) if data else None, group=group or j.get("group_column"),
+                        output=output)
         raise SystemExit(f"{path}: not the JSON output of slfit fit or slfit bootstrap --out")
     table = read(path)
     if list(table.columns[:3]) == ["rank", "id", "task"]:
@@ -238,11 +252,12 @@ def main(argv=None) -> int:
     parser.add_argument("--test", help="the held-out rows to mark (fit)")
     parser.add_argument("--x", help="the input to draw along (default: the law's first)")
     parser.add_argument("--group", help="the group column (default: the fit's), or the surface's group")
+    parser.add_argument("--output", help="a multi-output law's output to draw (fit, bootstrap)")
     args = parser.parse_args(argv)
     import matplotlib
     matplotlib.use("Agg")
     try:
-        ax = _from_cli_outputs(args.result, args.data, args.x, args.test, args.group)
+        ax = _from_cli_outputs(args.result, args.data, args.x, args.test, args.group, args.output)
     except (ValueError, OSError) as e:
         raise SystemExit(f"python3 -m slfit.plot: {e}")
     ax.figure.savefig(args.out, dpi=110, bbox_inches="tight")

@@ -58,3 +58,22 @@ def test_a_fit_read_back_from_json_is_the_fit(outputs):
     pd.testing.assert_frame_equal(result.params, direct.params)
     pd.testing.assert_frame_equal(result.standard_errors, direct.standard_errors)
     assert result.report.loc["pile", "at_bound"] == {"b": "lower"}
+
+
+def test_one_output_of_a_multi_output_fit_and_band_is_drawn(tmp_path):
+    task = os.path.join(SOURCE, "examples", "sldbench", "domain_mixture")
+    data = ["--data", os.path.join(task, "train.csv"), "--group", "group", "--law",
+            os.path.join(task, "own_domain.json"), "--backend", "cpu", "--quiet", "--maxiter", "40"]
+    cli("fit", *data, "--format", "json", "--out", str(tmp_path / "fit.json"))
+    points = [arg for p in (0.1, 0.3, 0.5) for arg in
+              ("--predict", f"proportion_domain_1={p},proportion_domain_2=0.2,proportion_domain_3=0.1,"
+                            f"proportion_domain_4=0.1,proportion_domain_5={0.6 - p}")]
+    cli("bootstrap", *data, "--resamples", "10", "--method", "percentile", *points, "--out", str(tmp_path / "boot.json"))
+    train = os.path.join(task, "train.csv")
+    assert draw(tmp_path, tmp_path / "fit.json", "--data", train, "--x", "proportion_domain_1",
+                "--output", "domain_1") > 5_000
+    assert draw(tmp_path, tmp_path / "boot.json", "--data", train, "--x", "proportion_domain_1",
+                "--output", "domain_1") > 5_000
+    run = subprocess.run([sys.executable, "-m", "slfit.plot", str(tmp_path / "fit.json"), "--data", train,
+                          "--out", str(tmp_path / "x.png")], capture_output=True, text=True)
+    assert run.returncode != 0 and "give output= one of domain_1" in run.stderr
