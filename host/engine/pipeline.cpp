@@ -160,6 +160,14 @@ FitResult refine_de(const Problem& p, Stages& stages, const DEOutcome& de) {
   if (std::isfinite(de.best_energy)) {
     const LbfgsbOutcome local = stages.refine_unit_box(p, de.best, p.options.refine);
     stages.offer(local.x, local.f, local.settled);
+    // The unit box gives a parameter whose optimum lies a millionth of its box's width from a
+    // bound (Dl = 0.5 in [0, 1e7]) steps of the box's scale, and L-BFGS-B can stop there with no
+    // further decrease: refine again with each parameter's steps relative to its own size, from
+    // the point reached, and keep what is lower.
+    const double reached = stages.best();
+    const LbfgsbOutcome rescaled = stages.refine_start_scaled(p, stages.result().params, p.options.refine);
+    stages.offer(rescaled.x, rescaled.f, rescaled.settled);
+    stages.result().lbfgsb.rescaled_gain = reached - stages.best();
   }
   FitResult& r = stages.result();
   r.status = stages.status();

@@ -62,7 +62,8 @@ nlohmann::ordered_json fit_to_json(const Law& law, const GroupData& group, const
   j["lbfgsb"] = {{"runs", fit.lbfgsb.runs},
                  {"iterations", fit.lbfgsb.iterations},
                  {"evaluations", fit.lbfgsb.evaluations},
-                 {"status", fit.lbfgsb.status}};
+                 {"status", fit.lbfgsb.status},
+                 {"rescaled_gain", fit.lbfgsb.rescaled_gain}};
   j["newton"] = {{"ran", fit.newton.ran},
                  {"iterations", fit.newton.iterations},
                  {"evaluations", fit.newton.evaluations},

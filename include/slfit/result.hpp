@@ -43,6 +43,9 @@ struct LbfgsbReport {
   int iterations = 0;            // summed over runs
   long long evaluations = 0;     // objective+gradient evaluations, summed over runs
   std::string status;            // of the last run: "converged: ftol", "max iterations", ...
+  // The de pipeline's second refinement, in coordinates scaled by the point the first reached:
+  // how much it lowered the objective (0 where it found nothing lower).
+  double rescaled_gain = 0.0;
 };
 
 struct NewtonReport {
