@@ -45,8 +45,8 @@ inline double loss_derivative(double r, double scale) {
   else return loss::arctan_derivative(r, scale);
 }
 
-// A residual and its derivative with respect to the prediction p; `observed` is the space's
-// transform of y (observed_values), `y` the target itself.
+// The residual of prediction p in a space; `observed` is the space's transform of y
+// (observed_values).
 template <ResidualSpace space>
 inline double residual(double p, double observed) {
   if constexpr (space == ResidualSpace::Linear) return loss::linear_residual(p, observed);
