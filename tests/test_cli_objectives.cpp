@@ -142,7 +142,8 @@ TEST(CliObjectives, TheBundledSldbenchLeaderboardScoresEveryEntry) {
                                     json_path + "'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // The multi-output entries' scores are the means of their outputs' (SLDBench's).
-  for (const json& entry : json::parse(read_text(json_path))["entries"]) {
+  const json scores = json::parse(read_text(json_path));
+  for (const json& entry : scores["entries"]) {
     if (entry["task"] != "domain_mixture") {
       EXPECT_FALSE(entry.contains("outputs"));
       continue;
