@@ -5,6 +5,7 @@
 #include <string>
 
 #include "engine/batch_guard.hpp"
+#include "law/residuals.hpp"
 #include "slfit/error.hpp"
 #include "slfit/fit.hpp"
 #include "slfit/text.hpp"
@@ -61,15 +62,11 @@ namespace {
 // reported at its row.
 void require_targets_in_domain(const Law& law, const Dataset& data, const GroupData& group) {
   for (const ObjectiveTerm& term : law.objective.terms) {
-    const char* needs = term.space == ResidualSpace::Log      ? "positive targets"
-                        : term.space == ResidualSpace::NegLog ? "negative targets"
-                        : term.space == ResidualSpace::Relative ? "targets other than 0"
-                                                                : nullptr;
+    const char* needs = target_domain(term.space);
     if (!needs) continue;
     for (std::size_t i = 0; i < group.size(); ++i) {
       const double y = group.target[i];
-      const bool ok = term.space == ResidualSpace::Log ? y > 0 : term.space == ResidualSpace::NegLog ? y < 0 : y != 0;
-      if (ok) continue;
+      if (in_target_domain(term.space, y)) continue;
       throw InputError(data.source + ":" + std::to_string(group.lines[i]) + ": column '" + data.columns.target +
                        "' is " + number_text(y) + ", but law '" + law.name + "' has an objective term in space \"" +
                        residual_space_name(term.space) + "\", which needs " + needs +

@@ -8,6 +8,7 @@
 #include <Eigen/Dense>
 
 #include "law/program.hpp"
+#include "law/residuals.hpp"
 #include "slfit/objective.hpp"
 
 namespace slfit {
@@ -95,12 +96,8 @@ FitStatistics fit_statistics(const CompiledLaw& law, const GroupData& data, cons
     const double y = data.target[static_cast<std::size_t>(i)];
     // Scaled residuals (curve_fit's r / sigma; a normalized output's r / sd), and so their Jacobian.
     const double scale = scales[static_cast<std::size_t>(i)];
-    const double o = observed[static_cast<std::size_t>(i)];
-    const double r = scale * (space == ResidualSpace::Linear   ? pred - o
-                              : space == ResidualSpace::Relative ? (pred - y) / y
-                              : space == ResidualSpace::Log      ? std::log(pred) - o
-                                                                 : std::log(-pred) - o);
-    const double divisor = space == ResidualSpace::Linear ? 1.0 : space == ResidualSpace::Relative ? y : pred;
+    const double r = scale * residual(space, pred, observed[static_cast<std::size_t>(i)]);
+    const double divisor = residual_divisor(space, pred, y);
     ssr += r * r;
     for (Eigen::Index j = 0; j < f; ++j) {
       const double d = dpred(i, static_cast<Eigen::Index>(free[static_cast<std::size_t>(j)]));

@@ -11,6 +11,7 @@
 
 #include "law/loss_terms.hpp"
 #include "law/program.hpp"
+#include "law/residuals.hpp"
 
 namespace slfit {
 namespace {
@@ -43,24 +44,6 @@ inline double loss_derivative(double r, double scale) {
   else if constexpr (loss == Loss::SoftL1) return loss::soft_l1_derivative(r, scale);
   else if constexpr (loss == Loss::Cauchy) return loss::cauchy_derivative(r, scale);
   else return loss::arctan_derivative(r, scale);
-}
-
-// The residual of prediction p in a space; `observed` is the space's transform of y
-// (observed_values).
-template <ResidualSpace space>
-inline double residual(double p, double observed) {
-  if constexpr (space == ResidualSpace::Linear) return loss::linear_residual(p, observed);
-  else if constexpr (space == ResidualSpace::Log) return loss::log_residual(p, observed);
-  else if constexpr (space == ResidualSpace::NegLog) return loss::neglog_residual(p, observed);
-  else return loss::relative_residual(p, observed);
-}
-
-// d(residual)/dp = 1 / divisor: 1, p (log and neglog alike), y (relative).
-template <ResidualSpace space>
-inline double residual_divisor(double p, double y) {
-  if constexpr (space == ResidualSpace::Linear) return 1.0;
-  else if constexpr (space == ResidualSpace::Relative) return y;
-  else return p;
 }
 
 // One term's inputs over the points: its observed values (observed_values), the targets, and
@@ -113,13 +96,9 @@ double sum_one_term(std::span<const double> prediction, const TermData& t, doubl
 template <class F>
 decltype(auto) visit_term(const ObjectiveTerm& term, F&& f) {
   auto in_space = [&]<Loss loss>() -> decltype(auto) {
-    switch (term.space) {
-      case ResidualSpace::Linear: return f.template operator()<loss, ResidualSpace::Linear>();
-      case ResidualSpace::Log: return f.template operator()<loss, ResidualSpace::Log>();
-      case ResidualSpace::NegLog: return f.template operator()<loss, ResidualSpace::NegLog>();
-      case ResidualSpace::Relative: return f.template operator()<loss, ResidualSpace::Relative>();
-    }
-    throw std::logic_error("slfit: objective: unknown residual space");
+    return visit_space(term.space, [&]<ResidualSpace space>() -> decltype(auto) {
+      return f.template operator()<loss, space>();
+    });
   };
   switch (term.loss) {
     case Loss::Mse: return in_space.template operator()<Loss::Mse>();
