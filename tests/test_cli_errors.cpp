@@ -184,8 +184,8 @@ TEST(CliErrors, AnOptionOutOfItsDomainIsNamedByItsFlag) {
            {"--popsize 0", "slfit fit: error: --popsize must be at least 1"},
            {"--lbfgs-maxiter 0", "slfit fit: error: --lbfgs-maxiter must be at least 1"},
            {"--gtol -1", "slfit fit: error: --gtol must be a finite number >= 0"},
-           {"--popsize 1000000", "slfit fit: error: --popsize 1000000 with 4 parameters gives a population of "
-                                 "4000000, which exceeds the limit of 2^20 members"}}) {
+           {"--popsize 1000000", "slfit fit: error: --popsize 1000000 with 2 searched parameters gives a population of "
+                                 "2000000, which exceeds the limit of 2^20 members"}}) {
     const test::CommandResult r = test::run_slfit(fit + args + " --backend cpu");
     EXPECT_EQ(r.exit_code, 2) << args;
     EXPECT_NE(r.err.find(message), std::string::npos) << args << ": " << r.err;

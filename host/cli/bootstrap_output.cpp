@@ -71,6 +71,7 @@ std::string bootstrap_json(const BootstrapReport& r) {
   j["search"] = r.search;
   j["stratify"] = r.stratify.empty() ? Json() : Json(r.stratify);
   j["pipeline"] = r.pipeline;
+  j["separable"] = r.separable;
   j["seed"] = r.seed;
   j["backend"] = r.backend;
   j["groups"] = Json::array();

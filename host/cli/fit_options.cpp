@@ -19,6 +19,9 @@ po::options_description fitting_options(FitOptions& o, int& threads) {
     ("pipeline", po::value<std::string>()->default_value("de"),
      "de: differential evolution, then L-BFGS-B from its best point; "
      "seed: the seed program's fit_scaling_law step by step")
+    ("separable", po::value<std::string>()->default_value("auto"),
+     "auto: solve the law's linear parameters exactly for each candidate and search the others "
+     "(a linear-space mse objective; such fits run on the CPU under any backend); off: search every parameter")
     ("popsize", po::value(&o.de.popsize)->default_value(o.de.popsize), "DE population = max(5, popsize x parameters)")
     ("maxiter", po::value(&o.de.maxiter)->default_value(o.de.maxiter), "DE generations at most")
     ("tol", po::value(&o.de.tol)->default_value(o.de.tol, "1e-11"), "DE relative tolerance on the energies' spread")
@@ -47,6 +50,10 @@ void finish_fitting_options(const po::variables_map& vm, FitOptions& o) {
   const std::optional<Pipeline> chosen = chosen_pipeline(pipeline);
   if (!chosen) throw InputError("--pipeline: '" + pipeline + "' is not one of: " + chosen_pipeline_names());
   o.pipeline = *chosen;
+  const std::string separable = vm["separable"].as<std::string>();
+  const std::optional<Separable> solved = parse_separable(separable);
+  if (!solved) throw InputError("--separable: '" + separable + "' is not one of: auto, off");
+  o.separable = *solved;
   // Read here, not by Boost, whose conversion would take -1 as 2^64 - 1.
   const std::string seed = vm["seed"].as<std::string>();
   const auto [end, error] = std::from_chars(seed.data(), seed.data() + seed.size(), o.seed);

@@ -18,6 +18,7 @@ struct RescoreRun {
   std::uint64_t seed = 0;
   int restarts = 1;
   Pipeline pipeline = Pipeline::De;
+  Separable separable = Separable::Auto;
   std::string backend;
   double seconds = 0.0;
 };

@@ -9,10 +9,12 @@
 #include <utility>
 #include <vector>
 
+#include "engine/pipeline.hpp"
+#include "engine/projected_objective.hpp"
+#include "law/separable.hpp"
 #include "optim/differential_evolution.hpp"
 #include "optim/lbfgsb.hpp"
 #include "optim/newton_polish.hpp"
-#include "engine/pipeline.hpp"
 #include "slfit/fit.hpp"
 #include "slfit/metrics.hpp"
 
@@ -73,6 +75,9 @@ class Stages {
       scale[j] = x0[j] != 0 ? std::fabs(x0[j]) : hi[j] > lo[j] ? hi[j] - lo[j] : 1.0;
     return refine_affine(p, x0, std::vector<double>(x0.begin(), x0.end()), scale, options);
   }
+
+  // Counts a refinement run outside this class (the projected one) in the L-BFGS-B report.
+  void count_lbfgsb(const LbfgsbOutcome& local) { record(local); }
 
   // Takes x when it is strictly better than the best so far. `settled` is what the search that
   // returned x says of it (LbfgsbOutcome::settled); a search that returns no lower point than
@@ -154,11 +159,10 @@ class Stages {
   bool settled_ = false;
 };
 
-// The de pipeline after its DE stage (which ran here or on the GPU): refinement, the better wins.
-FitResult refine_de(const Problem& p, Stages& stages, const DEOutcome& de) {
-  stages.offer(de.best, de.best_energy, false);
-  if (std::isfinite(de.best_energy)) {
-    const LbfgsbOutcome local = stages.refine_unit_box(p, de.best, p.options.refine);
+// The de pipeline's refinement of the best point so far, over every parameter; the better wins.
+FitResult refine_best(const Problem& p, Stages& stages) {
+  if (std::isfinite(stages.best())) {
+    const LbfgsbOutcome local = stages.refine_unit_box(p, stages.result().params, p.options.refine);
     stages.offer(local.x, local.f, local.settled);
     // The unit box gives a parameter whose optimum lies a millionth of its box's width from a
     // bound (Dl = 0.5 in [0, 1e7]) steps of the box's scale, and L-BFGS-B can stop there with no
@@ -174,7 +178,68 @@ FitResult refine_de(const Problem& p, Stages& stages, const DEOutcome& de) {
   return r;
 }
 
+// The de pipeline after its DE stage (which ran here or on the GPU).
+FitResult refine_de(const Problem& p, Stages& stages, const DEOutcome& de) {
+  stages.offer(de.best, de.best_energy, false);
+  return refine_best(p, stages);
+}
+
 FitResult run_de_pipeline(const Problem& p, Stages& stages) { return refine_de(p, stages, stages.run_de(p, p.options.de)); }
+
+// L-BFGS-B over the nonlinear parameters' unit box, on the projected objective.
+LbfgsbOutcome refine_projected(ProjectedObjective& projected, std::span<const double> theta0,
+                               const LbfgsbOptions& options) {
+  const std::vector<double>& lo = projected.lower();
+  const std::vector<double>& hi = projected.upper();
+  const std::size_t n = lo.size();
+  std::vector<double> width(n), theta(n), u0(n);
+  for (std::size_t j = 0; j < n; ++j) {
+    width[j] = hi[j] > lo[j] ? hi[j] - lo[j] : 1.0;
+    u0[j] = (theta0[j] - lo[j]) / width[j];
+  }
+  const auto to_theta = [&](std::span<const double> u) {
+    for (std::size_t j = 0; j < n; ++j) theta[j] = std::clamp(lo[j] + width[j] * u[j], lo[j], hi[j]);
+  };
+  const GradientFunction f = [&](std::span<const double> u, std::span<double> g) {
+    to_theta(u);
+    const double value = projected.value_and_gradient(theta, g);
+    for (std::size_t j = 0; j < n; ++j) g[j] *= width[j];
+    return value;
+  };
+  LbfgsbOutcome local = minimize_lbfgsb(f, u0, std::vector<double>(n, 0.0), std::vector<double>(n, 1.0), options);
+  to_theta(local.x);
+  local.x = theta;
+  return local;
+}
+
+// The de pipeline with the law's linear parameters solved for each candidate (variable
+// projection, engine/projected_objective.hpp): DE over the nonlinear parameters, L-BFGS-B over
+// them, then the whole refinement over every parameter from the point reached, which polishes
+// the linear ones too and gives the status.
+FitResult run_separable_pipeline(const Problem& p, Stages& stages, Objective& objective,
+                                 const SeparablePrograms& programs) {
+  ProjectedObjective projected(programs, *p.data, p.objective, p.bounds, objective);
+  stages.result().separable = programs.form.linear;
+  std::vector<double> theta;
+  if (projected.num_params() > 0) {  // else the linear solve alone is the global optimum
+    const PopulationEnergy energy = [&](std::span<const double> points, std::span<double> energies) {
+      projected.values(points, energies);
+    };
+    const DEOutcome de = differential_evolution(energy, projected.lower(), projected.upper(), p.options.de,
+                                                p.options.seed, p.stream);
+    stages.record_de(de);
+    theta = de.best;
+  }
+  const std::vector<double> start = projected.full_params(theta);
+  stages.offer(start, objective.value(start), false);
+  if (projected.num_params() > 0 && std::isfinite(stages.best())) {
+    const LbfgsbOutcome local = refine_projected(projected, theta, p.options.refine);
+    stages.count_lbfgsb(local);
+    const std::vector<double> reached = projected.full_params(local.x);
+    stages.offer(reached, objective.value(reached), false);
+  }
+  return refine_best(p, stages);
+}
 
 // The seed program's fit_scaling_law: a local search from the data-driven start; a global search
 // (scipy DE with its default polish, then a local polish) only when that local fit is poor;
@@ -240,13 +305,26 @@ void finish(FitResult& result, const Stages& stages, const Problem& problem,
 
 }  // namespace
 
+bool searches_separably(const Problem& problem) {
+  return problem.options.pipeline == Pipeline::De && problem.options.separable == Separable::Auto &&
+         separable_objective(problem.objective) && !separate_linear_params(*problem.law).linear.empty();
+}
+
 FitResult fit_problem(const Problem& problem) {
   const auto start = std::chrono::steady_clock::now();
   Objective objective(problem.compiled, *problem.data, problem.objective);
   Stages stages(objective);
-  FitResult result = problem.options.pipeline == Pipeline::Seed    ? run_seed_pipeline(problem, stages, objective)
-                     : problem.options.pipeline == Pipeline::Local ? run_local_pipeline(problem, stages, objective)
-                                                                   : run_de_pipeline(problem, stages);
+  FitResult result;
+  if (problem.options.pipeline == Pipeline::Seed) {
+    result = run_seed_pipeline(problem, stages, objective);
+  } else if (problem.options.pipeline == Pipeline::Local) {
+    result = run_local_pipeline(problem, stages, objective);
+  } else if (searches_separably(problem)) {
+    const SeparablePrograms programs(*problem.law, separate_linear_params(*problem.law));
+    result = run_separable_pipeline(problem, stages, objective, programs);
+  } else {
+    result = run_de_pipeline(problem, stages);
+  }
   finish(result, stages, problem, start);
   return result;
 }

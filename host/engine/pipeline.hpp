@@ -7,6 +7,12 @@
 
 namespace slfit {
 
+// Whether fit_problem solves the problem's linear parameters exactly for each candidate and
+// searches the others (Pipeline::De with Separable::Auto, a linear-space mse objective and a law
+// with linear parameters: engine/projected_objective.hpp). A device runner does not implement
+// that search (yet), so fit_batch_on fits such problems on the host.
+bool searches_separably(const Problem& problem);
+
 // As fit_problem with Pipeline::De, from the given DE outcome instead of running DE. The outcome's
 // best point is re-evaluated on the host, so every reported objective comes from one evaluator.
 FitResult fit_problem_from_de(const Problem& problem, const DEOutcome& de);

@@ -9,6 +9,8 @@ namespace {
 
 constexpr std::array<std::pair<Pipeline, const char*>, 3> kNames = {
     {{Pipeline::De, "de"}, {Pipeline::Seed, "seed"}, {Pipeline::Local, "local"}}};
+constexpr std::array<std::pair<Separable, const char*>, 2> kSeparableNames = {
+    {{Separable::Auto, "auto"}, {Separable::Off, "off"}}};
 
 }  // namespace
 
@@ -32,6 +34,18 @@ const std::string& chosen_pipeline_names() {
     return out;
   }();
   return names;
+}
+
+const char* to_string(Separable separable) {
+  for (const auto& [s, name] : kSeparableNames)
+    if (s == separable) return name;
+  return "unknown";
+}
+
+std::optional<Separable> parse_separable(std::string_view name) {
+  for (const auto& [s, text] : kSeparableNames)
+    if (name == text) return s;
+  return std::nullopt;
 }
 
 }  // namespace slfit

@@ -63,7 +63,7 @@ int de_population_size(const DEOptions& options, int num_params) {
   const long long members = std::max(5LL, static_cast<long long>(options.popsize) * num_params);
   if (members > kMaxDePopulation)
     throw OptionError("de.popsize", std::to_string(options.popsize) + " with " + std::to_string(num_params) +
-                                        " parameters gives a population of " + std::to_string(members) +
+                                        " searched parameters gives a population of " + std::to_string(members) +
                                         ", which exceeds the limit of 2^20 members");
   return static_cast<int>(members);
 }

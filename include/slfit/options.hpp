@@ -51,8 +51,20 @@ std::optional<Pipeline> chosen_pipeline(std::string_view name);
 // The names chosen_pipeline accepts, for messages: "de, seed".
 const std::string& chosen_pipeline_names();
 
+// Whether the de pipeline solves a law's linear parameters exactly for each candidate, searching
+// only the others (variable projection; README, "How it works"): Auto does so where the law has
+// linear parameters and its objective is one mse term in linear space (law/separable.hpp); Off
+// searches every parameter. A device does not implement the Auto search (yet): fit_batch_on
+// (slfit/backend.hpp) fits those problems on the host under any backend.
+enum class Separable { Auto, Off };
+
+// The names in flags and outputs: "auto", "off" (host/engine/pipeline_names.cpp).
+const char* to_string(Separable separable);
+std::optional<Separable> parse_separable(std::string_view name);
+
 struct FitOptions {
   Pipeline pipeline = Pipeline::De;
+  Separable separable = Separable::Auto;
   DEOptions de;
   LbfgsbOptions refine;
   std::uint64_t seed = 42;

@@ -58,6 +58,9 @@ struct NewtonReport {
 
 struct FitResult {
   std::vector<double> params;
+  // The parameters the de pipeline solved exactly for each candidate (indices, ascending), the
+  // global search running over the others (Separable::Auto); empty where it searched them all.
+  std::vector<int> separable;
   double objective = 0.0;
   // SLDBench's r2 of the fitted law on the rows it was fitted to (slfit/metrics.hpp): NaN where
   // their targets are constant, not finite where a prediction is not.

@@ -15,7 +15,7 @@ from ._law import Law, as_law, with_options
 from ._progress import watching
 
 # Keyword options and the CLI flags they mirror (README.md, "slfit fit").
-_OPTIONS = ("pipeline", "popsize", "maxiter", "tol", "atol", "ftol", "gtol", "lbfgs_maxiter", "seed")
+_OPTIONS = ("pipeline", "separable", "popsize", "maxiter", "tol", "atol", "ftol", "gtol", "lbfgs_maxiter", "seed")
 
 
 def _reject_unknown_options(options: dict, function: str) -> None:
@@ -107,8 +107,8 @@ def fit(data, law, group: str | None = None, test=None, *, weights: str | None =
     progress: True draws tqdm's bar when tqdm is installed and the fit runs over a second; False
     draws nothing; a callable is called with (fits done, total). Ctrl-C stops the fit (the fits
     running finish) and raises KeyboardInterrupt.
-    options: the CLI's fitting options by name: pipeline ("de" or "seed"), popsize, maxiter,
-    tol, atol, ftol, gtol, lbfgs_maxiter, seed.
+    options: the CLI's fitting options by name: pipeline ("de" or "seed"), separable ("auto" or
+    "off"), popsize, maxiter, tol, atol, ftol, gtol, lbfgs_maxiter, seed.
 
     Groups come in order of first appearance and draw random numbers by that order, so the same
     rows in the same order give the CLI's result for the same seed. Raises ValueError for bad
@@ -132,7 +132,8 @@ class FitResult:
     Attributes (DataFrames are indexed by group):
       params           the fitted parameters, a column each
       standard_errors  their standard errors (curve_fit's, from the exact Jacobian)
-      report           per group: objective, r2_train, aic, bic, status, de_converged, ...
+      report           per group: objective, r2_train, aic, bic, status, de_converged, ...,
+                       separable (the parameters solved exactly for each candidate)
       test_scores      with `test`: r2, nmse, nmae and n per group, and the row "all" for
                        every test row at once (SLDBench's score); None without. For a
                        multi-output law, each row is the mean over the outputs (SLDBench's)
@@ -152,7 +153,7 @@ class FitResult:
         self.params = pd.DataFrame([f["params"] or nan_row for f in fits], index=index, columns=names)
         self.standard_errors = pd.DataFrame([f["standard_errors"] for f in fits], index=index, columns=names)
         keys = ("objective", "r2_train", "aic", "bic", "status", "de_converged", "de_generations", "de_evaluations",
-                "lbfgsb_iterations", "lbfgsb_status", "seconds", "error")
+                "lbfgsb_iterations", "lbfgsb_status", "separable", "seconds", "error")
         self.report = pd.DataFrame([{k: f[k] for k in keys} for f in fits], index=index)
         self.report["at_bound"] = [{n: side for n, side in zip(names, f["at_bound"]) if side} for f in fits]
         self._correlation = {g: np.asarray(f["correlation"]).reshape(len(names), len(names))
@@ -194,7 +195,8 @@ class FitResult:
                 "aic": u.get("aic", math.nan), "bic": u.get("bic", math.nan), "status": f["status"],
                 "de_converged": f["de"]["converged"], "de_generations": f["de"]["generations"],
                 "de_evaluations": f["de"]["evaluations"], "lbfgsb_iterations": f["lbfgsb"]["iterations"],
-                "lbfgsb_status": f["lbfgsb"]["status"], "seconds": f["seconds"], "error": f.get("error", ""),
+                "lbfgsb_status": f["lbfgsb"]["status"], "separable": f.get("separable", []),
+                "seconds": f["seconds"], "error": f.get("error", ""),
                 "at_bound": [f.get("at_bound", {}).get(n, "") for n in names], "note": u.get("note", "")})
         test = None
         if "test" in j:

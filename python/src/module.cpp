@@ -105,6 +105,12 @@ FitOptions fit_options(const py::dict& o) {
     if (!chosen) throw InputError("pipeline: '" + name + "' is not one of: " + chosen_pipeline_names());
     options.pipeline = *chosen;
   }
+  if (o.contains("separable")) {
+    const std::string name = o["separable"].cast<std::string>();
+    const std::optional<Separable> solved = parse_separable(name);
+    if (!solved) throw InputError("separable: '" + name + "' is not one of: auto, off");
+    options.separable = *solved;
+  }
   take("popsize", options.de.popsize);
   take("maxiter", options.de.maxiter);
   take("tol", options.de.tol);
@@ -171,6 +177,9 @@ py::dict fit_dict(const Law& law, const FitResult& fit, const FitStatistics& sta
   d["de_evaluations"] = fit.de.evaluations;
   d["lbfgsb_iterations"] = fit.lbfgsb.iterations;
   d["lbfgsb_status"] = fit.lbfgsb.status;
+  std::vector<std::string> separable;
+  for (const int k : fit.separable) separable.push_back(law.params[static_cast<std::size_t>(k)].name);
+  d["separable"] = separable;
   d["seconds"] = fit.seconds;
   const bool has = !stats.at_bound.empty();
   const double nan = std::nan("");

@@ -52,6 +52,19 @@ def test_fit_gives_the_clis_parameters_and_scores_for_the_same_seed(train, test_
     assert result.report.loc["pile", "at_bound"] == {"b": "lower"}
 
 
+def test_separable_is_the_clis_option_and_its_report_says_what_was_solved(train):
+    for setting, solved in (("auto", ["a", "d"]), ("off", [])):
+        result = slfit.fit(train, "parallel_power", group="group", backend="cpu", separable=setting)
+        cli = cli_fit("--data", TRAIN, "--group", "group", "--law", "parallel_power", "--separable", setting)
+        for f in cli["fits"]:
+            g = f["group"]
+            assert result.params.loc[g].to_dict() == f["params"]
+            assert result.report.loc[g, "separable"] == f["separable"] == solved
+            assert result.report.loc[g, "de_evaluations"] == f["de"]["evaluations"]
+    with pytest.raises(ValueError, match="separable: 'always' is not one of: auto, off"):
+        slfit.fit(train, "parallel_power", group="group", backend="cpu", separable="always")
+
+
 def test_predictions_score_as_the_test_split(train, test_rows):
     result = slfit.fit(train, "parallel_power", group="group", test=test_rows, backend="cpu", maxiter=100)
     predicted = result.predict(test_rows, group="group")

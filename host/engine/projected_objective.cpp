@@ -1,0 +1,122 @@
+#include "engine/projected_objective.hpp"
+
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+namespace slfit {
+namespace {
+
+std::shared_ptr<const CompiledLaw> compile_part(const Law& law, const Expr& part) {
+  Law copy = law;
+  copy.expr = part;
+  return std::make_shared<const CompiledLaw>(copy);
+}
+
+}  // namespace
+
+SeparablePrograms::SeparablePrograms(const Law& law, SeparableForm separable) : form(std::move(separable)) {
+  if (!form.base.empty()) base = compile_part(law, form.base);
+  for (const Expr& part : form.basis) basis.push_back(compile_part(law, part));
+}
+
+ProjectedObjective::ProjectedObjective(const SeparablePrograms& programs, const GroupData& data,
+                                       const ObjectiveSpec& spec, const ResolvedBounds& bounds, Objective& full)
+    : form_(programs.form),
+      full_(full),
+      y_(data.target),
+      scale_(residual_scales(spec, data)),
+      spec_(spec) {
+  if (!separable_objective(spec) || form_.linear.empty())
+    throw std::logic_error("slfit: a projected objective needs linear parameters and a linear-space mse objective");
+  if (programs.base) base_ = std::make_unique<BoundProgram>(*programs.base, data);
+  for (const auto& part : programs.basis) basis_.push_back(std::make_unique<BoundProgram>(*part, data));
+  const double n = static_cast<double>(data.size());
+  coefficient_ = spec.terms[0].coefficient / (spec.reduce == Reduction::Mean ? n : 1.0);
+  ridge_ = spec.ridge;
+  for (const int k : form_.linear) {
+    bool on = false;
+    for (const int r : spec.ridge_params) on = on || r == k;
+    ridge_on_.push_back(on);
+    linear_lower_.push_back(bounds.lower[static_cast<std::size_t>(k)]);
+    linear_upper_.push_back(bounds.upper[static_cast<std::size_t>(k)]);
+  }
+  for (const int k : form_.nonlinear) {
+    nonlinear_lower_.push_back(bounds.lower[static_cast<std::size_t>(k)]);
+    nonlinear_upper_.push_back(bounds.upper[static_cast<std::size_t>(k)]);
+  }
+  weight_.resize(scale_.size());
+  for (std::size_t i = 0; i < scale_.size(); ++i) weight_[i] = scale_[i] * scale_[i];
+  point_.assign(bounds.lower.size(), 0.0);
+  linear_.resize(form_.linear.size());
+  gradient_.resize(bounds.lower.size());
+  prediction_.resize(data.size());
+  columns_.resize(form_.linear.size());
+  const auto m = static_cast<Eigen::Index>(form_.linear.size());
+  normal_.resize(m, m);
+  right_.resize(m);
+}
+
+double ProjectedObjective::value(std::span<const double> theta) {
+  constexpr double kInfinity = std::numeric_limits<double>::infinity();
+  const std::size_t m = form_.linear.size(), n = y_.size();
+  for (std::size_t j = 0; j < form_.nonlinear.size(); ++j) point_[static_cast<std::size_t>(form_.nonlinear[j])] = theta[j];
+
+  // The base and basis at every point; none of them reads the linear parameters.
+  const double* base = base_ ? base_->forward(point_).data() : nullptr;
+  for (std::size_t k = 0; k < m; ++k) columns_[k] = basis_[k]->forward(point_).data();
+  double check = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    check += base ? base[i] : 0.0;
+    for (std::size_t k = 0; k < m; ++k) check += columns_[k][i];
+  }
+  // The normal equations of coefficient * sum_i w_i (base_i + g_i c - y_i)^2 + ridge * |c_R|^2.
+  for (std::size_t a = 0; a < m; ++a) {
+    const double* ga = columns_[a];
+    double rhs = 0.0;
+    for (std::size_t i = 0; i < n; ++i) rhs += weight_[i] * ga[i] * (y_[i] - (base ? base[i] : 0.0));
+    right_(static_cast<Eigen::Index>(a)) = coefficient_ * rhs;
+    for (std::size_t b = 0; b <= a; ++b) {
+      const double* gb = columns_[b];
+      double sum = 0.0;
+      for (std::size_t i = 0; i < n; ++i) sum += weight_[i] * ga[i] * gb[i];
+      sum *= coefficient_;
+      if (a == b && ridge_on_[a]) sum += ridge_;
+      normal_(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(b)) = sum;
+      normal_(static_cast<Eigen::Index>(b), static_cast<Eigen::Index>(a)) = sum;
+    }
+  }
+  const bool solved = std::isfinite(check) && solver_.minimise(normal_, right_, linear_lower_, linear_upper_, linear_);
+  for (std::size_t k = 0; k < m; ++k) point_[static_cast<std::size_t>(form_.linear[k])] = linear_[k];
+  if (!solved) return kInfinity;
+
+  // The objective from the residuals at the point formed, as the full objective computes it.
+  double sum = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    double p = base ? base[i] : 0.0;
+    for (std::size_t k = 0; k < m; ++k) p += linear_[k] * columns_[k][i];
+    const double r = scale_[i] * (p - y_[i]);
+    sum += r * r;
+  }
+  const double value = coefficient_ * sum + ridge_penalty(spec_, point_);
+  return std::isfinite(value) ? value : kInfinity;
+}
+
+void ProjectedObjective::values(std::span<const double> thetas, std::span<double> values) {
+  const std::size_t d = form_.nonlinear.size();
+  for (std::size_t k = 0; k < values.size(); ++k) values[k] = value(thetas.subspan(k * d, d));
+}
+
+double ProjectedObjective::value_and_gradient(std::span<const double> theta, std::span<double> grad) {
+  if (value(theta) == std::numeric_limits<double>::infinity()) return std::numeric_limits<double>::infinity();
+  const double f = full_.value_and_gradient(point_, gradient_);
+  for (std::size_t j = 0; j < form_.nonlinear.size(); ++j) grad[j] = gradient_[static_cast<std::size_t>(form_.nonlinear[j])];
+  return f;
+}
+
+std::vector<double> ProjectedObjective::full_params(std::span<const double> theta) {
+  value(theta);
+  return point_;
+}
+
+}  // namespace slfit

@@ -1,0 +1,44 @@
+#pragma once
+// The linear parameters of a law, found from its AST: most scaling laws are linear in some of
+// their parameters (E, A and B of Chinchilla's E + A / N^alpha + B / D^beta; a and d of the
+// seed's a N^b / P^c + d), so that the prediction is
+//
+//     f(x; theta, c) = base(x; theta) + sum_k c_k basis_k(x; theta)
+//
+// with theta the other parameters. For a least-squares objective the best c of any theta is a
+// small linear least-squares problem (engine/projected_objective.hpp solves it), and the global
+// search runs over theta alone: variable projection (Golub and Pereyra).
+
+#include <vector>
+
+#include "slfit/expr.hpp"
+#include "slfit/law.hpp"
+
+namespace slfit {
+
+// The most linear parameters any fit can solve for at once; a law linear in more keeps the first
+// kMaxLinearParams of them linear and searches the rest.
+constexpr int kMaxLinearParams = 16;
+
+struct SeparableForm {
+  std::vector<int> linear;     // indices into Law::params, ascending; empty: not separable
+  std::vector<int> nonlinear;  // the other parameters, ascending
+  // The prediction's parts as expressions of the law's variables and `nonlinear` parameters
+  // (Param nodes keep the law's indices): empty `base` is 0. basis[k] multiplies linear[k].
+  Expr base;
+  std::vector<Expr> basis;
+};
+
+// Splits the law's prediction as above, choosing the linear parameters greedily in parameter
+// order: a parameter joins when the prediction stays affine in all chosen ones jointly (it enters
+// only through sums, differences, negations, products with and quotients by terms free of chosen
+// parameters). The parts are built from the law's own nodes, so each basis function evaluates as
+// the law does (a N^b / P^c has basis N^b / P^c). No linear parameter: `linear` is empty.
+SeparableForm separate_linear_params(const Law& law);
+
+// Whether the best linear parameters of an objective are a linear least-squares solution: one mse
+// term (any coefficient) in linear space, weighted or not, outputs normalised or not, a ridge on
+// any parameters. Log, relative and robust losses make them a nonlinear problem again.
+bool separable_objective(const ObjectiveSpec& objective);
+
+}  // namespace slfit
