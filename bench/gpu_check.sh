@@ -415,7 +415,8 @@ judge_speed() {
 
 # ---- step 3: the same fit on both backends, compared field by field
 fits() {
-  local args=(fit --data examples/parscale/train.csv --law parallel_power --group group)
+  # --separable off: separable fits run on the CPU under any backend; this compares the DE on each.
+  local args=(fit --data examples/parscale/train.csv --law parallel_power --group group --separable off)
   local b rc t0 us ms_cpu='?' ms_cuda='?'
   for b in cpu cuda; do
     echo "--- slfit ${args[*]} --backend $b --out $SCRATCH/fit_$b.json"
@@ -449,7 +450,7 @@ judge_fits() { judge_self "$1"; }
 sanitize() {
   local tool=$1
   local cmd=("$SANITIZER" --tool "$tool" --error-exitcode 9 --print-limit 50 "$SLFIT" fit
-    --data examples/parscale/train.csv --law parallel_power --group group --backend cuda --maxiter 30
+    --data examples/parscale/train.csv --law parallel_power --group group --backend cuda --separable off --maxiter 30
     --out "$SCRATCH/fit_$tool.json")
   echo "${cmd[*]}"
   "${cmd[@]}" 2>&1
@@ -479,7 +480,7 @@ profile() {
   local rep=$SCRATCH/slfit_de
   local cmd=("$NCU" --kernel-name slfit_de --launch-count 1 --set full --clock-control none
     --export "$rep" --force-overwrite "$SLFIT" bootstrap --data examples/parscale/train.csv --law parallel_power
-    --group group --resamples 1000 --method percentile --maxiter 50 --quiet --backend cuda
+    --group group --resamples 1000 --method percentile --maxiter 50 --quiet --backend cuda --separable off
     --out "$SCRATCH/boot.json")
   echo "${cmd[*]}"
   "${cmd[@]}" 2>&1 | tee "$SCRATCH/ncu_run.out"

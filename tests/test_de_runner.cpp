@@ -203,6 +203,23 @@ TEST(DeRunner, ProblemsWithoutADeStageRunOnTheHostUnderFitBatchOn) {
   EXPECT_THROW(fit_batch_on_runner(*device.runner, mixed), std::invalid_argument);
 }
 
+TEST(DeRunner, ProblemsThatSolveLinearParametersExactlyRunOnTheHostUnderFitBatchOn) {
+  // Under --separable auto every built-in law solves some parameters exactly, which a device does
+  // not implement: half the problems ask for it, and their fits are the CPU's all the same.
+  const test::Batch batch = test::mixed_law_batch();
+  std::vector<Problem> mixed = interleaved(batch, 4);
+  for (std::size_t i = 0; i < mixed.size(); i += 2) mixed[i].options.separable = Separable::Auto;
+  RunnerLog log;
+  const BackendChoice device{Backend::Cuda, std::make_shared<HostDeRunner>(1000, 1000, log)};
+  const std::vector<FitResult> fits = fit_batch_on(device, mixed, BatchOptions{});
+  expect_same_fits(fits, fit_batch(mixed));
+  std::size_t on_device = 0;
+  for (std::size_t size : log.launched) on_device += size;
+  EXPECT_EQ(on_device, mixed.size() / 2);
+  for (std::size_t i = 0; i < mixed.size(); ++i) EXPECT_EQ(fits[i].separable.empty(), i % 2 == 1) << "problem " << i;
+  EXPECT_THROW(fit_batch_on_runner(*device.runner, mixed), std::invalid_argument);
+}
+
 TEST(DeRunner, ADeviceWithoutMemoryForOneProblemFailsEveryProblemOfTheGroup) {
   const test::Batch batch = test::mixed_law_batch();
   RunnerLog log;
