@@ -84,6 +84,7 @@ __device__ void differential_evolution(const DeParams& P) {
   const double* K = P.constants + static_cast<long long>(problem) * P.num_constants;  // this problem's numbers
   const double* lower = P.lower + static_cast<long long>(problem) * D;
   const double* upper = P.upper + static_cast<long long>(problem) * D;
+  const unsigned char* log_scale = P.log_scale + static_cast<long long>(problem) * D;
   const long long population_doubles = static_cast<long long>(S) * D + S;
 
   // Layout: population, energies, trials, trial energies (then the points, when in shared).
@@ -107,7 +108,7 @@ __device__ void differential_evolution(const DeParams& P) {
       pop[i * D + j] = slfit::de::latin_hypercube_coordinate(trial, S, D, i, j, P.seed, stream);
   __syncthreads();
   for (int i = threadIdx.x; i < S; i += blockDim.x)
-    energy[i] = slfit_law_energy(pop + i * D, lower, upper, K, cols, observed, n);
+    energy[i] = slfit_law_energy(pop + i * D, lower, upper, log_scale, K, cols, observed, n);
   __syncthreads();
   promote_lowest(pop, energy, S, D);
 
@@ -119,7 +120,7 @@ __device__ void differential_evolution(const DeParams& P) {
     const double scale = slfit::de::dither(P.seed, stream, g, P.mutation_min, P.mutation_max);
     for (int i = threadIdx.x; i < S; i += blockDim.x) {
       slfit::de::make_trial(pop, S, D, i, scale, P.recombination, P.seed, stream, g, trial + i * D);
-      trial_energy[i] = slfit_law_energy(trial + i * D, lower, upper, K, cols, observed, n);
+      trial_energy[i] = slfit_law_energy(trial + i * D, lower, upper, log_scale, K, cols, observed, n);
     }
     __syncthreads();
     // Deferred selection: every trial was made from the old population; a member only touches
@@ -141,7 +142,7 @@ __device__ void differential_evolution(const DeParams& P) {
   }
 
   for (int j = threadIdx.x; j < D; j += blockDim.x)
-    P.best[static_cast<long long>(problem) * D + j] = slfit::de::scale_to_bounds(pop[j], lower[j], upper[j]);
+    P.best[static_cast<long long>(problem) * D + j] = slfit::de::unit_to_param(pop[j], lower[j], upper[j], log_scale[j] != 0);
   if (threadIdx.x == 0) {
     P.best_energy[problem] = energy[0];
     P.generations[problem] = generations;
@@ -163,7 +164,7 @@ __device__ void evaluate_only(const EvalParams& P) {
   for (int r = 0; r < P.rounds; ++r) {
     const int candidate = (member + r) % P.members;
     sum += slfit_law_energy(P.units + candidate * D, P.lower + problem * D, P.upper + problem * D,
-                            P.constants + static_cast<long long>(problem) * P.num_constants, cols,
+                            P.log_scale + problem * D, P.constants + static_cast<long long>(problem) * P.num_constants, cols,
                             cols + static_cast<long long>(P.columns) * n, n);
   }
   P.energy_sum[thread] = sum;

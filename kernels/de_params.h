@@ -16,6 +16,7 @@ struct DeParams {
   const int* points;
   const double* lower;                 // problem * kNumParams
   const double* upper;
+  const unsigned char* log_scale;      // problem * kNumParams: 1 where searched in log coordinates
   const unsigned long long* stream;    // Philox stream of each problem
   const double* constants;             // problem * kNumConstants: each problem's law's numbers, K
   // Population, energies, trials and trial energies of each problem in global memory, used when
@@ -49,6 +50,7 @@ struct EvalParams {
   const int* points;
   const double* lower;
   const double* upper;
+  const unsigned char* log_scale;      // as in DeParams
   const double* units;                 // members * kNumParams unit-cube candidates, shared by all problems
   const double* constants;             // problem * kNumConstants, as in DeParams
   double* energy_sum;                  // out: per (problem, member), the sum over rounds

@@ -25,9 +25,11 @@ extern "C" __device__ double slfit_law_objective(const double* x, const double* 
 }
 
 extern "C" __device__ double slfit_law_energy(const double* unit, const double* lower, const double* upper,
-                                              const double* K, const double* cols, const double* observed, int n) {
+                                              const unsigned char* log_scale, const double* K, const double* cols,
+                                              const double* observed, int n) {
   double x[slfit_law::kNumParams];
 #pragma unroll
-  for (int j = 0; j < slfit_law::kNumParams; ++j) x[j] = slfit::de::scale_to_bounds(unit[j], lower[j], upper[j]);
+  for (int j = 0; j < slfit_law::kNumParams; ++j)
+    x[j] = slfit::de::unit_to_param(unit[j], lower[j], upper[j], log_scale[j] != 0);
   return slfit_law_entry::objective_at(x, K, cols, observed, n);
 }

@@ -12,9 +12,11 @@
 extern "C" __device__ double slfit_law_objective(const double* x, const double* K, const double* cols,
                                                  const double* observed, int n);
 
-// The objective of a unit-cube point scaled to [lower, upper] (de_steps.hpp's scale_to_bounds).
+// The objective of a unit-cube point in the parameters' units (de_steps.hpp's unit_to_param: over
+// [lower, upper], in log coordinates where log_scale says so).
 extern "C" __device__ double slfit_law_energy(const double* unit, const double* lower, const double* upper,
-                                              const double* K, const double* cols, const double* observed, int n);
+                                              const unsigned char* log_scale, const double* K, const double* cols,
+                                              const double* observed, int n);
 
 namespace slfit_kernel {
 

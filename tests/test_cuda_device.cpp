@@ -128,7 +128,7 @@ TEST(CudaDevice, DeEnergiesMatchTheCpuAndRefinementIsNoWorse) {
       Objective objective(problems[i].compiled, *problems[i].data, problems[i].objective);
       const EnergyFunction energy = [&](std::span<const double> x) { return objective.value(x); };
       cpu[i] = differential_evolution(energy, problems[i].bounds.lower, problems[i].bounds.upper, options.de,
-                                      options.seed, problems[i].stream);
+                                      options.seed, problems[i].stream, problems[i].bounds.log_scale);
     }
     energies.add(test::compare_energies(gpu, cpu, 1e-9, batch.laws[k].name));
 
@@ -190,7 +190,8 @@ TEST(CudaDevice, VariantsOfOneFormulaRunInOneLaunchEachWithItsOwnNumbers) {
     Objective objective(problems[i].compiled, group, problems[i].objective);
     const EnergyFunction energy = [&](std::span<const double> x) { return objective.value(x); };
     const DEOutcome cpu = differential_evolution(energy, problems[i].bounds.lower, problems[i].bounds.upper,
-                                                 options.de, options.seed, problems[i].stream);
+                                                 options.de, options.seed, problems[i].stream,
+                                                 problems[i].bounds.log_scale);
     EXPECT_TRUE(std::isfinite(cpu.best_energy));
     EXPECT_TRUE(test::close(gpu[i].best_energy, cpu.best_energy, 1e-9))
         << laws[i % laws.size()].formula << " stream " << problems[i].stream << ": gpu " << gpu[i].best_energy
@@ -244,7 +245,8 @@ TEST(CudaDevice, MillionProblemsRunThroughChunking) {
     Objective objective(first.compiled, million.group(), first.objective);
     const EnergyFunction energy = [&](std::span<const double> x) { return objective.value(x); };
     const DEOutcome cpu =
-        differential_evolution(energy, first.bounds.lower, first.bounds.upper, de, first.options.seed, k);
+        differential_evolution(energy, first.bounds.lower, first.bounds.upper, de, first.options.seed, k,
+                               first.bounds.log_scale);
     EXPECT_TRUE(test::close(out[k].best_energy, cpu.best_energy, 1e-9)) << k;
   }
 }

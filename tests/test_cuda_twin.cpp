@@ -133,6 +133,7 @@ TwinRun run_twin(TwinBuilder& builder, const fs::path& dir, std::span<const Prob
   in.data = chunk.data;
   in.lower = chunk.lower;
   in.upper = chunk.upper;
+  in.log_scale = chunk.log_scale;
   in.constants = chunk.constants;
   in.offset = chunk.offset;
   in.points = chunk.points;
@@ -152,7 +153,8 @@ TwinRun run_twin(TwinBuilder& builder, const fs::path& dir, std::span<const Prob
 DEOutcome cpu_de(const Problem& p) {
   Objective objective(p.compiled, *p.data, p.objective);
   const EnergyFunction energy = [&](std::span<const double> x) { return objective.value(x); };
-  return differential_evolution(energy, p.bounds.lower, p.bounds.upper, p.options.de, p.options.seed, p.stream);
+  return differential_evolution(energy, p.bounds.lower, p.bounds.upper, p.options.de, p.options.seed, p.stream,
+                                p.bounds.log_scale);
 }
 
 // Runs the twin on `problems` through both memory paths and compares with the CPU backend.

@@ -50,7 +50,8 @@ class HostDeProgram final : public DeProgram {
       Objective objective(p.compiled, *p.data, p.objective);
       const EnergyFunction energy = [&](std::span<const double> x) { return objective.value(x); };
       in_flight_.push_back(
-          differential_evolution(energy, p.bounds.lower, p.bounds.upper, p.options.de, p.options.seed, p.stream));
+          differential_evolution(energy, p.bounds.lower, p.bounds.upper, p.options.de, p.options.seed, p.stream,
+                                 p.bounds.log_scale));
     }
     timing_.de += 1.0;  // one "second" per launch, to see the engine sum it
     return true;
@@ -182,7 +183,8 @@ TEST(DeRunner, DeOutcomesAreTheHostDeOfEachProblemInBatchOrder) {
     Objective objective(p.compiled, *p.data, p.objective);
     const EnergyFunction energy = [&](std::span<const double> x) { return objective.value(x); };
     const DEOutcome want =
-        differential_evolution(energy, p.bounds.lower, p.bounds.upper, p.options.de, p.options.seed, p.stream);
+        differential_evolution(energy, p.bounds.lower, p.bounds.upper, p.options.de, p.options.seed, p.stream,
+                                 p.bounds.log_scale);
     EXPECT_EQ(out[i].best, want.best) << "problem " << i;
     EXPECT_EQ(out[i].best_energy, want.best_energy) << "problem " << i;
   }

@@ -95,7 +95,8 @@ GroupData stack_resample_1404() {
 }
 
 TEST(NewtonPolish, DePipelineReachesTheMinimumOfAResampleWhereLbfgsbStalled) {
-  const Law law = load_law("parallel_power");
+  Law law = load_law("parallel_power");
+  law.params[0].scale = ParamScale::Linear;  // a in [1e-6, 1e3] in the unit box, where L-BFGS-B stalls
   const auto compiled = compile_law(law);
   Dataset data;
   data.source = "stack_r1404";

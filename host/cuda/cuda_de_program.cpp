@@ -163,6 +163,7 @@ bool CudaDifferentialEvolution::launch(std::span<const Problem> chunk) {
   int* points = mem.allocate<int>(n);
   double* lower = mem.allocate<double>(n * d);
   double* upper = mem.allocate<double>(n * d);
+  unsigned char* log_scale = mem.allocate<unsigned char>(n * d);
   unsigned long long* stream = mem.allocate<unsigned long long>(n);
   double* constants = mem.allocate<double>(m.host.constants.size());
   P.scratch = in_shared ? nullptr : mem.allocate<double>(2 * m.population_doubles() * n);
@@ -181,6 +182,7 @@ bool CudaDifferentialEvolution::launch(std::span<const Problem> chunk) {
   upload(points, m.host.points, m.stream);
   upload(lower, m.host.lower, m.stream);
   upload(upper, m.host.upper, m.stream);
+  upload(log_scale, m.host.log_scale, m.stream);
   upload(stream, m.host.stream, m.stream);
   upload(constants, m.host.constants, m.stream);
   P.data = data;
@@ -188,6 +190,7 @@ bool CudaDifferentialEvolution::launch(std::span<const Problem> chunk) {
   P.points = points;
   P.lower = lower;
   P.upper = upper;
+  P.log_scale = log_scale;
   P.stream = stream;
   P.constants = constants;
   P.problems = static_cast<int>(n);

@@ -36,6 +36,8 @@ DeChunk pack_de_chunk(std::span<const Problem> chunk, GeneratedLaws& laws) {
     h.data.insert(h.data.end(), observed.begin(), observed.end());
     h.lower.insert(h.lower.end(), p.bounds.lower.begin(), p.bounds.lower.end());
     h.upper.insert(h.upper.end(), p.bounds.upper.begin(), p.bounds.upper.end());
+    if (p.bounds.log_scale.empty()) h.log_scale.insert(h.log_scale.end(), p.bounds.lower.size(), 0);
+    else h.log_scale.insert(h.log_scale.end(), p.bounds.log_scale.begin(), p.bounds.log_scale.end());
     h.stream.push_back(p.stream);
   }
   return h;

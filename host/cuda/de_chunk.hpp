@@ -32,10 +32,11 @@ class GeneratedLaws {
 };
 
 // A chunk's inputs, problem after problem: data + offset[p] holds problem p's law's columns
-// (column-major, points[p] each) then its observed values; bounds, streams and the law's
-// numbers (K) per problem.
+// (column-major, points[p] each) then its observed values; bounds, log-coordinate flags, streams
+// and the law's numbers (K) per problem.
 struct DeChunk {
   std::vector<double> data, lower, upper, constants;
+  std::vector<unsigned char> log_scale;
   std::vector<long long> offset;
   std::vector<int> points;
   std::vector<unsigned long long> stream;

@@ -48,6 +48,7 @@ double cuda_evaluation_rate(std::span<const Problem> problems, const CudaDevice&
   int* points = mem.allocate<int>(n);
   double* lower = mem.allocate<double>(n * d);
   double* upper = mem.allocate<double>(n * d);
+  unsigned char* log_scale = mem.allocate<unsigned char>(n * d);
   double* unit = mem.allocate<double>(units.size());
   double* constants = mem.allocate<double>(h.constants.size());
   P.energy_sum = mem.allocate<double>(n * members);
@@ -57,6 +58,7 @@ double cuda_evaluation_rate(std::span<const Problem> problems, const CudaDevice&
   upload(points, h.points, stream);
   upload(lower, h.lower, stream);
   upload(upper, h.upper, stream);
+  upload(log_scale, h.log_scale, stream);
   upload(unit, units, stream);
   upload(constants, h.constants, stream);
   P = {data,
@@ -64,6 +66,7 @@ double cuda_evaluation_rate(std::span<const Problem> problems, const CudaDevice&
        points,
        lower,
        upper,
+       log_scale,
        unit,
        constants,
        P.energy_sum,

@@ -29,6 +29,89 @@ constexpr LbfgsbOptions kSeedFineTune{1e-12, 1e-10, 1000, 10, 20};
 // The seed only runs its global search when the local fit's MSE is above this.
 constexpr double kSeedGlobalThreshold = 0.005;
 
+// The coordinates v a refinement runs in: x_j = offset_j + scale_j v_j (scale_j > 0), or, for a
+// parameter searched in log coordinates, x_j = exp(offset_j + scale_j v_j); x is clamped to the
+// bounds against rounding.
+struct Coordinates {
+  std::vector<double> offset, scale;
+  std::vector<bool> log;
+
+  double to_x(std::size_t j, double v) const {
+    const double t = offset[j] + scale[j] * v;
+    return log[j] ? std::exp(t) : t;
+  }
+  double to_v(std::size_t j, double x) const { return ((log[j] ? std::log(x) : x) - offset[j]) / scale[j]; }
+  // dx_j / dv_j at the point whose x_j is x.
+  double slope(std::size_t j, double x) const { return log[j] ? x * scale[j] : scale[j]; }
+};
+
+// The unit box DE searches, x = lower + u (upper - lower), with log coordinates where `log_scale`
+// says (exp of the same point of [log lower, log upper], as de::unit_to_param): parameters of very
+// different magnitudes (a ~ 40 beside c ~ 0.05) get comparable steps, which keeps the line search
+// from stalling in the narrow valleys that scaling laws have near their optimum.
+Coordinates unit_box(const std::vector<double>& lo, const std::vector<double>& hi,
+                     std::span<const std::uint8_t> log_scale) {
+  Coordinates c;
+  for (std::size_t j = 0; j < lo.size(); ++j) {
+    const bool log = !log_scale.empty() && log_scale[j] != 0 && lo[j] > 0 && lo[j] < hi[j];
+    c.log.push_back(log);
+    c.offset.push_back(log ? std::log(lo[j]) : lo[j]);
+    c.scale.push_back(log ? std::log(hi[j]) - std::log(lo[j]) : hi[j] > lo[j] ? hi[j] - lo[j] : 1.0);
+  }
+  return c;
+}
+
+// A function of x over [lo, hi] seen in coordinates c: the bounds mapped to v, x clamped to the
+// bounds against rounding, the gradient mapped by the chain rule.
+class InCoordinates {
+ public:
+  InCoordinates(const GradientFunction& f, const Coordinates& c, const std::vector<double>& lo,
+                const std::vector<double>& hi)
+      : f_(f), c_(c), lo_(lo), hi_(hi), x_(lo.size()) {
+    for (std::size_t j = 0; j < lo.size(); ++j) {
+      v_lower.push_back(c.to_v(j, lo[j]));
+      v_upper.push_back(c.to_v(j, hi[j]));
+    }
+  }
+
+  std::vector<double> v_of(std::span<const double> x) const {
+    std::vector<double> v(x.size());
+    for (std::size_t j = 0; j < x.size(); ++j) v[j] = c_.to_v(j, x[j]);
+    return v;
+  }
+  std::vector<double> x_of(std::span<const double> v) {
+    for (std::size_t j = 0; j < x_.size(); ++j) x_[j] = std::clamp(c_.to_x(j, v[j]), lo_[j], hi_[j]);
+    return x_;
+  }
+  // f in v; refers to this object.
+  GradientFunction function() {
+    return [this](std::span<const double> v, std::span<double> g) {
+      x_of(v);
+      const double value = f_(x_, g);
+      for (std::size_t j = 0; j < x_.size(); ++j) g[j] *= c_.slope(j, x_[j]);
+      return value;
+    };
+  }
+
+  std::vector<double> v_lower, v_upper;
+
+ private:
+  const GradientFunction& f_;
+  const Coordinates& c_;
+  const std::vector<double>& lo_;
+  const std::vector<double>& hi_;
+  std::vector<double> x_;
+};
+
+// Minimises f over [lo, hi] by L-BFGS-B in coordinates c from x0; the outcome's x is in f's units.
+LbfgsbOutcome minimize_in(const GradientFunction& f, const Coordinates& c, std::span<const double> x0,
+                          const std::vector<double>& lo, const std::vector<double>& hi, const LbfgsbOptions& options) {
+  InCoordinates in(f, c, lo, hi);
+  LbfgsbOutcome local = minimize_lbfgsb(in.function(), in.v_of(x0), in.v_lower, in.v_upper, options);
+  local.x = in.x_of(local.x);
+  return local;
+}
+
 // Tracks the best point over the stages of a pipeline and what each stage reported.
 class Stages {
  public:
@@ -38,7 +121,8 @@ class Stages {
     const PopulationEnergy energy = [this](std::span<const double> points, std::span<double> energies) {
       objective_.values(points, energies);
     };
-    DEOutcome de = differential_evolution(energy, p.bounds.lower, p.bounds.upper, options, p.options.seed, p.stream);
+    DEOutcome de = differential_evolution(energy, p.bounds.lower, p.bounds.upper, options, p.options.seed, p.stream,
+                                          p.bounds.log_scale);
     record_de(de);
     return de;
   }
@@ -52,15 +136,9 @@ class Stages {
     return record(minimize_lbfgsb(f, x0, p.bounds.lower, p.bounds.upper, options));
   }
 
-  // Refinement over the unit box that DE searches, x = lower + u (upper - lower): parameters of
-  // very different magnitudes (a ~ 40 beside c ~ 0.05) get comparable steps, which keeps the
-  // line search from stalling in the narrow valleys that scaling laws have near their optimum.
+  // Refinement over the unit box that DE searches (unit_box).
   LbfgsbOutcome refine_unit_box(const Problem& p, std::span<const double> x0, const LbfgsbOptions& options) {
-    const std::vector<double>& lo = p.bounds.lower;
-    const std::vector<double>& hi = p.bounds.upper;
-    std::vector<double> width(lo.size());
-    for (std::size_t j = 0; j < lo.size(); ++j) width[j] = hi[j] > lo[j] ? hi[j] - lo[j] : 1.0;
-    return refine_affine(p, x0, lo, width, options);
+    return refine_in(p, x0, unit_box(p.bounds.lower, p.bounds.upper, p.bounds.log_scale), options);
   }
 
   // Refinement in coordinates scaled by the start point, x = x0 + |x0| v (the bound width where
@@ -70,10 +148,13 @@ class Stages {
   LbfgsbOutcome refine_start_scaled(const Problem& p, std::span<const double> x0, const LbfgsbOptions& options) {
     const std::vector<double>& lo = p.bounds.lower;
     const std::vector<double>& hi = p.bounds.upper;
-    std::vector<double> scale(lo.size());
-    for (std::size_t j = 0; j < lo.size(); ++j)
-      scale[j] = x0[j] != 0 ? std::fabs(x0[j]) : hi[j] > lo[j] ? hi[j] - lo[j] : 1.0;
-    return refine_affine(p, x0, std::vector<double>(x0.begin(), x0.end()), scale, options);
+    Coordinates c;
+    for (std::size_t j = 0; j < lo.size(); ++j) {
+      c.offset.push_back(x0[j]);
+      c.scale.push_back(x0[j] != 0 ? std::fabs(x0[j]) : hi[j] > lo[j] ? hi[j] - lo[j] : 1.0);
+      c.log.push_back(false);
+    }
+    return refine_in(p, x0, c, options);
   }
 
   // Counts a refinement run outside this class (the projected one) in the L-BFGS-B report.
@@ -100,33 +181,21 @@ class Stages {
   FitResult& result() { return result_; }
 
  private:
-  // L-BFGS-B over v with x = offset + scale v (scale > 0), the bounds mapped to v and x clamped
-  // to them against rounding, then, when it stopped short of gtol, the Newton polish
-  // (optim/newton_polish.hpp) from its point in the same coordinates; returns x-space results.
-  LbfgsbOutcome refine_affine(const Problem& p, std::span<const double> x0, const std::vector<double>& offset,
-                                  const std::vector<double>& scale, const LbfgsbOptions& options) {
-    const std::vector<double>& lo = p.bounds.lower;
-    const std::vector<double>& hi = p.bounds.upper;
-    const std::size_t n = lo.size();
-    std::vector<double> x(n), v0(n), v_lo(n), v_hi(n);
-    for (std::size_t j = 0; j < n; ++j) {
-      v0[j] = (x0[j] - offset[j]) / scale[j];
-      v_lo[j] = (lo[j] - offset[j]) / scale[j];
-      v_hi[j] = (hi[j] - offset[j]) / scale[j];
-    }
-    const auto to_x = [&](std::span<const double> v) {
-      for (std::size_t j = 0; j < n; ++j) x[j] = std::clamp(offset[j] + scale[j] * v[j], lo[j], hi[j]);
+  // L-BFGS-B in coordinates c (the bounds mapped to them, x clamped to the bounds against
+  // rounding), then, when it stopped short of gtol, the Newton polish (optim/newton_polish.hpp)
+  // from its point in the same coordinates; returns x-space results.
+  LbfgsbOutcome refine_in(const Problem& p, std::span<const double> x0, const Coordinates& c,
+                          const LbfgsbOptions& options) {
+    const GradientFunction objective = [this](std::span<const double> x, std::span<double> g) {
+      return objective_.value_and_gradient(x, g);
     };
-    const GradientFunction f = [&](std::span<const double> v, std::span<double> g) {
-      to_x(v);
-      const double value = objective_.value_and_gradient(x, g);
-      for (std::size_t j = 0; j < n; ++j) g[j] *= scale[j];
-      return value;
-    };
-    LbfgsbOutcome local = minimize_lbfgsb(f, v0, v_lo, v_hi, options);
+    InCoordinates in(objective, c, p.bounds.lower, p.bounds.upper);
+    const GradientFunction f = in.function();
+    LbfgsbOutcome local = minimize_lbfgsb(f, in.v_of(x0), in.v_lower, in.v_upper, options);
     bool newton_settled = false;
     if (local.stop != LbfgsbStop::Gtol && std::isfinite(local.f)) {
-      const NewtonOutcome newton = newton_polish(f, local.x, v_lo, v_hi, NewtonOptions{.gtol = options.gtol});
+      const NewtonOutcome newton =
+          newton_polish(f, local.x, in.v_lower, in.v_upper, NewtonOptions{.gtol = options.gtol});
       NewtonReport& report = result_.newton;
       report.ran = true;
       report.iterations += newton.iterations;
@@ -136,8 +205,7 @@ class Stages {
       if (newton.f < local.f) local.x = newton.x;
       newton_settled = newton.status.starts_with("converged");
     }
-    to_x(local.x);
-    local.x = x;
+    local.x = in.x_of(local.x);
     // Mapping back rounds: report the objective of the point actually returned.
     local.f = objective_.value(local.x);
     local.settled = local.settled || newton_settled;
@@ -186,30 +254,14 @@ FitResult refine_de(const Problem& p, Stages& stages, const DEOutcome& de) {
 
 FitResult run_de_pipeline(const Problem& p, Stages& stages) { return refine_de(p, stages, stages.run_de(p, p.options.de)); }
 
-// L-BFGS-B over the nonlinear parameters' unit box, on the projected objective.
+// L-BFGS-B over the nonlinear parameters' unit box (unit_box), on the projected objective.
 LbfgsbOutcome refine_projected(ProjectedObjective& projected, std::span<const double> theta0,
                                const LbfgsbOptions& options) {
-  const std::vector<double>& lo = projected.lower();
-  const std::vector<double>& hi = projected.upper();
-  const std::size_t n = lo.size();
-  std::vector<double> width(n), theta(n), u0(n);
-  for (std::size_t j = 0; j < n; ++j) {
-    width[j] = hi[j] > lo[j] ? hi[j] - lo[j] : 1.0;
-    u0[j] = (theta0[j] - lo[j]) / width[j];
-  }
-  const auto to_theta = [&](std::span<const double> u) {
-    for (std::size_t j = 0; j < n; ++j) theta[j] = std::clamp(lo[j] + width[j] * u[j], lo[j], hi[j]);
+  const GradientFunction f = [&](std::span<const double> theta, std::span<double> g) {
+    return projected.value_and_gradient(theta, g);
   };
-  const GradientFunction f = [&](std::span<const double> u, std::span<double> g) {
-    to_theta(u);
-    const double value = projected.value_and_gradient(theta, g);
-    for (std::size_t j = 0; j < n; ++j) g[j] *= width[j];
-    return value;
-  };
-  LbfgsbOutcome local = minimize_lbfgsb(f, u0, std::vector<double>(n, 0.0), std::vector<double>(n, 1.0), options);
-  to_theta(local.x);
-  local.x = theta;
-  return local;
+  return minimize_in(f, unit_box(projected.lower(), projected.upper(), projected.log_scale()), theta0,
+                     projected.lower(), projected.upper(), options);
 }
 
 // The de pipeline with the law's linear parameters solved for each candidate (variable
@@ -226,7 +278,7 @@ FitResult run_separable_pipeline(const Problem& p, Stages& stages, Objective& ob
       projected.values(points, energies);
     };
     const DEOutcome de = differential_evolution(energy, projected.lower(), projected.upper(), p.options.de,
-                                                p.options.seed, p.stream);
+                                                p.options.seed, p.stream, projected.log_scale());
     stages.record_de(de);
     theta = de.best;
   }

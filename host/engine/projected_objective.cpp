@@ -44,6 +44,7 @@ ProjectedObjective::ProjectedObjective(const SeparablePrograms& programs, const 
   for (const int k : form_.nonlinear) {
     nonlinear_lower_.push_back(bounds.lower[static_cast<std::size_t>(k)]);
     nonlinear_upper_.push_back(bounds.upper[static_cast<std::size_t>(k)]);
+    nonlinear_log_scale_.push_back(bounds.log_scale.empty() ? 0 : bounds.log_scale[static_cast<std::size_t>(k)]);
   }
   weight_.resize(scale_.size());
   for (std::size_t i = 0; i < scale_.size(); ++i) weight_[i] = scale_[i] * scale_[i];

@@ -48,6 +48,8 @@ class ProjectedObjective {
   int num_params() const { return static_cast<int>(nonlinear_lower_.size()); }
   const std::vector<double>& lower() const { return nonlinear_lower_; }
   const std::vector<double>& upper() const { return nonlinear_upper_; }
+  // Per nonlinear parameter: 1 where it is searched in log coordinates (ResolvedBounds::log_scale).
+  const std::vector<std::uint8_t>& log_scale() const { return nonlinear_log_scale_; }
 
   // F(theta); +inf where a base or basis value is not finite (any c then gives a non-finite
   // prediction there) or the objective is. Leaves (theta, c(theta)) in point().
@@ -74,6 +76,7 @@ class ProjectedObjective {
   std::vector<bool> ridge_on_;           // per linear parameter: whether the ridge includes it
   ObjectiveSpec spec_;
   std::vector<double> linear_lower_, linear_upper_, nonlinear_lower_, nonlinear_upper_;
+  std::vector<std::uint8_t> nonlinear_log_scale_;
   std::vector<double> point_, linear_, gradient_, prediction_;
   std::vector<const double*> columns_;
   BoundedQuadratic::Matrix normal_;

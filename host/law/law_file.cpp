@@ -192,7 +192,7 @@ class LawReader {
   ParamSpec read_param(const Json& spec, const std::string& index, const Law& law,
                        const std::vector<std::string>& statistics) const {
     expect(spec, spec.is_object(), index, "an object");
-    check_keys(spec, index, {"name", "lower", "upper", "init", "fixed"});
+    check_keys(spec, index, {"name", "lower", "upper", "init", "fixed", "scale"});
     ParamSpec param;
     param.name = read_string(require(spec, "name", index), index + ": name");
     check_name(param.name, index + ": name");
@@ -202,8 +202,9 @@ class LawReader {
     if (std::find(law.variables.begin(), law.variables.end(), param.name) != law.variables.end()) {
       fail(where, "the name of an input cannot also name a parameter");
     }
+    if (spec.contains("scale")) param.scale = read_scale(spec.at("scale"), where + ": scale");
     if (spec.contains("fixed")) {  // held at a value: its bounds and start are that value
-      for (const char* key : {"lower", "upper", "init"})
+      for (const char* key : {"lower", "upper", "init", "scale"})
         if (spec.contains(key)) fail(where, std::string("'fixed' replaces lower, upper and init; remove '") + key + "'");
       const Json& value = spec.at("fixed");
       expect(value, value.is_number() && std::isfinite(value.get<double>()), where + ": fixed", "a finite number");
@@ -215,6 +216,14 @@ class LawReader {
     if (spec.contains("init")) param.init = read_bound(spec.at("init"), where + ": init", statistics);
     check_constant_bounds(param, where);
     return param;
+  }
+
+  ParamScale read_scale(const Json& value, const std::string& where) const {
+    expect(value, value.is_string(), where, "\"auto\", \"linear\" or \"log\"");
+    const std::string name = value.get<std::string>();
+    for (const ParamScale scale : {ParamScale::Auto, ParamScale::Linear, ParamScale::Log})
+      if (name == param_scale_name(scale)) return scale;
+    fail(where, in_quotes(name) + " is not one of: auto, linear, log");
   }
 
   // A number, or a formula over the group statistics that is evaluated per group.
@@ -235,6 +244,8 @@ class LawReader {
     if (lower > upper) {
       fail(where, "lower bound " + shortest_number(lower) + " > upper bound " + shortest_number(upper));
     }
+    if (param.scale == ParamScale::Log && lower <= 0 && lower < upper)
+      fail(where, "\"scale\": \"log\" needs a positive lower bound; the lower bound is " + shortest_number(lower));
   }
 
   // "outputs": [{"name", "formula", "target"}, ...], two or more. The law's expression is then

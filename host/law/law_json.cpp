@@ -72,6 +72,15 @@ const char* residual_space_name(ResidualSpace space) {
   return "?";
 }
 
+const char* param_scale_name(ParamScale scale) {
+  switch (scale) {
+    case ParamScale::Auto: return "auto";
+    case ParamScale::Linear: return "linear";
+    case ParamScale::Log: return "log";
+  }
+  return "?";
+}
+
 Json law_to_json(const Law& law) {
   const std::vector<std::string> statistics = group_statistic_names(law.variables);
   Json j;
@@ -98,6 +107,7 @@ Json law_to_json(const Law& law) {
       param["lower"] = expression_json(p.lower, statistics);
       param["upper"] = expression_json(p.upper, statistics);
       if (p.init) param["init"] = expression_json(*p.init, statistics);
+      if (p.scale != ParamScale::Auto) param["scale"] = param_scale_name(p.scale);
     }
     j["params"].push_back(std::move(param));
   }

@@ -19,6 +19,9 @@ namespace {
 
 // Below this range the target is treated as flat, and scales derived from it use 1 instead.
 constexpr double kFlatRange = 1e-6;
+// ParamScale::Auto searches a parameter in log coordinates when its positive bounds span more
+// than three decades.
+constexpr double kLogScaleSpan = 1e3;
 // y_min y_max y_mean y_range y_span come first in the statistics vector, then a minimum and a
 // maximum per variable (group_statistic_names).
 constexpr std::size_t kTargetStatistics = 5;
@@ -60,8 +63,14 @@ class BoundResolver {
         fail(param, "lower bound " + shortest_number(lower) + " > upper bound " + shortest_number(upper) +
                         where({&param.lower, &param.upper}));
       }
+      if (param.scale == ParamScale::Log && lower <= 0 && lower < upper)
+        fail(param, "\"scale\": \"log\" needs a positive lower bound; the lower bound is " + shortest_number(lower) +
+                        where({&param.lower}));
+      const bool log_scale = lower < upper && (param.scale == ParamScale::Log ||
+                                               (param.scale == ParamScale::Auto && lower > 0 && upper > kLogScaleSpan * lower));
       bounds.lower.push_back(lower);
       bounds.upper.push_back(upper);
+      bounds.log_scale.push_back(log_scale ? 1 : 0);
       bounds.init.push_back(param.init ? std::clamp(evaluate(param, *param.init, "initial value"), lower, upper)
                                        : (lower + upper) / 2);
     }

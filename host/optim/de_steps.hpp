@@ -7,12 +7,26 @@
 
 #include "slfit/philox.hpp"
 
+#if !defined(__CUDACC_RTC__)
+#include <math.h>  // exp and log in the global namespace, as device code calls them
+#endif
+
 namespace slfit::de {
 
 // Maps a unit-cube coordinate to [lower, upper] exactly as scipy does:
 // 0.5 (lower + upper) + (u - 0.5) |upper - lower|.
 SLFIT_HOST_DEVICE inline double scale_to_bounds(double unit, double lower, double upper) {
   return 0.5 * (lower + upper) + (unit - 0.5) * (upper > lower ? upper - lower : lower - upper);
+}
+
+// A unit-cube coordinate as a parameter value: scale_to_bounds, or for a parameter searched in log
+// coordinates (positive bounds; ResolvedBounds::log_scale) exp of the same point of [log lower,
+// log upper], kept inside [lower, upper] against the rounding of exp and log. A parameter held at
+// a value (lower == upper, as a profile or surface holds one) is that value.
+SLFIT_HOST_DEVICE inline double unit_to_param(double unit, double lower, double upper, bool log_scale) {
+  if (!log_scale || !(lower > 0 && lower < upper)) return scale_to_bounds(unit, lower, upper);
+  const double x = exp(scale_to_bounds(unit, log(lower), log(upper)));
+  return x < lower ? lower : x > upper ? upper : x;
 }
 
 // Coordinate j of member i's Latin-hypercube start: the slice given by the rank of its key among

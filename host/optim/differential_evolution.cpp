@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 #include <string>
 
 #include "optim/de_steps.hpp"
@@ -80,10 +81,13 @@ void validate(const DEOptions& o) {
 
 DEOutcome differential_evolution(const PopulationEnergy& energy, std::span<const double> lower,
                                  std::span<const double> upper, const DEOptions& options,
-                                 std::uint64_t seed, std::uint64_t stream) {
+                                 std::uint64_t seed, std::uint64_t stream, std::span<const std::uint8_t> log_scale) {
   validate(options);
   const int n = static_cast<int>(lower.size());
   if (n < 1 || n > kMaxDeParams) throw InputError("differential evolution: needs 1 to 512 parameters");
+  if (!log_scale.empty() && log_scale.size() != lower.size())
+    throw std::invalid_argument("differential evolution: log_scale needs one entry per parameter");
+  const auto searched_in_log = [&](int j) { return !log_scale.empty() && log_scale[static_cast<std::size_t>(j)] != 0; };
   const int members = de_population_size(options, n);
   const std::size_t size = static_cast<std::size_t>(members) * n;
 
@@ -92,7 +96,7 @@ DEOutcome differential_evolution(const PopulationEnergy& energy, std::span<const
   // The energies of `members` unit-cube rows, scaled to the bounds and evaluated in one call.
   auto evaluate = [&](const std::vector<double>& unit, std::vector<double>& energies) {
     for (std::size_t row = 0; row < size; row += n)
-      for (int j = 0; j < n; ++j) scaled[row + j] = de::scale_to_bounds(unit[row + j], lower[j], upper[j]);
+      for (int j = 0; j < n; ++j) scaled[row + j] = de::unit_to_param(unit[row + j], lower[j], upper[j], searched_in_log(j));
     energy(scaled, energies);
     for (double& e : energies) e = finite_or_inf(e);
   };
@@ -128,19 +132,19 @@ DEOutcome differential_evolution(const PopulationEnergy& energy, std::span<const
   }
 
   out.best.resize(n);
-  for (int j = 0; j < n; ++j) out.best[j] = de::scale_to_bounds(pop.row(0)[j], lower[j], upper[j]);
+  for (int j = 0; j < n; ++j) out.best[j] = de::unit_to_param(pop.row(0)[j], lower[j], upper[j], searched_in_log(j));
   out.best_energy = pop.energy[0];
   return out;
 }
 
 DEOutcome differential_evolution(const EnergyFunction& energy, std::span<const double> lower,
                                  std::span<const double> upper, const DEOptions& options,
-                                 std::uint64_t seed, std::uint64_t stream) {
+                                 std::uint64_t seed, std::uint64_t stream, std::span<const std::uint8_t> log_scale) {
   const std::size_t n = lower.size();
   const PopulationEnergy each = [&](std::span<const double> points, std::span<double> energies) {
     for (std::size_t i = 0; i < energies.size(); ++i) energies[i] = energy(points.subspan(i * n, n));
   };
-  return differential_evolution(each, lower, upper, options, seed, stream);
+  return differential_evolution(each, lower, upper, options, seed, stream, log_scale);
 }
 
 }  // namespace slfit

@@ -35,15 +35,19 @@ constexpr int kMaxDeParams = 512;
 int de_population_size(const DEOptions& options, int num_params);
 
 // Runs DE on one problem, calling `energy` once for the initial population and once per
-// generation for its trial vectors. Throws InputError for options outside their domain.
+// generation for its trial vectors. `log_scale` (empty: none) marks the parameters searched in
+// log coordinates (de::unit_to_param; their bounds must be positive). Throws InputError for
+// options outside their domain.
 DEOutcome differential_evolution(const PopulationEnergy& energy, std::span<const double> lower,
                                  std::span<const double> upper, const DEOptions& options,
-                                 std::uint64_t seed, std::uint64_t stream);
+                                 std::uint64_t seed, std::uint64_t stream,
+                                 std::span<const std::uint8_t> log_scale = {});
 
 // The same with a one-vector objective, called member by member.
 DEOutcome differential_evolution(const EnergyFunction& energy, std::span<const double> lower,
                                  std::span<const double> upper, const DEOptions& options,
-                                 std::uint64_t seed, std::uint64_t stream);
+                                 std::uint64_t seed, std::uint64_t stream,
+                                 std::span<const std::uint8_t> log_scale = {});
 
 // Checks DE options, throwing OptionError naming the offending field ("de.popsize").
 void validate(const DEOptions& options);

@@ -71,6 +71,13 @@ struct ObjectiveSpec {
 const char* loss_name(Loss loss);
 const char* residual_space_name(ResidualSpace space);
 
+// The coordinates DE and the refinement search a parameter in: linear over its bounds, or log
+// (log-uniform samples, steps relative to its size) for positive bounds spanning many decades,
+// where a linear search would spend nearly all its samples in the top decade. Auto is log where
+// the group's bounds are positive and upper > 1000 lower, else linear (resolve_bounds).
+enum class ParamScale { Auto, Linear, Log };
+const char* param_scale_name(ParamScale scale);  // "auto", "linear", "log"
+
 // A bound or initial value: an expression over the statistics of the group being fitted.
 // Its Var nodes index group_statistic_names(law.variables).
 struct ParamSpec {
@@ -78,6 +85,7 @@ struct ParamSpec {
   Expr lower;
   Expr upper;
   std::optional<Expr> init;
+  ParamScale scale = ParamScale::Auto;
 };
 
 // One output of a multi-output law: its own formula over the law's inputs and parameters (a

@@ -3,6 +3,7 @@
 // bound expressions against one group's data. Every error is an InputError whose message names
 // the source (file or "builtin:<name>"), the field, and for formulas the character.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -71,6 +72,9 @@ struct ResolvedBounds {
   std::vector<double> lower;
   std::vector<double> upper;
   std::vector<double> init;
+  // Per parameter: 1 where DE and the refinement search it in log coordinates (ParamScale, as
+  // resolved for the group's bounds), else 0.
+  std::vector<std::uint8_t> log_scale;
 };
 std::vector<double> group_statistics(const GroupData& group);
 ResolvedBounds resolve_bounds(const Law& law, const GroupData& group);

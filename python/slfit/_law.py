@@ -15,8 +15,8 @@ class Law:
     >>> Law("E + A / N^alpha", params={"E": (0, "y_min"), "A": (0, 1e6), "alpha": (0, 2)},
     ...     inputs={"N": "num_params"}, target="loss")
 
-    params: name -> (lower, upper), or a dict with "lower", "upper" and optionally "init", or
-    {"fixed": value}. Bounds are numbers or expressions over the group's statistics ("y_min",
+    params: name -> (lower, upper), or a dict with "lower", "upper" and optionally "init" and
+    "scale" ("auto", "linear" or "log": the coordinates the search uses), or {"fixed": value}. Bounds are numbers or expressions over the group's statistics ("y_min",
     "N_max", ...). inputs may be omitted when the formula's names are the data's columns.
     objective: a dict as a law file's: one term ("kind", "space", "delta" or "f_scale"), or
     "terms", a list of them with a "coefficient" each; "reduce", "ridge", "weights" or "sigma",

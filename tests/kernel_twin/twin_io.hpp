@@ -23,6 +23,7 @@ struct Launch {
   std::uint64_t dynamic_bytes = 0;
   // The chunk (DeChunk).
   std::vector<double> data, lower, upper, constants;
+  std::vector<unsigned char> log_scale;
   std::vector<long long> offset;
   std::vector<int> points;
   std::vector<unsigned long long> stream;
@@ -88,6 +89,7 @@ void fields(Io& io, Launch& l) {
   io.array(l.data);
   io.array(l.lower);
   io.array(l.upper);
+  io.array(l.log_scale);
   io.array(l.constants);
   io.array(l.offset);
   io.array(l.points);

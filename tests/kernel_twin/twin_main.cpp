@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
     P.points = in.points.data();
     P.lower = in.lower.data();
     P.upper = in.upper.data();
+    P.log_scale = in.log_scale.data();
     P.stream = in.stream.data();
     P.constants = in.constants.data();
     P.scratch = scratch.data();
