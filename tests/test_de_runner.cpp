@@ -222,6 +222,19 @@ TEST(DeRunner, ProblemsThatSolveLinearParametersExactlyRunOnTheHostUnderFitBatch
   EXPECT_THROW(fit_batch_on_runner(*device.runner, mixed), std::invalid_argument);
 }
 
+TEST(DeRunner, ProblemsThatUpdateImmediatelyRunOnTheHostUnderFitBatchOn) {
+  const test::Batch batch = test::mixed_law_batch();
+  std::vector<Problem> mixed = interleaved(batch, 4);
+  for (std::size_t i = 0; i < mixed.size(); i += 3) mixed[i].options.de.updating = Updating::Immediate;
+  RunnerLog log;
+  const BackendChoice device{Backend::Cuda, std::make_shared<HostDeRunner>(1000, 1000, log)};
+  expect_same_fits(fit_batch_on(device, mixed, BatchOptions{}), fit_batch(mixed));
+  std::size_t on_device = 0;
+  for (std::size_t size : log.launched) on_device += size;
+  EXPECT_EQ(on_device, mixed.size() - (mixed.size() + 2) / 3);
+  EXPECT_THROW(fit_batch_on_runner(*device.runner, mixed), std::invalid_argument);
+}
+
 TEST(DeRunner, ADeviceWithoutMemoryForOneProblemFailsEveryProblemOfTheGroup) {
   const test::Batch batch = test::mixed_law_batch();
   RunnerLog log;

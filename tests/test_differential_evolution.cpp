@@ -1,8 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
+#include "optim/de_steps.hpp"
 #include "optim/differential_evolution.hpp"
 #include "slfit/error.hpp"
 
@@ -150,6 +152,92 @@ TEST(DifferentialEvolution, EveryCandidateNonFiniteEndsWithInfiniteBestAtMaxiter
   EXPECT_TRUE(std::isinf(r.best_energy));
   EXPECT_EQ(r.generations, 20);
   EXPECT_FALSE(r.converged);
+}
+
+TEST(DifferentialEvolutionImmediate, FindsTheMinimaOneTrialAtATime) {
+  DEOptions o;
+  o.maxiter = 3000;
+  o.updating = Updating::Immediate;
+  const DEOutcome r = differential_evolution(rosenbrock, std::vector<double>(4, -5.0), std::vector<double>(4, 5.0), o, 42, 0);
+  EXPECT_LT(r.best_energy, 1e-8);
+  EXPECT_TRUE(r.converged);
+  EXPECT_EQ(r.evaluations, static_cast<long long>(de_population_size(o, 4)) * (r.generations + 1));
+  const DEOutcome g = differential_evolution(rastrigin, std::vector<double>(4, -5.12), std::vector<double>(4, 5.12), o, 42, 0);
+  EXPECT_LT(g.best_energy, 1e-9);
+  // Batch calls of one vector after the first population; deterministic, and not deferred's run.
+  std::vector<std::size_t> call_sizes;
+  const PopulationEnergy batch = [&](std::span<const double> points, std::span<double> energies) {
+    call_sizes.push_back(energies.size());
+    for (std::size_t i = 0; i < energies.size(); ++i) energies[i] = rosenbrock(points.subspan(i * 4, 4));
+  };
+  const DEOutcome again = differential_evolution(batch, std::vector<double>(4, -5.0), std::vector<double>(4, 5.0), o, 42, 0);
+  EXPECT_EQ(again.best, r.best);
+  EXPECT_EQ(call_sizes.front(), static_cast<std::size_t>(de_population_size(o, 4)));
+  EXPECT_TRUE(std::all_of(call_sizes.begin() + 1, call_sizes.end(), [](std::size_t n) { return n == 1; }));
+  o.updating = Updating::Deferred;
+  EXPECT_NE(differential_evolution(rosenbrock, std::vector<double>(4, -5.0), std::vector<double>(4, 5.0), o, 42, 0).generations,
+            r.generations);
+}
+
+// scipy's loop for updating='immediate' (DifferentialEvolutionSolver.__next__), written out
+// here from the per-member steps: member by member, the trial from the population as it is now;
+// a trial no worse than its parent replaces it, and one no worse than the best is promoted to
+// index 0 at once. Every point the DE evaluates must be this replay's, in this order.
+TEST(DifferentialEvolutionImmediate, EachTrialIsMadeFromThePopulationAsUpdatedSoFar) {
+  const int n = 3;
+  DEOptions o;
+  o.popsize = 4;
+  o.maxiter = 30;
+  o.tol = o.atol = 0;
+  o.updating = Updating::Immediate;
+  const std::vector<double> lo{-5.12, -1.0, 0.5}, hi{5.12, 2.0, 3.0};
+  std::vector<std::vector<double>> seen;
+  const EnergyFunction record = [&](std::span<const double> x) {
+    seen.emplace_back(x.begin(), x.end());
+    return rastrigin(x);
+  };
+  const std::uint64_t seed = 9, stream = 4;
+  const DEOutcome r = differential_evolution(record, lo, hi, o, seed, stream);
+
+  const int s = de_population_size(o, n);
+  std::vector<double> pop(static_cast<std::size_t>(s * n)), keys(pop.size()), energy(static_cast<std::size_t>(s));
+  const auto scaled = [&](const double* unit) {
+    std::vector<double> x(n);
+    for (int j = 0; j < n; ++j) x[static_cast<std::size_t>(j)] = de::scale_to_bounds(unit[j], lo[j], hi[j]);
+    return x;
+  };
+  const auto promote = [&] {
+    const auto k = static_cast<int>(std::min_element(energy.begin(), energy.end()) - energy.begin());
+    std::swap(energy[0], energy[static_cast<std::size_t>(k)]);
+    std::swap_ranges(pop.begin(), pop.begin() + n, pop.begin() + k * n);
+  };
+  for (int i = 0; i < s; ++i) de::latin_hypercube_keys(keys.data(), n, i, seed, stream);
+  std::size_t next = 0;
+  for (int i = 0; i < s; ++i) {
+    for (int j = 0; j < n; ++j)
+      pop[static_cast<std::size_t>(i * n + j)] = de::latin_hypercube_coordinate(keys.data(), s, n, i, j, seed, stream);
+    ASSERT_EQ(seen[next], scaled(&pop[static_cast<std::size_t>(i * n)])) << "initial member " << i;
+    energy[static_cast<std::size_t>(i)] = rastrigin(seen[next++]);
+  }
+  promote();
+  std::vector<double> trial(n);
+  for (int g = 1; g <= o.maxiter; ++g) {
+    const auto gen = static_cast<std::uint32_t>(g);
+    const double F = de::dither(seed, stream, gen, o.mutation_min, o.mutation_max);
+    for (int i = 0; i < s; ++i) {
+      de::make_trial(pop.data(), s, n, i, F, o.recombination, seed, stream, gen, trial.data());
+      ASSERT_EQ(seen[next], scaled(trial.data())) << "generation " << g << " member " << i;
+      const double e = rastrigin(seen[next++]);
+      if (e <= energy[static_cast<std::size_t>(i)]) {
+        energy[static_cast<std::size_t>(i)] = e;
+        std::copy(trial.begin(), trial.end(), pop.begin() + i * n);
+        if (e <= energy[0]) promote();
+      }
+    }
+  }
+  EXPECT_EQ(next, seen.size());
+  EXPECT_EQ(r.best, scaled(pop.data()));
+  EXPECT_EQ(r.best_energy, energy[0]);
 }
 
 TEST(DifferentialEvolution, RejectsBadOptions) {

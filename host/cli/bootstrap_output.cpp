@@ -72,6 +72,7 @@ std::string bootstrap_json(const BootstrapReport& r) {
   j["stratify"] = r.stratify.empty() ? Json() : Json(r.stratify);
   j["pipeline"] = r.pipeline;
   j["separable"] = r.separable;
+  j["updating"] = r.updating;
   j["seed"] = r.seed;
   j["backend"] = r.backend;
   j["groups"] = Json::array();

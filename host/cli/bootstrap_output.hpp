@@ -27,6 +27,7 @@ struct BootstrapReport {
   std::string stratify;                            // empty: none
   std::string pipeline;                            // the full-data (and global) fits' pipeline
   std::string separable;                           // their --separable
+  std::string updating;                            // their --updating
   std::string backend;                             // cpu or cuda: what ran the full-data and global fits
   std::uint64_t seed = 0;
   double seconds = 0.0;

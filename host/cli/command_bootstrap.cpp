@@ -88,6 +88,7 @@ nlohmann::ordered_json checkpoint_arguments(const BootstrapArgs& a, const Law& l
           {"search", a.search},
           {"pipeline", to_string(o.pipeline)},
           {"separable", to_string(o.separable)},
+          {"updating", to_string(o.de.updating)},
           {"popsize", o.de.popsize},
           {"maxiter", o.de.maxiter},
           {"tol", o.de.tol},
@@ -266,6 +267,7 @@ int run_bootstrap(const std::vector<std::string>& args) {
   report.stratify = a.stratify;
   report.pipeline = to_string(a.options.pipeline);
   report.separable = to_string(a.options.separable);
+  report.updating = to_string(a.options.de.updating);
   report.seed = a.options.seed;
   report.backend = to_string(backend.backend);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -113,7 +113,7 @@ int run_rescore(const std::vector<std::string>& args) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   const RescoreRun run{a.manifest, a.options.seed, a.restarts, a.options.pipeline, a.options.separable,
-                        rescored.backend, seconds};
+                        a.options.de.updating, rescored.backend, seconds};
   write_output(a.out, scores_csv(scores, order));
   if (!a.markdown.empty()) write_output(a.markdown, scores_markdown(scores, order, run));
   if (!a.json.empty()) write_output(a.json, scores_json(scores, order, run));

@@ -22,6 +22,9 @@ po::options_description fitting_options(FitOptions& o, int& threads) {
     ("separable", po::value<std::string>()->default_value("auto"),
      "auto: solve the law's linear parameters exactly for each candidate and search the others "
      "(a linear-space mse objective; such fits run on the CPU under any backend); off: search every parameter")
+    ("updating", po::value<std::string>()->default_value("deferred"),
+     "deferred: each DE generation's trials from the population it started with (the GPU's); immediate: "
+     "member by member from the population as updated so far (scipy's default; such fits run on the CPU)")
     ("popsize", po::value(&o.de.popsize)->default_value(o.de.popsize), "DE population = max(5, popsize x parameters)")
     ("maxiter", po::value(&o.de.maxiter)->default_value(o.de.maxiter), "DE generations at most")
     ("tol", po::value(&o.de.tol)->default_value(o.de.tol, "1e-11"), "DE relative tolerance on the energies' spread")
@@ -54,6 +57,10 @@ void finish_fitting_options(const po::variables_map& vm, FitOptions& o) {
   const std::optional<Separable> solved = parse_separable(separable);
   if (!solved) throw InputError("--separable: '" + separable + "' is not one of: auto, off");
   o.separable = *solved;
+  const std::string updating = vm["updating"].as<std::string>();
+  const std::optional<Updating> chosen_updating = parse_updating(updating);
+  if (!chosen_updating) throw InputError("--updating: '" + updating + "' is not one of: deferred, immediate");
+  o.de.updating = *chosen_updating;
   // Read here, not by Boost, whose conversion would take -1 as 2^64 - 1.
   const std::string seed = vm["seed"].as<std::string>();
   const auto [end, error] = std::from_chars(seed.data(), seed.data() + seed.size(), o.seed);

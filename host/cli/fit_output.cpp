@@ -118,6 +118,7 @@ std::string format_fit_json(const FitReport& r) {
   j["group_column"] = r.train->columns.group.empty() ? Json() : Json(r.train->columns.group);
   j["pipeline"] = to_string(r.options.pipeline);
   j["separable"] = to_string(r.options.separable);
+  j["updating"] = to_string(r.options.de.updating);
   j["seed"] = r.options.seed;
   j["backend"] = r.backend;
   if (r.backend == "cuda")

@@ -117,6 +117,7 @@ std::string scores_json(const std::vector<EntryScore>& scores, const std::vector
   j["restarts"] = run.restarts;
   j["pipeline"] = to_string(run.pipeline);
   j["separable"] = to_string(run.separable);
+  j["updating"] = to_string(run.updating);
   j["backend"] = run.backend;
   j["entries"] = Json::array();
   for (std::size_t k = 0; k < order.size(); ++k) j["entries"].push_back(entry_json(scores[order[k]], k + 1));

@@ -19,6 +19,7 @@ struct RescoreRun {
   int restarts = 1;
   Pipeline pipeline = Pipeline::De;
   Separable separable = Separable::Auto;
+  Updating updating = Updating::Deferred;
   std::string backend;
   double seconds = 0.0;
 };

@@ -45,13 +45,11 @@ std::vector<FitResult> fit_batch_on(const BackendChoice& chosen, std::span<const
                                     const BatchOptions& batch) {
   if (chosen.backend == Backend::Cpu) return fit_batch(problems, batch);
   if (chosen.backend != Backend::Cuda || !chosen.runner) throw std::logic_error("fit_batch_on: choose_backend first");
-  // The device runs the DE of problems that search every parameter; the others (another
-  // pipeline, or linear parameters solved exactly) run on the host, so that each problem's result
+  // The device runs the DE it implements (device_runs_de); the others (another pipeline, linear
+  // parameters solved exactly, immediate updating) run on the host, so that each problem's result
   // is the CPU backend's whichever backend is chosen.
   std::vector<std::size_t> on_device, on_host;
-  for (std::size_t i = 0; i < problems.size(); ++i)
-    (problems[i].options.pipeline == Pipeline::De && !searches_separably(problems[i]) ? on_device : on_host)
-        .push_back(i);
+  for (std::size_t i = 0; i < problems.size(); ++i) (device_runs_de(problems[i]) ? on_device : on_host).push_back(i);
   std::vector<FitResult> results(problems.size());
   fit_subset(problems, on_device, batch, results, [&](std::span<const Problem> subset, const BatchOptions& sub) {
     return fit_batch_on_runner(*chosen.runner, subset, sub);

@@ -362,6 +362,11 @@ bool searches_separably(const Problem& problem) {
          separable_objective(problem.objective) && !separate_linear_params(*problem.law).linear.empty();
 }
 
+bool device_runs_de(const Problem& problem) {
+  return problem.options.pipeline == Pipeline::De && problem.options.de.updating == Updating::Deferred &&
+         !searches_separably(problem);
+}
+
 FitResult fit_problem(const Problem& problem) {
   const auto start = std::chrono::steady_clock::now();
   Objective objective(problem.compiled, *problem.data, problem.objective);

@@ -11,6 +11,8 @@ constexpr std::array<std::pair<Pipeline, const char*>, 3> kNames = {
     {{Pipeline::De, "de"}, {Pipeline::Seed, "seed"}, {Pipeline::Local, "local"}}};
 constexpr std::array<std::pair<Separable, const char*>, 2> kSeparableNames = {
     {{Separable::Auto, "auto"}, {Separable::Off, "off"}}};
+constexpr std::array<std::pair<Updating, const char*>, 2> kUpdatingNames = {
+    {{Updating::Deferred, "deferred"}, {Updating::Immediate, "immediate"}}};
 
 }  // namespace
 
@@ -45,6 +47,18 @@ const char* to_string(Separable separable) {
 std::optional<Separable> parse_separable(std::string_view name) {
   for (const auto& [s, text] : kSeparableNames)
     if (name == text) return s;
+  return std::nullopt;
+}
+
+const char* to_string(Updating updating) {
+  for (const auto& [u, name] : kUpdatingNames)
+    if (u == updating) return name;
+  return "unknown";
+}
+
+std::optional<Updating> parse_updating(std::string_view name) {
+  for (const auto& [u, text] : kUpdatingNames)
+    if (name == text) return u;
   return std::nullopt;
 }
 

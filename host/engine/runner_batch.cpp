@@ -101,9 +101,10 @@ std::vector<FitResult> fit_batch_on_runner(DeRunner& runner, std::span<const Pro
                                            const BatchOptions& batch) {
   for (const Problem& p : problems) {
     if (p.options.pipeline != Pipeline::De) throw std::invalid_argument("slfit: a device runs the de pipeline only");
-    if (searches_separably(p))
-      throw std::invalid_argument("slfit: a device searches every parameter; a problem that solves its linear "
-                                  "parameters exactly (--separable auto) runs on the host (fit_batch_on)");
+    if (!device_runs_de(p))
+      throw std::invalid_argument("slfit: a device runs a DE over every parameter with deferred updating; a problem "
+                                  "that solves linear parameters exactly (--separable auto) or updates immediately "
+                                  "runs on the host (fit_batch_on)");
   }
   std::vector<FitResult> results(problems.size());
   const std::vector<std::vector<std::size_t>> groups = runner.launch_groups(problems);

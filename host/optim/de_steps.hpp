@@ -1,5 +1,5 @@
 #pragma once
-// The per-member steps of differential evolution (scipy's best1bin with deferred updating),
+// The per-member steps of differential evolution (scipy's best1bin; the updating, deferred or immediate, is the caller's),
 // written once for host and device code: the CPU backend (optim/differential_evolution.cpp)
 // and the DE kernel (kernels/de_kernel.cuh, which NVRTC compiles with this header embedded)
 // call the same functions, so they make the same trials from the same Philox draws. The

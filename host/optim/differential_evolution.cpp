@@ -109,20 +109,39 @@ DEOutcome differential_evolution(const PopulationEnergy& energy, std::span<const
   out.evaluations = pop.members;
   std::vector<double> trials(pop.unit.size());
   std::vector<double> trial_energy(pop.members);
+  // Immediate updating's one trial at a time: its unit row, scaled row and energy.
+  std::vector<double> trial(static_cast<std::size_t>(n)), scaled_trial(static_cast<std::size_t>(n)), one_energy(1);
   for (int generation = 1; generation <= options.maxiter; ++generation) {
     const auto g = static_cast<std::uint32_t>(generation);
     const double scale = de::dither(seed, stream, g, options.mutation_min, options.mutation_max);
-    for (int i = 0; i < pop.members; ++i)
-      de::make_trial(pop.unit.data(), pop.members, n, i, scale, options.recombination, seed, stream, g,
-                     trials.data() + static_cast<std::size_t>(i) * n);
-    evaluate(trials, trial_energy);
-    for (int i = 0; i < pop.members; ++i) {
-      if (trial_energy[i] <= pop.energy[i]) {
-        pop.energy[i] = trial_energy[i];
-        std::copy_n(trials.data() + static_cast<std::size_t>(i) * n, n, pop.row(i));
+    if (options.updating == Updating::Immediate) {
+      // scipy's immediate updating: member by member, each trial made from the population as
+      // updated so far; a trial no worse than its parent replaces it, and one no worse than the
+      // best is promoted to index 0 at once.
+      for (int i = 0; i < pop.members; ++i) {
+        de::make_trial(pop.unit.data(), pop.members, n, i, scale, options.recombination, seed, stream, g, trial.data());
+        for (int j = 0; j < n; ++j) scaled_trial[j] = de::unit_to_param(trial[j], lower[j], upper[j], searched_in_log(j));
+        energy(scaled_trial, one_energy);
+        const double e = finite_or_inf(one_energy[0]);
+        if (e <= pop.energy[i]) {
+          pop.energy[i] = e;
+          std::copy_n(trial.data(), n, pop.row(i));
+          if (e <= pop.energy[0]) promote_lowest(pop);
+        }
       }
+    } else {
+      for (int i = 0; i < pop.members; ++i)
+        de::make_trial(pop.unit.data(), pop.members, n, i, scale, options.recombination, seed, stream, g,
+                       trials.data() + static_cast<std::size_t>(i) * n);
+      evaluate(trials, trial_energy);
+      for (int i = 0; i < pop.members; ++i) {
+        if (trial_energy[i] <= pop.energy[i]) {
+          pop.energy[i] = trial_energy[i];
+          std::copy_n(trials.data() + static_cast<std::size_t>(i) * n, n, pop.row(i));
+        }
+      }
+      promote_lowest(pop);
     }
-    promote_lowest(pop);
     out.evaluations += pop.members;
     out.generations = generation;
     if (has_converged(pop.energy, options)) {

@@ -1,6 +1,6 @@
 #pragma once
 // Differential evolution with the semantics of scipy.optimize.differential_evolution
-// (strategy best1bin, updating='deferred', init='latinhypercube', dithered mutation), drawing
+// (strategy best1bin, updating as DEOptions says, init='latinhypercube', dithered mutation), drawing
 // every random number from an addressed Philox site (slfit/philox.hpp). The per-member steps
 // are optim/de_steps.hpp's, which the CUDA kernel calls too, so it reproduces this draw for draw.
 //

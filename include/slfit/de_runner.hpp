@@ -74,8 +74,8 @@ bool cuda_backend_built();
 
 // fit_batch with each problem's DE on the runner, chunk by chunk, and its refinement
 // (Pipeline::De's, as fit_problem) on `batch.threads` host cores overlapping the next chunk.
-// Every problem must use Pipeline::De and search every parameter (std::invalid_argument otherwise:
-// fit_batch_on, slfit/backend.hpp, sends problems that solve linear parameters exactly to the host). A problem that fails gets
+// Every problem must use Pipeline::De, search every parameter and update deferred
+// (std::invalid_argument otherwise: fit_batch_on, slfit/backend.hpp, sends the others to the host). A problem that fails gets
 // status Failed; when the device fails for a launch group (its program does not build, a launch
 // faults), every problem of the group not yet refined does. Progress and timing as BatchOptions
 // says.

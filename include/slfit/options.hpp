@@ -9,8 +9,17 @@
 
 namespace slfit {
 
+// When a DE trial replaces its parent, with scipy's meaning: Deferred makes every trial of a
+// generation from the population it started with, then selects (what a batch evaluator and the
+// GPU run in parallel); Immediate makes and judges the trials one member after another, each
+// from the population as updated so far, a better trial becoming the best at once (scipy's
+// default; often fewer generations, but one evaluation at a time).
+enum class Updating { Deferred, Immediate };
+const char* to_string(Updating updating);  // "deferred", "immediate"
+std::optional<Updating> parse_updating(std::string_view name);
+
 // Differential evolution with scipy.optimize.differential_evolution's semantics: strategy
-// best1bin, updating='deferred', Latin-hypercube initialisation, dithered mutation.
+// best1bin, Latin-hypercube initialisation, dithered mutation, updating as chosen.
 struct DEOptions {
   int popsize = 20;              // population = max(5, popsize * number of parameters)
   int maxiter = 500;             // generations
@@ -19,6 +28,7 @@ struct DEOptions {
   double mutation_min = 0.5;     // F ~ U[mutation_min, mutation_max) once per generation
   double mutation_max = 1.0;
   double recombination = 0.7;    // binomial crossover probability
+  Updating updating = Updating::Deferred;
 };
 
 // L-BFGS-B refinement (LBFGSpp's bounded solver), with scipy's meaning of each tolerance. A
@@ -55,7 +65,8 @@ const std::string& chosen_pipeline_names();
 // only the others (variable projection; README, "How it works"): Auto does so where the law has
 // linear parameters and its objective is one mse term in linear space (law/separable.hpp); Off
 // searches every parameter. A device does not implement the Auto search (yet): fit_batch_on
-// (slfit/backend.hpp) fits those problems on the host under any backend.
+// (slfit/backend.hpp) fits those problems on the host under any backend, as it does those with
+// Updating::Immediate.
 enum class Separable { Auto, Off };
 
 // The names in flags and outputs: "auto", "off" (host/engine/pipeline_names.cpp).

@@ -15,7 +15,7 @@ from ._law import Law, as_law, with_options
 from ._progress import watching
 
 # Keyword options and the CLI flags they mirror (README.md, "slfit fit").
-_OPTIONS = ("pipeline", "separable", "popsize", "maxiter", "tol", "atol", "ftol", "gtol", "lbfgs_maxiter", "seed")
+_OPTIONS = ("pipeline", "separable", "updating", "popsize", "maxiter", "tol", "atol", "ftol", "gtol", "lbfgs_maxiter", "seed")
 
 
 def _reject_unknown_options(options: dict, function: str) -> None:
@@ -108,7 +108,8 @@ def fit(data, law, group: str | None = None, test=None, *, weights: str | None =
     draws nothing; a callable is called with (fits done, total). Ctrl-C stops the fit (the fits
     running finish) and raises KeyboardInterrupt.
     options: the CLI's fitting options by name: pipeline ("de" or "seed"), separable ("auto" or
-    "off"), popsize, maxiter, tol, atol, ftol, gtol, lbfgs_maxiter, seed.
+    "off"), updating ("deferred" or "immediate"), popsize, maxiter, tol, atol, ftol, gtol,
+    lbfgs_maxiter, seed.
 
     Groups come in order of first appearance and draw random numbers by that order, so the same
     rows in the same order give the CLI's result for the same seed. Raises ValueError for bad

@@ -111,6 +111,12 @@ FitOptions fit_options(const py::dict& o) {
     if (!solved) throw InputError("separable: '" + name + "' is not one of: auto, off");
     options.separable = *solved;
   }
+  if (o.contains("updating")) {
+    const std::string name = o["updating"].cast<std::string>();
+    const std::optional<Updating> chosen_updating = parse_updating(name);
+    if (!chosen_updating) throw InputError("updating: '" + name + "' is not one of: deferred, immediate");
+    options.de.updating = *chosen_updating;
+  }
   take("popsize", options.de.popsize);
   take("maxiter", options.de.maxiter);
   take("tol", options.de.tol);

@@ -65,6 +65,17 @@ def test_separable_is_the_clis_option_and_its_report_says_what_was_solved(train)
         slfit.fit(train, "parallel_power", group="group", backend="cpu", separable="always")
 
 
+def test_updating_is_the_clis_option(train):
+    result = slfit.fit(train, "parallel_power", group="group", backend="cpu", updating="immediate")
+    cli = cli_fit("--data", TRAIN, "--group", "group", "--law", "parallel_power", "--updating", "immediate")
+    assert cli["updating"] == "immediate"
+    for f in cli["fits"]:
+        assert result.params.loc[f["group"]].to_dict() == f["params"]
+        assert result.report.loc[f["group"], "de_generations"] == f["de"]["generations"]
+    with pytest.raises(ValueError, match="updating: 'later' is not one of: deferred, immediate"):
+        slfit.fit(train, "parallel_power", group="group", backend="cpu", updating="later")
+
+
 def test_predictions_score_as_the_test_split(train, test_rows):
     result = slfit.fit(train, "parallel_power", group="group", test=test_rows, backend="cpu", maxiter=100)
     predicted = result.predict(test_rows, group="group")
