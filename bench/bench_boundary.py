@@ -90,6 +90,14 @@ def score_suite(slfit: Path, frame: pd.DataFrame, starts: dict, work: Path) -> d
             "evaluations": float(np.mean(evaluations))}
 
 
+def report(lines: list[str], results: Path | None) -> None:
+    """Prints a markdown section, and appends it to `results` when given."""
+    print("\n".join(lines))
+    if results:
+        with open(results, "a", encoding="utf-8") as f:
+            f.write("\n" + "\n".join(lines) + "\n")
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--slfit", type=Path, default=REPO / "build" / "slfit")
@@ -112,10 +120,7 @@ def main(argv: list[str]) -> int:
              "|---|---:|---:|---:|---:|"]
     for suite_name, r in results.items():
         lines.append(f"| {suite_name} | {r['fits']} | {r['reached']} | {r['worst']:.3g} | {r['evaluations']:.0f} |")
-    print("\n".join(lines))
-    if args.results:
-        with open(args.results, "a", encoding="utf-8") as f:
-            f.write("\n" + "\n".join(lines) + "\n")
+    report(lines, args.results)
     return 0
 
 
