@@ -5,7 +5,8 @@ their evaluations and time per fit, with `--separable auto` (the default) and `o
 Why it is built this way:
   * Suites: bootstrap resamples (rows drawn with replacement, numpy seeded by --seed) of the
     ParScale groups under the seed law (parallel_power) and under the parscale law, and of the
-    Chinchilla data under Chinchilla's law; the synthetic boundary suite of bench_boundary.py
+    Chinchilla data under Chinchilla's law; bench_synthetic.py's synthetic problems of every
+    built-in law (--synthetic per law); the synthetic boundary suite of bench_boundary.py
     (B / (Dl + D^beta) + E with the optimum a millionth of Dl's box from its bound); SLDBench's
     MoE training data under that law. The resamples make many different problems of the real
     shapes, which the few real groups alone do not.
@@ -20,7 +21,7 @@ Why it is built this way:
     scaling) as a third column, in the same run.
 
     /usr/bin/python3 bench/bench_separable.py --slfit build/slfit [--before OLD_SLFIT] [--resamples 100]
-        [--seed 3] [--results bench/RESULTS.md]
+        [--synthetic 40] [--seed 3] [--results bench/RESULTS.md]
 """
 
 import argparse
@@ -36,6 +37,8 @@ import pandas as pd
 
 from bench_boundary import LAW as BOUNDARY_LAW
 from bench_boundary import report, synthetic_suite
+from bench_synthetic import DESIGNS, make_problems, write_csv
+from law_numpy import NumpyLaw, load_builtin
 
 REPO = Path(__file__).resolve().parent.parent
 WITHIN = 1e-6
@@ -52,6 +55,17 @@ def resamples(frame: pd.DataFrame, group: str | None, count: int, rng: np.random
             pick["group"] = f"{name}_{k:04d}"
             parts.append(pick)
     return pd.concat(parts, ignore_index=True)
+
+
+def synthetic_laws(slfit: Path, count: int, rng: np.random.Generator, work: Path) -> dict[str, tuple[pd.DataFrame, str]]:
+    """bench_synthetic.py's problems of each built-in law it designs: `count` per law."""
+    suites = {}
+    for name, design in DESIGNS.items():
+        law = NumpyLaw(load_builtin(str(slfit), name))
+        path = work / f"synthetic_{name}.csv"
+        write_csv(str(path), law, make_problems(law, design, count, rng))
+        suites[f"synthetic problems, {name}"] = (pd.read_csv(path, float_precision="round_trip"), name)
+    return suites
 
 
 def run(slfit: Path, data: Path, law: str, work: Path, *extra: str) -> dict:
@@ -91,6 +105,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--slfit", type=Path, default=REPO / "build" / "slfit")
     parser.add_argument("--before", type=Path, help="an older slfit binary, whose default fits are a third column")
     parser.add_argument("--resamples", type=int, default=100, help="resamples per real group")
+    parser.add_argument("--synthetic", type=int, default=40, help="synthetic problems per built-in law")
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--results", type=Path)
     args = parser.parse_args(argv)
@@ -107,6 +122,7 @@ def main(argv: list[str]) -> int:
             "ParScale resamples, seed law": (resamples(parscale, "group", args.resamples, rng), "parallel_power"),
             "ParScale resamples, parscale law": (resamples(parscale, "group", args.resamples, rng), "parscale"),
             "Chinchilla resamples": (resamples(chinchilla, None, args.resamples, rng), "chinchilla"),
+            **synthetic_laws(args.slfit, args.synthetic, rng, work),
             "boundary suite (synthetic)": (boundary, str(work / "boundary.json")),
             "SLDBench MoE": (moe, str(work / "boundary.json")),
         }
@@ -117,7 +133,8 @@ def main(argv: list[str]) -> int:
     names = " / ".join(settings)
     lines = [f"## {datetime.date.today().isoformat()}: separable least squares (`bench/bench_separable.py`)", "",
              f"- commit {commit}, binary {args.slfit}" + (f", before: {args.before}" if args.before else "") +
-             f", {args.resamples} resamples per real group, seed {args.seed}, one thread, `--backend cpu`; "
+             f", {args.resamples} resamples per real group, {args.synthetic} synthetic problems per law, "
+             f"seed {args.seed}, one thread, `--backend cpu`; "
              "ratios are off / auto" + (" and before / auto" if args.before else ""), "",
              f"| suite | fits | solved exactly | within 1e-6 ({names}) | worst miss ({names}) "
              f"| evaluations per fit ({names}) | ms per fit ({names}) |",
