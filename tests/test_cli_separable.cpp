@@ -67,6 +67,19 @@ TEST(CliSeparable, BootstrapAndRescoreRecordTheSetting) {
   EXPECT_EQ(json::parse(read_text(scores))["separable"], "auto");
 }
 
+TEST(CliSeparable, TheTableNamesTheParametersSolvedExactly) {
+  const std::string fit = "fit --data examples/parscale/train.csv --group group --law parallel_power --backend cpu "
+                          "--quiet --format table";
+  const CommandResult projected = run_slfit(fit);
+  const CommandResult searched = run_slfit(fit + " --separable off");
+  ASSERT_EQ(projected.exit_code, 0) << projected.err;
+  ASSERT_EQ(searched.exit_code, 0) << searched.err;
+  const std::string line = "  solved exactly for each candidate (--separable): a, d\n";
+  EXPECT_NE(projected.out.find("at lower bound\n  c "), std::string::npos) << projected.out;  // the table as usual
+  EXPECT_NE(projected.out.find(line), std::string::npos) << projected.out;
+  EXPECT_EQ(searched.out.find("solved exactly"), std::string::npos) << searched.out;
+}
+
 TEST(CliSeparable, AnUnknownSettingIsAnErrorNamingTheFlag) {
   const CommandResult r = run_slfit("fit --data examples/parscale/train.csv --law parallel_power --separable sometimes");
   EXPECT_EQ(r.exit_code, 2);

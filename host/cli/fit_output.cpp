@@ -83,6 +83,11 @@ void table_group(std::ostringstream& out, const FitReport& r, std::size_t g) {
       out << "  at " << to_string(r.statistics[g].at_bound[k]) << " bound";
     out << '\n';
   }
+  if (!fit.separable.empty()) {
+    std::vector<std::string> solved;
+    for (const int k : fit.separable) solved.push_back(law.params[static_cast<std::size_t>(k)].name);
+    out << "  solved exactly for each candidate (--separable): " << join(solved, ", ") << '\n';
+  }
   if (has_statistics(r, g)) {
     const FitStatistics& s = r.statistics[g];
     const std::size_t p = law.params.size();
