@@ -25,7 +25,7 @@ po::options_description fitting_options(FitOptions& o, int& threads) {
     ("updating", po::value<std::string>()->default_value("deferred"),
      "deferred: each DE generation's trials from the population it started with (the GPU's); immediate: "
      "member by member from the population as updated so far (scipy's default; such fits run on the CPU)")
-    ("popsize", po::value(&o.de.popsize)->default_value(o.de.popsize), "DE population = max(5, popsize x parameters)")
+    ("popsize", po::value(&o.de.popsize)->default_value(o.de.popsize), "DE population = max(5, popsize x searched parameters)")
     ("maxiter", po::value(&o.de.maxiter)->default_value(o.de.maxiter), "DE generations at most")
     ("tol", po::value(&o.de.tol)->default_value(o.de.tol, "1e-11"), "DE relative tolerance on the energies' spread")
     ("atol", po::value(&o.de.atol)->default_value(o.de.atol, "1e-11"), "DE absolute tolerance on the energies' spread")

@@ -21,7 +21,7 @@ std::optional<Updating> parse_updating(std::string_view name);
 // Differential evolution with scipy.optimize.differential_evolution's semantics: strategy
 // best1bin, Latin-hypercube initialisation, dithered mutation, updating as chosen.
 struct DEOptions {
-  int popsize = 20;              // population = max(5, popsize * number of parameters)
+  int popsize = 20;              // population = max(5, popsize * number of parameters searched)
   int maxiter = 500;             // generations
   double tol = 1e-11;            // stop when std(E) <= atol + tol * |mean(E)|
   double atol = 1e-11;
