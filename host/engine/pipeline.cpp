@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <span>
 #include <utility>
 #include <vector>
@@ -275,10 +276,22 @@ void finish(FitResult& result, const Stages& stages, const Problem& problem,
 
 }  // namespace
 
-bool searches_separably(const Problem& problem) {
-  return problem.options.pipeline == Pipeline::De && problem.options.separable == Separable::Auto &&
-         separable_objective(problem.objective) && !separate_linear_params(*problem.law).linear.empty();
+namespace {
+
+// The split of the problem's law when the de pipeline solves its linear parameters exactly;
+// nullopt where it searches every parameter.
+std::optional<SeparableForm> separable_search(const Problem& problem) {
+  if (problem.options.pipeline != Pipeline::De || problem.options.separable != Separable::Auto ||
+      !separable_objective(problem.objective))
+    return std::nullopt;
+  SeparableForm form = separate_linear_params(*problem.law);
+  if (form.linear.empty()) return std::nullopt;
+  return form;
 }
+
+}  // namespace
+
+bool searches_separably(const Problem& problem) { return separable_search(problem).has_value(); }
 
 bool device_runs_de(const Problem& problem) {
   return problem.options.pipeline == Pipeline::De && problem.options.de.updating == Updating::Deferred &&
@@ -294,8 +307,8 @@ FitResult fit_problem(const Problem& problem) {
     result = run_seed_pipeline(problem, stages, objective);
   } else if (problem.options.pipeline == Pipeline::Local) {
     result = run_local_pipeline(problem, stages, objective);
-  } else if (searches_separably(problem)) {
-    const SeparablePrograms programs(*problem.law, separate_linear_params(*problem.law));
+  } else if (std::optional<SeparableForm> form = separable_search(problem)) {
+    const SeparablePrograms programs(*problem.law, std::move(*form));
     result = run_separable_pipeline(problem, stages, objective, programs);
   } else {
     result = run_de_pipeline(problem, stages);

@@ -33,7 +33,6 @@ ProjectedObjective::ProjectedObjective(const SeparablePrograms& programs, const 
   for (const auto& part : programs.basis) basis_.push_back(std::make_unique<BoundProgram>(*part, data));
   const double n = static_cast<double>(data.size());
   coefficient_ = spec.terms[0].coefficient / (spec.reduce == Reduction::Mean ? n : 1.0);
-  ridge_ = spec.ridge;
   for (const int k : form_.linear) {
     bool on = false;
     for (const int r : spec.ridge_params) on = on || r == k;
@@ -51,7 +50,6 @@ ProjectedObjective::ProjectedObjective(const SeparablePrograms& programs, const 
   point_.assign(bounds.lower.size(), 0.0);
   linear_.resize(form_.linear.size());
   gradient_.resize(bounds.lower.size());
-  prediction_.resize(data.size());
   columns_.resize(form_.linear.size());
   const auto m = static_cast<Eigen::Index>(form_.linear.size());
   normal_.resize(m, m);
@@ -82,7 +80,7 @@ double ProjectedObjective::value(std::span<const double> theta) {
       double sum = 0.0;
       for (std::size_t i = 0; i < n; ++i) sum += weight_[i] * ga[i] * gb[i];
       sum *= coefficient_;
-      if (a == b && ridge_on_[a]) sum += ridge_;
+      if (a == b && ridge_on_[a]) sum += spec_.ridge;
       normal_(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(b)) = sum;
       normal_(static_cast<Eigen::Index>(b), static_cast<Eigen::Index>(a)) = sum;
     }

@@ -72,12 +72,11 @@ class ProjectedObjective {
   std::vector<double> y_, weight_;       // per point: target, and the squared residual scale
   std::vector<double> scale_;            // per point: the residual scale
   double coefficient_ = 1.0;             // the mse term's coefficient, / n for a mean
-  double ridge_ = 0.0;
   std::vector<bool> ridge_on_;           // per linear parameter: whether the ridge includes it
   ObjectiveSpec spec_;
   std::vector<double> linear_lower_, linear_upper_, nonlinear_lower_, nonlinear_upper_;
   std::vector<std::uint8_t> nonlinear_log_scale_;
-  std::vector<double> point_, linear_, gradient_, prediction_;
+  std::vector<double> point_, linear_, gradient_;
   std::vector<const double*> columns_;
   BoundedQuadratic::Matrix normal_;
   BoundedQuadratic::Vector right_;
