@@ -191,18 +191,26 @@ TEST(DeRunner, DeOutcomesAreTheHostDeOfEachProblemInBatchOrder) {
   EXPECT_EQ(log.launched, (std::vector<std::size_t>{4, 4, 4}));
 }
 
+// fit_batch_on over a device that runs the DE on the host: its fits are fit_batch's, the device
+// ran `on_device` of the problems (the others, which it does not implement, ran on the host), and
+// fit_batch_on_runner itself refuses the batch.
+std::vector<FitResult> expect_the_host_fits_the_rest(const std::vector<Problem>& mixed, std::size_t on_device) {
+  RunnerLog log;
+  const BackendChoice device{Backend::Cuda, std::make_shared<HostDeRunner>(1000, 1000, log)};
+  std::vector<FitResult> fits = fit_batch_on(device, mixed, BatchOptions{});
+  expect_same_fits(fits, fit_batch(mixed));
+  std::size_t launched = 0;
+  for (std::size_t size : log.launched) launched += size;
+  EXPECT_EQ(launched, on_device);
+  EXPECT_THROW(fit_batch_on_runner(*device.runner, mixed), std::invalid_argument);
+  return fits;
+}
+
 TEST(DeRunner, ProblemsWithoutADeStageRunOnTheHostUnderFitBatchOn) {
   const test::Batch batch = test::mixed_law_batch();
   std::vector<Problem> mixed = interleaved(batch, 4);
   for (std::size_t i = 0; i < mixed.size(); i += 3) mixed[i].options.pipeline = Pipeline::Local;
-  RunnerLog log;
-  const BackendChoice device{Backend::Cuda, std::make_shared<HostDeRunner>(1000, 1000, log)};
-  expect_same_fits(fit_batch_on(device, mixed, BatchOptions{}), fit_batch(mixed));
-  std::size_t on_device = 0;
-  for (std::size_t size : log.launched) on_device += size;
-  EXPECT_EQ(on_device, mixed.size() - (mixed.size() + 2) / 3);
-  // fit_batch_on_runner itself takes the de pipeline only.
-  EXPECT_THROW(fit_batch_on_runner(*device.runner, mixed), std::invalid_argument);
+  expect_the_host_fits_the_rest(mixed, mixed.size() - (mixed.size() + 2) / 3);
 }
 
 TEST(DeRunner, ProblemsThatSolveLinearParametersExactlyRunOnTheHostUnderFitBatchOn) {
@@ -211,28 +219,15 @@ TEST(DeRunner, ProblemsThatSolveLinearParametersExactlyRunOnTheHostUnderFitBatch
   const test::Batch batch = test::mixed_law_batch();
   std::vector<Problem> mixed = interleaved(batch, 4);
   for (std::size_t i = 0; i < mixed.size(); i += 2) mixed[i].options.separable = Separable::Auto;
-  RunnerLog log;
-  const BackendChoice device{Backend::Cuda, std::make_shared<HostDeRunner>(1000, 1000, log)};
-  const std::vector<FitResult> fits = fit_batch_on(device, mixed, BatchOptions{});
-  expect_same_fits(fits, fit_batch(mixed));
-  std::size_t on_device = 0;
-  for (std::size_t size : log.launched) on_device += size;
-  EXPECT_EQ(on_device, mixed.size() / 2);
+  const std::vector<FitResult> fits = expect_the_host_fits_the_rest(mixed, mixed.size() / 2);
   for (std::size_t i = 0; i < mixed.size(); ++i) EXPECT_EQ(fits[i].separable.empty(), i % 2 == 1) << "problem " << i;
-  EXPECT_THROW(fit_batch_on_runner(*device.runner, mixed), std::invalid_argument);
 }
 
 TEST(DeRunner, ProblemsThatUpdateImmediatelyRunOnTheHostUnderFitBatchOn) {
   const test::Batch batch = test::mixed_law_batch();
   std::vector<Problem> mixed = interleaved(batch, 4);
   for (std::size_t i = 0; i < mixed.size(); i += 3) mixed[i].options.de.updating = Updating::Immediate;
-  RunnerLog log;
-  const BackendChoice device{Backend::Cuda, std::make_shared<HostDeRunner>(1000, 1000, log)};
-  expect_same_fits(fit_batch_on(device, mixed, BatchOptions{}), fit_batch(mixed));
-  std::size_t on_device = 0;
-  for (std::size_t size : log.launched) on_device += size;
-  EXPECT_EQ(on_device, mixed.size() - (mixed.size() + 2) / 3);
-  EXPECT_THROW(fit_batch_on_runner(*device.runner, mixed), std::invalid_argument);
+  expect_the_host_fits_the_rest(mixed, mixed.size() - (mixed.size() + 2) / 3);
 }
 
 TEST(DeRunner, ADeviceWithoutMemoryForOneProblemFailsEveryProblemOfTheGroup) {
