@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds slfit with the CUDA backend (sm_80 and sm_90, tests on) in build-device/ on this machine
-# and gathers what a GPU machine needs to run it into .device/ (both git-ignored):
+# Builds slfit with the CUDA backend (sm_80 and sm_90, tests on; MPI off: the GPU machine has no
+# MPI launcher, and Open MPI's libraries would only weigh on the carry) in build-device/ on this
+# machine and gathers what a GPU machine needs to run it into .device/ (both git-ignored):
 #   slfit, slfit_tests     the binaries (a carry need not keep the executable bit; gpu_check.sh
 #                          copies them to a scratch folder and chmods them there)
 #   lib/                   every shared library ldd resolves outside the CUDA toolkit and the base
@@ -22,7 +23,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 cmake -S . -B build-device -G Ninja -DCMAKE_BUILD_TYPE=Release -DSLFIT_CUDA=ON \
-  -DCMAKE_CUDA_ARCHITECTURES="80-real;90" -DSLFIT_TESTS=ON
+  -DCMAKE_CUDA_ARCHITECTURES="80-real;90" -DSLFIT_TESTS=ON -DSLFIT_MPI=OFF
 cmake --build build-device --parallel "$(nproc)" --target slfit slfit_tests
 rm -rf .device
 mkdir -p .device/lib

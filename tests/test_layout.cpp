@@ -1,8 +1,8 @@
 // The architecture's seams, checked on the sources: which part may include which. The engine
 // reaches a device only through slfit/de_runner.hpp; host/cuda/ implements that seam and uses
-// no engine internals; the CLI is a program on the library's surface (include/slfit/), as a
-// Python extension or an MPI driver would be; the surface is self-contained, and the umbrella
-// header slfit/slfit.hpp holds all of it.
+// no engine internals; host/mpi/ implements slfit/ranks.hpp on the surface alone; the CLI is a
+// program on the library's surface (include/slfit/), as a Python extension would be; the
+// surface is self-contained, and the umbrella header slfit/slfit.hpp holds all of it.
 
 #include <gtest/gtest.h>
 
@@ -74,6 +74,11 @@ TEST(Layout, TheCudaBackendUsesNoEngineInternals) {
       violations("host/cuda", {"slfit/", "cuda/", "optim/", "law/", "../../kernels/"});
   EXPECT_TRUE(bad.empty()) << "cuda/ may include slfit/, cuda/, optim/, law/ and the kernels' headers only:"
                            << lines(bad);
+}
+
+TEST(Layout, TheMpiDriverImplementsTheRanksSeamOnThePublicSurface) {
+  const std::vector<std::string> bad = violations("host/mpi", {"slfit/"});
+  EXPECT_TRUE(bad.empty()) << "mpi/ may include slfit/ only (it implements slfit/ranks.hpp):" << lines(bad);
 }
 
 TEST(Layout, TheCliIsAProgramOnThePublicSurface) {

@@ -30,6 +30,7 @@
 #include "slfit/law_io.hpp"
 #include "slfit/resample_draw.hpp"
 #include "slfit/input_file.hpp"
+#include "slfit/ranks.hpp"
 
 namespace po = boost::program_options;
 
@@ -161,9 +162,13 @@ std::vector<TaskFit> run_tasks(const BootstrapPlan& plan, const BackendChoice& b
   // On the CPU about a hundred chunks: progress and checkpoints often enough, each chunk still
   // wide enough to keep every thread busy. On the GPU about ten, each large enough to fill the
   // device and to overlap its DE with the host's refinement (fit_batch_on_runner splits it further).
+  // In an MPI job each rank fits its share of every chunk (slfit/ranks.hpp), and a share's fits
+  // cannot move to a rank that finished early: a share of at least 64 fits keeps that loss small.
   const bool gpu = backend.backend == Backend::Cuda && plan.search == Search::Global;
-  const std::size_t chunk = gpu ? std::clamp<std::size_t>(todo.size() / 10, 8192, 1 << 20)
-                                : std::clamp<std::size_t>(todo.size() / 100, 4 * threads, 1024);
+  const std::size_t ranks = batch_ranks() ? static_cast<std::size_t>(batch_ranks()->size()) : 1;
+  const std::size_t widest = ranks > 1 ? std::max<std::size_t>(4 * threads, 64) * ranks : 4 * threads;
+  const std::size_t chunk = gpu ? std::clamp<std::size_t>(todo.size() / 10, 8192 * ranks, (1 << 20) * ranks)
+                                : std::clamp<std::size_t>(todo.size() / 100, widest, 1024 * ranks);
   std::size_t done = already;
   run_bootstrap_tasks(plan, todo, backend, batch_options(a.threads), chunk, [&](std::span<const TaskFit> finished) {
     if (checkpoint) checkpoint->append(finished);

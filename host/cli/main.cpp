@@ -1,7 +1,11 @@
 // slfit: batch fitting of scaling laws. Dispatches to a subcommand and maps failures to exit
 // codes: 2 for bad input or usage (the message names the file and place), 1 for anything else.
+// Started by an MPI launcher (mpirun, srun), it joins the job first: every rank runs the command,
+// rank 0 alone speaks and writes, and a failure on any rank fails every rank (slfit/ranks.hpp).
 
+#include <exception>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -9,6 +13,7 @@
 #include "cli/fit_options.hpp"
 #include "cli/interrupts.hpp"
 #include "slfit/error.hpp"
+#include "slfit/ranks.hpp"
 
 namespace {
 
@@ -24,17 +29,10 @@ constexpr const char* kUsage =
     "  surface    the objective on a grid of parameter values, per group (CSV)\n\n"
     "'slfit <command> --help' describes a command's options ('slfit help <command>' too).\n";
 
-// Runs one command ("fit", ...) on its arguments; the exit code.
-int run_command(const std::string& command, const std::vector<std::string>& rest) {
+// The exit code for a command that threw, with the message on stderr.
+int report_failure(const std::string& command, const std::exception_ptr& failure) {
   try {
-    if (command == "fit") return slfit::cli::run_fit(rest);
-    if (command == "predict") return slfit::cli::run_predict(rest);
-    if (command == "laws") return slfit::cli::run_laws(rest);
-    if (command == "rescore") return slfit::cli::run_rescore(rest);
-    if (command == "bootstrap") return slfit::cli::run_bootstrap(rest);
-    if (command == "surface") return slfit::cli::run_surface(rest);
-    std::cerr << "slfit: unknown command '" << command << "'\n\n" << kUsage;
-    return 2;
+    std::rethrow_exception(failure);
   } catch (const slfit::OptionError& e) {
     std::cerr << "slfit " << command << ": error: " << slfit::cli::option_flag(e.field()) << " " << e.requirement()
               << "\n";
@@ -44,14 +42,67 @@ int run_command(const std::string& command, const std::vector<std::string>& rest
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "slfit " << command << ": failed: " << e.what() << "\n";
-    return 1;
+  } catch (...) {
+    std::cerr << "slfit " << command << ": failed\n";
+  }
+  return 1;
+}
+
+int dispatch(const std::string& command, const std::vector<std::string>& rest) {
+  if (command == "fit") return slfit::cli::run_fit(rest);
+  if (command == "predict") return slfit::cli::run_predict(rest);
+  if (command == "laws") return slfit::cli::run_laws(rest);
+  if (command == "rescore") return slfit::cli::run_rescore(rest);
+  if (command == "bootstrap") return slfit::cli::run_bootstrap(rest);
+  if (command == "surface") return slfit::cli::run_surface(rest);
+  std::cerr << "slfit: unknown command '" << command << "'\n\n" << kUsage;
+  return 2;
+}
+
+// Runs one command ("fit", ...) on its arguments; the exit code.
+int run_command(const std::string& command, const std::vector<std::string>& rest) {
+  try {
+    const int code = dispatch(command, rest);
+    // In an MPI job the ranks end together, so that a rank that failed after the last exchange
+    // still fails the job.
+    if (slfit::Ranks* ranks = slfit::batch_ranks()) (void)slfit::exchange_or_throw(*ranks, {});
+    return code;
+  } catch (...) {
+    slfit::share_failure(std::current_exception());
+    return report_failure(command, std::current_exception());
   }
 }
+
+// The ranks of the MPI job this process joined, installed for the command; the ranks other than
+// 0 write nothing to stdout or stderr (rank 0 reports for all).
+class JobRanks {
+ public:
+  JobRanks(int& argc, char**& argv) {
+    ranks_ = slfit::join_mpi_job(argc, argv);
+    if (!ranks_) return;
+    slfit::set_batch_ranks(ranks_.get());
+    if (ranks_->rank() != 0) {
+      std::cout.rdbuf(nullptr);
+      std::cerr.rdbuf(nullptr);
+    }
+  }
+  ~JobRanks() { slfit::set_batch_ranks(nullptr); }
+
+ private:
+  std::unique_ptr<slfit::Ranks> ranks_;
+};
 
 }  // namespace
 
 int main(int argc, char** argv) {
   slfit::cli::install_interrupt_handlers();
+  std::unique_ptr<JobRanks> job;
+  try {
+    job = std::make_unique<JobRanks>(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "slfit: " << e.what() << "\n";
+    return 1;
+  }
   const std::vector<std::string> args(argv + 1, argv + argc);
   if (args.size() == 2 && args[0] == "help") return run_command(args[1], {"--help"});  // slfit help fit
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {

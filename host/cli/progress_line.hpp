@@ -1,7 +1,9 @@
 #pragma once
 // A one-line progress report on stderr for long runs: items done, rate and time left, redrawn in
 // place. It appears only once a run has taken more than a second, and never when stderr is not
-// a terminal (logs and pipes stay clean) or when the user asked for quiet.
+// a terminal (logs and pipes stay clean) or when the user asked for quiet. In an MPI job rank 0
+// alone reports, counting every rank's work; its stderr reaches the user through the launcher as
+// a pipe, so it writes a whole line every ten seconds instead of redrawing one.
 
 #include <chrono>
 #include <cstddef>
@@ -21,8 +23,10 @@ class ProgressLine {
  private:
   std::string what_;
   std::size_t total_, already_done_;
+  bool lines_;      // whole lines (stderr is not a terminal: an MPI job's rank 0)
   bool enabled_;
   bool drawn_ = false;
+  bool finished_drawn_ = false;
   std::chrono::steady_clock::time_point start_, last_draw_;
 };
 

@@ -4,6 +4,8 @@
 
 #include <set>
 
+#include <cuda_runtime.h>
+
 #include "cuda/cuda_de_program.hpp"
 #include "cuda/cuda_device.hpp"
 #include "cuda/cuda_surface.hpp"
@@ -66,6 +68,15 @@ RunnerProbe open_cuda_runner(int device_index) {
   CudaDevice device = probe_cuda_device(device_index);
   if (!device.usable) return {nullptr, device.reason};
   return {std::make_unique<CudaRunner>(std::move(device)), {}};
+}
+
+int cuda_device_count() {
+  int count = 0;
+  if (cudaGetDeviceCount(&count) != cudaSuccess) {
+    cudaGetLastError();  // clear the error, which probe_cuda_device reports in words
+    return 0;
+  }
+  return count;
 }
 
 bool cuda_backend_built() { return true; }

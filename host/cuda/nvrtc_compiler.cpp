@@ -235,7 +235,7 @@ Cubin NvrtcCompiler::compile(const NvrtcSource& source, const std::string& arch)
     std::error_code ec;
     std::filesystem::create_directories(cache_, ec);
     try {
-      if (!ec) write_output(file.string(), cache_header(out.key, out.image.size()) + out.image);
+      if (!ec) write_file_atomically(file.string(), cache_header(out.key, out.image.size()) + out.image);
     } catch (const std::runtime_error&) {
     }
   }

@@ -10,6 +10,8 @@ RunnerProbe open_cuda_runner(int) {
   return {nullptr, "this slfit was built without the CUDA backend: SLFIT_CUDA=OFF or no nvcc"};
 }
 
+int cuda_device_count() { return 0; }
+
 bool cuda_backend_built() { return false; }
 
 }  // namespace slfit

@@ -6,7 +6,9 @@
 
 #include "engine/batch_guard.hpp"
 #include "engine/pipeline.hpp"
+#include "engine/shared_batch.hpp"
 #include "slfit/error.hpp"
+#include "slfit/ranks.hpp"
 
 namespace slfit {
 
@@ -26,23 +28,58 @@ const char* to_string(Backend backend) {
   return "?";
 }
 
+namespace {
+
+// The GPU this process takes: under MPI, the local rank's (ranks on a node take its GPUs in turn;
+// under Slurm's --gpus-per-task each rank sees its own GPU as device 0).
+int device_index() {
+  const Ranks* ranks = batch_ranks();
+  const int count = cuda_device_count();
+  return ranks && count > 0 ? ranks->local_rank() % count : 0;
+}
+
+// Under MPI every rank must take the same backend (--backend means the same on every rank, and
+// the outputs name one): Auto takes the GPU only when every rank has one, and Cuda fails on every
+// rank, naming the first rank without one. Alone: `usable` as it is.
+bool agree_on_gpu(bool usable, const std::string& reason, Backend requested) {
+  Ranks* ranks = batch_ranks();
+  if (!ranks) return usable;
+  const std::vector<std::string> reasons = exchange_or_throw(*ranks, usable ? std::string() : reason);
+  for (std::size_t r = 0; r < reasons.size(); ++r) {
+    if (reasons[r].empty()) continue;
+    if (requested == Backend::Cuda) throw std::runtime_error("--backend cuda: rank " + std::to_string(r) + ": " + reasons[r]);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 BackendChoice choose_backend(Backend requested, Pipeline pipeline, std::ostream& note, bool explain) {
   const bool de_pipeline = pipeline == Pipeline::De;
   if (requested == Backend::Cuda && !de_pipeline) throw InputError("--backend cuda runs --pipeline de only");
   if (requested == Backend::Cpu) return {};
-  RunnerProbe cuda = open_cuda_runner();
+  RunnerProbe cuda = open_cuda_runner(device_index());
+  const bool usable = agree_on_gpu(cuda.runner != nullptr, cuda.reason, requested);
   if (requested == Backend::Cuda && !cuda.runner) throw std::runtime_error("--backend cuda: " + cuda.reason);
-  if (cuda.runner && de_pipeline) {
+  if (usable && de_pipeline) {
     note << "slfit: backend cuda (" << cuda.runner->description() << ")\n";
     return {Backend::Cuda, std::move(cuda.runner)};
   }
   note << "slfit: backend cpu ("
-       << (cuda.runner ? "the GPU runs the de pipeline only" : explain ? cuda.reason : "no usable GPU") << ")\n";
+       << (usable ? "the GPU runs the de pipeline only"
+           : cuda.runner ? "a rank of this job has no usable GPU"
+           : explain     ? cuda.reason
+                         : "no usable GPU")
+       << ")\n";
   return {};
 }
 
-std::vector<FitResult> fit_batch_on(const BackendChoice& chosen, std::span<const Problem> problems,
-                                    const BatchOptions& batch) {
+namespace {
+
+// fit_batch_on within this process.
+std::vector<FitResult> fit_batch_here(const BackendChoice& chosen, std::span<const Problem> problems,
+                                      const BatchOptions& batch) {
   if (chosen.backend == Backend::Cpu) return fit_batch(problems, batch);
   if (chosen.backend != Backend::Cuda || !chosen.runner) throw std::logic_error("fit_batch_on: choose_backend first");
   // The device runs the DE it implements (device_runs_de); the others (another pipeline, linear
@@ -58,6 +95,17 @@ std::vector<FitResult> fit_batch_on(const BackendChoice& chosen, std::span<const
     return fit_batch(subset, sub);
   });
   return results;
+}
+
+}  // namespace
+
+std::vector<FitResult> fit_batch_on(const BackendChoice& chosen, std::span<const Problem> problems,
+                                    const BatchOptions& batch) {
+  Ranks* ranks = batch_ranks();
+  if (!ranks || ranks->size() == 1) return fit_batch_here(chosen, problems, batch);
+  return fit_batch_shared(*ranks, problems, batch, [&](std::span<const Problem> share, const BatchOptions& options) {
+    return fit_batch_here(chosen, share, options);
+  });
 }
 
 std::vector<FitResult> fit_batch_with_backend(Backend requested, std::span<const Problem> problems,

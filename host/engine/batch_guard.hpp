@@ -80,6 +80,15 @@ void fit_guarded(std::size_t i, std::vector<FitResult>& results, ProgressRelay& 
   progress.done(i);
 }
 
+// Adds one part's time split to a batch's.
+inline void add_timing(BatchTiming& sum, const BatchTiming& part) {
+  sum.compile += part.compile;
+  sum.upload += part.upload;
+  sum.de += part.de;
+  sum.download += part.download;
+  sum.refine += part.refine;
+}
+
 // Fits the problems at `indices` with `fit` (a function of a span of problems and BatchOptions
 // returning their results), storing each result into `results` and each progress report under
 // its index in the whole batch.

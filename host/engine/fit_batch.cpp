@@ -1,5 +1,6 @@
 #include <omp.h>
 
+#include <cstdlib>
 #include <exception>
 #include <limits>
 #include <string>
@@ -8,6 +9,7 @@
 #include "law/residuals.hpp"
 #include "slfit/error.hpp"
 #include "slfit/fit.hpp"
+#include "slfit/ranks.hpp"
 #include "slfit/text.hpp"
 
 namespace slfit {
@@ -92,7 +94,14 @@ std::vector<Problem> make_group_problems(std::shared_ptr<const Law> law, std::sh
   return problems;
 }
 
-int thread_count(int requested) { return requested > 0 ? requested : omp_get_max_threads(); }
+int thread_count(int requested) {
+  if (requested > 0) return requested;
+  // The ranks of an MPI job share their node's cores, unless OMP_NUM_THREADS says how many
+  // threads each rank should take.
+  const Ranks* ranks = batch_ranks();
+  if (ranks && !std::getenv("OMP_NUM_THREADS")) return ranks->cores();
+  return omp_get_max_threads();
+}
 
 std::vector<FitResult> fit_batch(std::span<const Problem> problems, const BatchOptions& batch) {
   std::vector<FitResult> results(problems.size());

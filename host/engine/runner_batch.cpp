@@ -48,14 +48,6 @@ void run_chunks(DeProgram& program, std::span<const Problem> problems, Between b
   }
 }
 
-void add_timing(BatchTiming& sum, const BatchTiming& part) {
-  sum.compile += part.compile;
-  sum.upload += part.upload;
-  sum.de += part.de;
-  sum.download += part.download;
-  sum.refine += part.refine;
-}
-
 // One launch group: DE on the device chunk by chunk, each chunk refined on the host's cores while
 // the device works on the next. When the device fails (the group's program does not build, a
 // launch faults), every problem of the group not yet refined gets that failure as its result.

@@ -18,6 +18,8 @@
 #include <system_error>
 #include <utility>
 
+#include "slfit/ranks.hpp"
+
 namespace slfit {
 namespace {
 
@@ -152,10 +154,15 @@ std::string rename_destination(const std::string& path) {
 }  // namespace
 
 void write_output(const std::string& path, const std::string& contents) {
+  if (!is_output_rank()) return;
   if (path.empty() || path == "-") {
     write_stdout(contents);
     return;
   }
+  write_file_atomically(path, contents);
+}
+
+void write_file_atomically(const std::string& path, const std::string& contents) {
   if (is_special_file(path)) {
     write_special_file(path, contents);
     return;
@@ -168,11 +175,15 @@ void write_output(const std::string& path, const std::string& contents) {
 }
 
 void check_output_writable(const std::string& path) {
-  if (path.empty() || path == "-" || is_special_file(path)) return;
-  std::error_code ignored;
-  if (std::filesystem::is_directory(path, ignored)) fail(path + ": cannot write", EISDIR);
-  const std::string destination = rename_destination(path);
-  const TemporaryFile probe(destination, path);  // created here, removed by its destructor
+  // In an MPI job, rank 0 alone writes outputs, so it alone checks; every rank gets its verdict.
+  (void)on_output_rank([&] {
+    if (path.empty() || path == "-" || is_special_file(path)) return std::string();
+    std::error_code ignored;
+    if (std::filesystem::is_directory(path, ignored)) fail(path + ": cannot write", EISDIR);
+    const std::string destination = rename_destination(path);
+    const TemporaryFile probe(destination, path);  // created here, removed by its destructor
+    return std::string();
+  });
 }
 
 void remove_pending_temporaries() noexcept {

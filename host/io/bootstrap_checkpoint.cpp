@@ -13,6 +13,7 @@
 #include <tuple>
 
 #include "slfit/error.hpp"
+#include "slfit/ranks.hpp"
 
 namespace slfit {
 namespace {
@@ -83,16 +84,22 @@ BootstrapCheckpoint::BootstrapCheckpoint(std::string path, const nlohmann::order
                                          const std::function<bool(const BootstrapTask&)>& known_task)
     : path_(std::move(path)) {
   const nlohmann::ordered_json header = {{"slfit_bootstrap_checkpoint", kFormatVersion}, {"arguments", arguments}};
-  std::ifstream in(path_, std::ios::binary);
-  if (!in) {
-    fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
-    if (fd_ < 0) throw std::runtime_error(system_error_text(path_, "create it"));
-    append_text(header.dump() + "\n");
-    return;
-  }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  // In an MPI job rank 0 alone touches the file, and every rank reads the records it held. The
+  // first byte says whether the file was created ('N') or held the rest ('E').
+  const std::string held = on_output_rank([&]() -> std::string {
+    std::ifstream in(path_, std::ios::binary);
+    if (!in) {
+      fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
+      if (fd_ < 0) throw std::runtime_error(system_error_text(path_, "create it"));
+      append_text(header.dump() + "\n");
+      return "N";
+    }
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    return "E" + buffer.str();
+  });
+  if (held == "N") return;
+  const std::string text = held.substr(1);
   // Only complete lines count: a kill during a write can leave a partial last line.
   const std::size_t complete = text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1;
   const std::string where = "checkpoint '" + path_ + "'";
@@ -125,10 +132,13 @@ BootstrapCheckpoint::BootstrapCheckpoint(std::string path, const nlohmann::order
     if (seen.insert({fit.task.group, static_cast<char>(fit.task.kind), fit.task.index}).second)
       finished_.push_back(std::move(fit));
   }
-  fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
-  if (fd_ < 0) throw std::runtime_error(system_error_text(path_, "open it for appending"));
-  if (complete < text.size() && ::ftruncate(fd_, static_cast<off_t>(complete)) != 0)
-    throw std::runtime_error(system_error_text(path_, "drop its partial last line"));
+  (void)on_output_rank([&] {
+    fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (fd_ < 0) throw std::runtime_error(system_error_text(path_, "open it for appending"));
+    if (complete < text.size() && ::ftruncate(fd_, static_cast<off_t>(complete)) != 0)
+      throw std::runtime_error(system_error_text(path_, "drop its partial last line"));
+    return std::string();
+  });
 }
 
 BootstrapCheckpoint::~BootstrapCheckpoint() {
@@ -136,6 +146,7 @@ BootstrapCheckpoint::~BootstrapCheckpoint() {
 }
 
 void BootstrapCheckpoint::append(std::span<const TaskFit> fits) {
+  if (!is_output_rank()) return;
   std::string text;
   for (const TaskFit& fit : fits) {
     text += static_cast<char>(fit.task.kind);

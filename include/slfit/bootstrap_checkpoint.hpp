@@ -6,7 +6,9 @@
 //                                                                  leave-one-out fits)
 // Numbers are written with 17 significant digits, so a resumed run reads back exactly what it
 // wrote and ends with the same result as an uninterrupted one. A process killed mid-write leaves
-// at most a partial last line, which is dropped when the file is reopened.
+// at most a partial last line, which is dropped when the file is reopened. In an MPI job
+// (slfit/ranks.hpp) rank 0 alone reads and writes the file, and every rank knows what it held:
+// constructing one is collective, and append() writes on rank 0 only.
 
 #include <functional>
 #include <span>

@@ -69,6 +69,9 @@ struct RunnerProbe {
 // (or, in a build without CUDA, by host/cuda/without_cuda.cpp, which gives the reason).
 RunnerProbe open_cuda_runner(int device_index = 0);
 
+// How many CUDA devices this process sees (0 without a driver, or in a build without CUDA).
+int cuda_device_count();
+
 // Whether this binary holds the CUDA backend (SLFIT_CUDA at build time).
 bool cuda_backend_built();
 

@@ -46,7 +46,9 @@ struct BatchTiming {
 };
 
 // The threads a batch runs on when `requested` of them: requested when positive, else all cores
-// (OpenMP's count, so OMP_NUM_THREADS applies). Every part that takes a thread count uses this.
+// (OpenMP's count, so OMP_NUM_THREADS applies), or, for a rank of an MPI job, its share of the
+// cores (Ranks::cores, unless OMP_NUM_THREADS is set). Every part that takes a thread count uses
+// this.
 int thread_count(int requested);
 
 // A problem that throws does not stop the batch: its result has status Failed with the error

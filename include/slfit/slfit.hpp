@@ -7,7 +7,8 @@
 //                    law files, built-in laws, bounds), objective.hpp (loss terms)
 //   Fitting          options.hpp, result.hpp, fit.hpp (problems, fit_batch), backend.hpp (CPU or
 //                    device, chosen once), de_runner.hpp (the device seam), uncertainty.hpp
-//                    (standard errors, correlations, AIC and BIC at a fitted point)
+//                    (standard errors, correlations, AIC and BIC at a fitted point), ranks.hpp
+//                    (one command as the ranks of an MPI job)
 //   Commands         bootstrap.hpp, resample.hpp, bootstrap_summary.hpp, intervals.hpp,
 //                    bootstrap_checkpoint.hpp, rescore.hpp, manifest.hpp, metrics.hpp, surface.hpp,
 //                    profile.hpp (profiles and their intervals)
@@ -40,6 +41,7 @@
 #include "slfit/options.hpp"
 #include "slfit/philox.hpp"
 #include "slfit/profile.hpp"
+#include "slfit/ranks.hpp"
 #include "slfit/resample.hpp"
 #include "slfit/resample_draw.hpp"
 #include "slfit/rescore.hpp"

@@ -1,0 +1,26 @@
+#pragma once
+// A batch shared among the ranks of an MPI job (slfit/ranks.hpp): each rank fits its share and
+// every rank gets every result.
+
+#include <functional>
+#include <span>
+#include <vector>
+
+#include "slfit/fit.hpp"
+#include "slfit/ranks.hpp"
+
+namespace slfit {
+
+// Fits a part of a batch on this rank (fit_batch_on's single-process path).
+using FitShare = std::function<std::vector<FitResult>(std::span<const Problem>, const BatchOptions&)>;
+
+// Rank r of K takes problems [n*r/K, n*(r+1)/K): contiguous, so that problems that share a law
+// (and a compiled device program) mostly stay on one rank, and equal in number within one.
+// Collective. Rank 0 reports every problem's completion to its batch.on_problem_done as the
+// ranks post them; the others report none to theirs. batch.timing gets the time splits summed over the ranks.
+// When a rank's share throws as a whole (its device fails to open, say), every rank throws
+// that (exchange_or_throw); failures of single problems are results, as without ranks.
+std::vector<FitResult> fit_batch_shared(Ranks& ranks, std::span<const Problem> problems, const BatchOptions& batch,
+                                        const FitShare& fit_share);
+
+}  // namespace slfit
