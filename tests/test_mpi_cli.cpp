@@ -37,8 +37,8 @@ test::CommandResult run(int ranks, const std::string& args) {
   const auto tmp = std::filesystem::temp_directory_path();
   const std::string tag = std::to_string(::getpid()) + "_" + std::to_string(std::rand());
   const auto out_path = tmp / ("slfit_mpi_out_" + tag), err_path = tmp / ("slfit_mpi_err_" + tag);
-  const std::string command = "cd '" + test::source_dir() + "' && " + (ranks > 0 ? mpirun(ranks) : "") + binary +
-                              args + " >'" + out_path.string() + "' 2>'" + err_path.string() + "' </dev/null";
+  const std::string command = "cd '" + test::source_dir() + "' && " + (ranks > 0 ? mpirun(ranks) : "") + binary + args +
+                              " >'" + out_path.string() + "' 2>'" + err_path.string() + "' </dev/null";
   const int status = std::system(command.c_str());
   test::CommandResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -145,7 +145,8 @@ TEST(MpiJob, BootstrapCheckpointResumesAtAnotherRankCount) {
   for (int line = 0; line < 31; ++line) cut = full.find('\n', cut) + 1;
   std::filesystem::resize_file(checkpoint, cut);
 
-  const test::CommandResult resumed = run(3, common + "'" + (dir.path() / "resumed.json").string() + "'" + with_checkpoint);
+  const test::CommandResult resumed =
+      run(3, common + "'" + (dir.path() / "resumed.json").string() + "'" + with_checkpoint);
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_EQ(test::read_text(checkpoint).size(), full.size()) << "the resumed run appends the 30 fits left";
   EXPECT_EQ(without_timing(test::read_text(dir.path() / "resumed.json")),
@@ -174,8 +175,7 @@ TEST(MpiJob, AFailureOnOneRankStopsEveryRankAndRankZeroSaysWhich) {
       " fit --data examples/parscale/train.csv --group group --format json --out '" + out.string() + "' --law ";
   // Rank 2 alone is given a law that does not exist (an MPMD job: two programs' worth of ranks).
   const std::string binary = "'" + test::slfit_binary() + "'";
-  const test::CommandResult r =
-      run(2, common + "parallel_power : -n 1 " + binary + common + "no_such_law");
+  const test::CommandResult r = run(2, common + "parallel_power : -n 1 " + binary + common + "no_such_law");
   EXPECT_EQ(r.exit_code, 2) << r.err;  // bad input, as alone
   EXPECT_NE(r.err.find("slfit fit: error: rank 2: unknown built-in law 'no_such_law'"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(out));
@@ -185,8 +185,10 @@ TEST(MpiJob, AKilledRankEndsTheJobWithoutOutput) {
   SKIP_WITHOUT_MPI();
   test::ScratchDir dir("mpi_killed");
   const auto out = dir.path() / "ci.json";
-  const std::string args = " bootstrap --data examples/parscale/train.csv --group group --law parscale "
-                           "--resamples 100000 --separable off --quiet --out '" + out.string() + "'";
+  const std::string args =
+      " bootstrap --data examples/parscale/train.csv --group group --law parscale "
+      "--resamples 100000 --separable off --quiet --out '" +
+      out.string() + "'";
   const std::string binary = "'" + test::slfit_binary() + "'";
   // Rank 2 is killed a second into a bootstrap that would take minutes.
   const test::CommandResult r = run(2, args + " : -n 1 timeout -s KILL 1 " + binary + args);

@@ -117,31 +117,32 @@ TEST(SharedBatch, EveryRankGetsEveryResultAsOneProcessFitsThem) {
   BatchOptions alone_options;
   alone_options.threads = 1;
   const std::vector<FitResult> alone = fit_batch(problems, alone_options);
-  for (int size : {1, 2, 3, 9}) {  // 9 ranks for 7 problems: some ranks have none
-    std::vector<std::vector<FitResult>> got(static_cast<std::size_t>(size));
-    std::vector<std::size_t> heard;
-    const auto failures = run_job(size, [&](Ranks& ranks) {
-      BatchOptions options;
-      options.threads = 1;
-      if (ranks.rank() == 0) options.on_problem_done = [&](std::size_t i) { heard.push_back(i); };
-      got[static_cast<std::size_t>(ranks.rank())] = fit_batch_shared(ranks, problems, options, kFitHere);
-    });
-    for (int r = 0; r < size; ++r) {
-      ASSERT_FALSE(failures[static_cast<std::size_t>(r)]) << "rank " << r;
-      const std::vector<FitResult>& results = got[static_cast<std::size_t>(r)];
-      ASSERT_EQ(results.size(), problems.size());
-      for (std::size_t i = 0; i < problems.size(); ++i) {
-        EXPECT_EQ(results[i].params, alone[i].params) << size << " ranks, rank " << r << ", problem " << i;
-        EXPECT_EQ(results[i].objective, alone[i].objective);
-        EXPECT_EQ(results[i].de.evaluations, alone[i].de.evaluations);
-        EXPECT_EQ(results[i].lbfgsb.status, alone[i].lbfgsb.status);
+  for (const Dealing dealing : {Dealing::Interleaved, Dealing::Contiguous})
+    for (int size : {1, 2, 3, 9}) {  // 9 ranks for 7 problems: some ranks have none
+      std::vector<std::vector<FitResult>> got(static_cast<std::size_t>(size));
+      std::vector<std::size_t> heard;
+      const auto failures = run_job(size, [&](Ranks& ranks) {
+        BatchOptions options;
+        options.threads = 1;
+        if (ranks.rank() == 0) options.on_problem_done = [&](std::size_t i) { heard.push_back(i); };
+        got[static_cast<std::size_t>(ranks.rank())] = fit_batch_shared(ranks, problems, options, dealing, kFitHere);
+      });
+      for (int r = 0; r < size; ++r) {
+        ASSERT_FALSE(failures[static_cast<std::size_t>(r)]) << "rank " << r;
+        const std::vector<FitResult>& results = got[static_cast<std::size_t>(r)];
+        ASSERT_EQ(results.size(), problems.size());
+        for (std::size_t i = 0; i < problems.size(); ++i) {
+          EXPECT_EQ(results[i].params, alone[i].params) << size << " ranks, rank " << r << ", problem " << i;
+          EXPECT_EQ(results[i].objective, alone[i].objective);
+          EXPECT_EQ(results[i].de.evaluations, alone[i].de.evaluations);
+          EXPECT_EQ(results[i].lbfgsb.status, alone[i].lbfgsb.status);
+        }
       }
+      std::sort(heard.begin(), heard.end());
+      std::vector<std::size_t> every(problems.size());
+      std::iota(every.begin(), every.end(), 0);
+      EXPECT_EQ(heard, every) << "rank 0 hears of each problem once, at " << size << " ranks";
     }
-    std::sort(heard.begin(), heard.end());
-    std::vector<std::size_t> every(problems.size());
-    std::iota(every.begin(), every.end(), 0);
-    EXPECT_EQ(heard, every) << "rank 0 hears of each problem once, at " << size << " ranks";
-  }
 }
 
 TEST(SharedBatch, AProblemThatFailsIsAResultOfItsKindOnEveryRank) {
@@ -149,7 +150,7 @@ TEST(SharedBatch, AProblemThatFailsIsAResultOfItsKindOnEveryRank) {
   problems[6].options.de.popsize = 1000000;  // over the limit: the DE throws an OptionError
   std::vector<std::vector<FitResult>> got(3);
   const auto failures = run_job(3, [&](Ranks& ranks) {
-    got[static_cast<std::size_t>(ranks.rank())] = fit_batch_shared(ranks, problems, {}, kFitHere);
+    got[static_cast<std::size_t>(ranks.rank())] = fit_batch_shared(ranks, problems, {}, Dealing::Interleaved, kFitHere);
   });
   for (std::size_t r = 0; r < 3; ++r) {
     ASSERT_FALSE(failures[r]);
@@ -162,10 +163,11 @@ TEST(SharedBatch, AProblemThatFailsIsAResultOfItsKindOnEveryRank) {
 TEST(SharedBatch, AShareThatThrowsFailsEveryRankNamingIt) {
   const std::vector<Problem> problems = some_problems();
   const auto failures = run_job(3, [&](Ranks& ranks) {
-    (void)fit_batch_shared(ranks, problems, {}, [&](std::span<const Problem> share, const BatchOptions& options) {
-      if (ranks.rank() == 2) throw std::runtime_error("the device fell off the bus");
-      return fit_batch(share, options);
-    });
+    (void)fit_batch_shared(ranks, problems, {}, Dealing::Contiguous,
+                           [&](std::span<const Problem> share, const BatchOptions& options) {
+                             if (ranks.rank() == 2) throw std::runtime_error("the device fell off the bus");
+                             return fit_batch(share, options);
+                           });
   });
   for (int r = 0; r < 3; ++r) {
     ASSERT_TRUE(failures[static_cast<std::size_t>(r)]) << "rank " << r << " went on";

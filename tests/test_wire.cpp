@@ -77,11 +77,13 @@ TEST(Wire, FailuresKeepTheirKindAndNameTheRankTheyCameFrom) {
     }
   };
   const std::string option = encode_error(std::make_exception_ptr(OptionError("de.popsize", "must be at least 1")));
-  EXPECT_EQ(kind_and_words(decode_error(option, -1)), std::make_pair(std::string("option"), std::string("de.popsize|must be at least 1")));
+  EXPECT_EQ(kind_and_words(decode_error(option, -1)),
+            std::make_pair(std::string("option"), std::string("de.popsize|must be at least 1")));
   EXPECT_EQ(kind_and_words(decode_error(option, 2)),
             std::make_pair(std::string("input"), std::string("rank 2: de.popsize must be at least 1")));
   const std::string other = encode_error(std::make_exception_ptr(std::runtime_error("out of device memory")));
-  EXPECT_EQ(kind_and_words(decode_error(other, 1)), std::make_pair(std::string("other"), std::string("rank 1: out of device memory")));
+  EXPECT_EQ(kind_and_words(decode_error(other, 1)),
+            std::make_pair(std::string("other"), std::string("rank 1: out of device memory")));
   EXPECT_EQ(kind_and_words(decode_error(encode_error(std::make_exception_ptr(InputError("x.csv:1: bad"))), -1)),
             std::make_pair(std::string("input"), std::string("x.csv:1: bad")));
 }

@@ -103,9 +103,11 @@ std::vector<FitResult> fit_batch_on(const BackendChoice& chosen, std::span<const
                                     const BatchOptions& batch) {
   Ranks* ranks = batch_ranks();
   if (!ranks || ranks->size() == 1) return fit_batch_here(chosen, problems, batch);
-  return fit_batch_shared(*ranks, problems, batch, [&](std::span<const Problem> share, const BatchOptions& options) {
-    return fit_batch_here(chosen, share, options);
-  });
+  const Dealing dealing = chosen.backend == Backend::Cuda ? Dealing::Contiguous : Dealing::Interleaved;
+  return fit_batch_shared(*ranks, problems, batch, dealing,
+                          [&](std::span<const Problem> share, const BatchOptions& options) {
+                            return fit_batch_here(chosen, share, options);
+                          });
 }
 
 std::vector<FitResult> fit_batch_with_backend(Backend requested, std::span<const Problem> problems,

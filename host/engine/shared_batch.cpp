@@ -4,13 +4,28 @@
 #include "engine/wire.hpp"
 
 namespace slfit {
+namespace {
+
+// The problems rank r of `count` fits, in batch order.
+std::vector<std::size_t> deal(Dealing dealing, std::size_t n, std::size_t count, std::size_t r) {
+  std::vector<std::size_t> mine;
+  if (dealing == Dealing::Interleaved)
+    for (std::size_t i = r; i < n; i += count) mine.push_back(i);
+  else
+    for (std::size_t i = n * r / count; i < n * (r + 1) / count; ++i) mine.push_back(i);
+  return mine;
+}
+
+}  // namespace
 
 std::vector<FitResult> fit_batch_shared(Ranks& ranks, std::span<const Problem> problems, const BatchOptions& batch,
-                                        const FitShare& fit_share) {
+                                        Dealing dealing, const FitShare& fit_share) {
   const std::size_t n = problems.size(), count = static_cast<std::size_t>(ranks.size());
-  const auto share_begin = [&](std::size_t r) { return n * r / count; };
   const std::size_t rank = static_cast<std::size_t>(ranks.rank());
-  const std::size_t begin = share_begin(rank), end = share_begin(rank + 1);
+  const std::vector<std::size_t> share = deal(dealing, n, count, rank);
+  std::vector<Problem> subset;
+  subset.reserve(share.size());
+  for (std::size_t i : share) subset.push_back(problems[i]);
 
   const ProgressSink forward = [&](std::span<const std::uint64_t> indices) {
     for (std::uint64_t i : indices) batch.on_problem_done(static_cast<std::size_t>(i));
@@ -19,17 +34,17 @@ std::vector<FitResult> fit_batch_shared(Ranks& ranks, std::span<const Problem> p
   BatchTiming timing;
   mine.timing = &timing;
   // The other ranks always post: rank 0 alone decides whether anyone listens.
-  if (rank != 0) mine.on_problem_done = [&](std::size_t i) { ranks.post_progress(begin + i); };
+  if (rank != 0) mine.on_problem_done = [&](std::size_t i) { ranks.post_progress(share[i]); };
   else if (batch.on_problem_done)
     mine.on_problem_done = [&](std::size_t i) {
-      batch.on_problem_done(begin + i);
+      batch.on_problem_done(share[i]);
       ranks.poll_progress(forward);
     };
 
   std::string bytes;
   std::exception_ptr failed;
   try {
-    const std::vector<FitResult> results = fit_share(problems.subspan(begin, end - begin), mine);
+    const std::vector<FitResult> results = fit_share(subset, mine);
     Writer w;
     write_results(w, results);
     write_timing(w, timing);
@@ -45,9 +60,10 @@ std::vector<FitResult> fit_batch_shared(Ranks& ranks, std::span<const Problem> p
     Reader in(shares[r]);
     std::vector<FitResult> part = read_results(in);
     const BatchTiming t = read_timing(in);
-    if (part.size() != share_begin(r + 1) - share_begin(r) || !in.done())
+    const std::vector<std::size_t> theirs = deal(dealing, n, count, r);
+    if (part.size() != theirs.size() || !in.done())
       throw std::runtime_error("rank " + std::to_string(r) + " returned results that do not match its share");
-    std::move(part.begin(), part.end(), results.begin() + static_cast<std::ptrdiff_t>(share_begin(r)));
+    for (std::size_t j = 0; j < theirs.size(); ++j) results[theirs[j]] = std::move(part[j]);
     if (batch.timing) add_timing(*batch.timing, t);
   }
   return results;

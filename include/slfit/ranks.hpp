@@ -7,9 +7,10 @@
 // Every rank runs the same command on the same arguments. Rank 0 alone touches files (read_input_file
 // and the bootstrap checkpoint read on rank 0 and hand every rank the same bytes; write_output
 // writes on rank 0 only), and every rank parses and validates the same bytes, so all reach the
-// same decisions. Each batch (fit_batch_on) is dealt to the ranks in contiguous shares of equal
-// size and every rank gets every result back; each problem keeps its Philox stream, so the
-// results, and the outputs, do not depend on the number of ranks.
+// same decisions. Each batch (fit_batch_on) is dealt to the ranks in shares of equal size
+// (interleaved on the CPU, contiguous on GPUs: engine/shared_batch.hpp) and every rank gets every
+// result back; each problem keeps its Philox stream, so the results, and the outputs, do not
+// depend on the number of ranks.
 //
 // A failure anywhere stops every rank: the ranks meet only in collective exchanges, each of which
 // says whether a rank failed, and a rank that fails outside one offers its failure at the next
