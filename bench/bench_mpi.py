@@ -11,7 +11,8 @@ Why it is built this way:
     the ratios compare runs of one sitting.
   * Weak scaling: 1 rank x 1 thread with B resamples per group against 2 ranks x 1 thread with 2B,
     so each rank has the same work (the efficiency is the first's time over the second's; 1 is
-    perfect). Beyond this machine's two cores it is estimated from what was measured here: the
+    perfect), and against 1 process x 2 threads with 2B, which tells what the machine's second
+    core gives without MPI. Beyond this machine's two cores it is estimated from what was measured here: the
     launcher's start, and the bytes each fit's result adds to the exchange.
   * Every output is compared with the single process's, timing fields aside: a benchmark of
     wrong answers is worth nothing.
@@ -77,6 +78,7 @@ def main() -> None:
             "weak: 1 process x 1 thread, B": bootstrap_args(slfit, args.resamples, 1, tmp / "w1.json"),
             "weak: 2 ranks x 1 thread, 2B": launcher + ["-n", "2"] +
                                             bootstrap_args(slfit, 2 * args.resamples, 1, tmp / "w2.json"),
+            "weak: 1 process x 2 threads, 2B": bootstrap_args(slfit, 2 * args.resamples, 2, tmp / "w3.json"),
             "start: 1 process, tiny fit": [slfit, "fit", "--data", "examples/parscale/train.csv", "--group", "group",
                                            "--law", "parallel_power", "--backend", "cpu", "--quiet",
                                            "--out", str(tmp / "t0.json")],
@@ -98,6 +100,7 @@ def main() -> None:
     overhead_started = (median["2 ranks x 1 thread"] - start_cost) / median["1 process x 2 threads"]
     weak = median["weak: 1 process x 1 thread, B"] / median["weak: 2 ranks x 1 thread, 2B"]
     weak_started = median["weak: 1 process x 1 thread, B"] / (median["weak: 2 ranks x 1 thread, 2B"] - start_cost)
+    weak_threads = median["weak: 1 process x 1 thread, B"] / median["weak: 1 process x 2 threads, 2B"]
     lines = [
         f"### MPI sharing ({datetime.date.today().isoformat()}, {os.cpu_count()} cores, "
         f"`{' '.join(launcher)}`, {args.repeats} runs each, median wall time)",
@@ -118,7 +121,8 @@ def main() -> None:
         f"the launcher's start and MPI's initialisation cost {start_cost:.2f} s (a tiny fit under mpirun -n 2 "
         f"against alone), and without them the ratio is {overhead_started:.3f}.",
         f"- Weak scaling, 1 -> 2 ranks (same work per rank): efficiency {weak:.3f}; {weak_started:.3f} without "
-        f"the launcher's start.",
+        f"the launcher's start. The same work on the same two cores as threads of one process: {weak_threads:.3f} "
+        f"(what this machine's second core gives, MPI aside).",
     ]
     text = "\n".join(lines) + "\n"
     print(text)
