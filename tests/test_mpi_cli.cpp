@@ -167,6 +167,46 @@ TEST(MpiJob, OnlyRankZeroSpeaks) {
   EXPECT_EQ(count(job.err, "slfit: backend "), 1u) << job.err;
 }
 
+TEST(MpiJob, RankZeroCountsEveryRanksFitsInItsProgressLines) {
+  SKIP_WITHOUT_MPI();
+  // Long enough (over the line's one second) that rank 0 writes one; its stderr is a pipe, so
+  // whole lines. Rank 0 fits 400 of the 800 itself: the last line counts the other rank's too.
+  const test::CommandResult r =
+      run(2,
+          "bootstrap --data examples/parscale/train.csv --group group --law parscale --resamples 400 "
+          "--separable off --method percentile --threads 1 --out /dev/null");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("bootstrap fits: 800/800, "), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find('\r'), std::string::npos) << "whole lines, not a redrawn one";
+}
+
+TEST(MpiJob, AFitThatThrowsOnOneRankFailsAsItWouldAlone) {
+  SKIP_WITHOUT_MPI();
+  // Three entries of one fit each (no groups): at 3 ranks the third, whose population is over
+  // the limit, throws on rank 2 only. --strict makes it fail the run (after writing the scores).
+  test::ScratchDir dir("mpi_entry");
+  const std::string examples = test::source_dir() + "/examples/parscale/";
+  const auto manifest =
+      dir.file("board.json", R"({"tasks": {"p": {"train": ")" + examples + R"(train.csv", "test": ")" + examples +
+                                 R"(test.csv", "target": "loss"}},
+    "entries": [{"id": "seed", "task": "p", "law": "parallel_power"}, {"id": "paper", "task": "p", "law": "parscale"},
+                {"id": "too_big", "task": "p", "law": "parallel_power", "de": {"popsize": 1000000}}]})");
+  const auto command = [&](const std::string& out) {
+    return "rescore --manifest '" + manifest.string() + "' --strict --quiet --out '" + (dir.path() / out).string() +
+           "'";
+  };
+  const test::CommandResult alone = run(0, command("alone.csv")), job = run(3, command("job.csv"));
+  EXPECT_EQ(alone.exit_code, 2);
+  EXPECT_EQ(job.exit_code, alone.exit_code);
+  const std::string error =
+      "slfit rescore: error: 1 of 3 entries could not be scored (--strict):\n  too_big (fit_failed): "
+      "group 'all', restart 0: de.popsize 1000000";
+  EXPECT_NE(alone.err.find(error), std::string::npos) << alone.err;
+  EXPECT_NE(job.err.find(error), std::string::npos) << job.err;
+  EXPECT_EQ(without_timing(test::read_text(dir.path() / "job.csv")),
+            without_timing(test::read_text(dir.path() / "alone.csv")));
+}
+
 TEST(MpiJob, AFailureOnOneRankStopsEveryRankAndRankZeroSaysWhich) {
   SKIP_WITHOUT_MPI();
   test::ScratchDir dir("mpi_failure");
