@@ -95,8 +95,8 @@ BootstrapCheckpoint::BootstrapCheckpoint(std::string path, const nlohmann::order
       return "N";
     }
     std::stringstream buffer;
-    buffer << in.rdbuf();
-    return "E" + buffer.str();
+    buffer << 'E' << in.rdbuf();
+    return buffer.str();
   });
   if (held == "N") return;
   const std::string text = held.substr(1);
