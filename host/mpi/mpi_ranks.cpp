@@ -108,11 +108,12 @@ class MpiRanks final : public Ranks {
  private:
   // The cores this rank may run on, divided among the ranks of its node that may run on any of
   // them: a launcher that bound each rank to its own cores leaves them whole, one that bound
-  // none divides the node (collective over `node`).
+  // none divides the node (collective over `node`: a rank whose mask cannot be read still takes
+  // part, with an empty mask, and gets one core).
   static int share_of_cores(MPI_Comm node) {
     cpu_set_t mine;
     CPU_ZERO(&mine);
-    if (sched_getaffinity(0, sizeof mine, &mine) != 0) return 1;
+    if (sched_getaffinity(0, sizeof mine, &mine) != 0) CPU_ZERO(&mine);
     int count = 0;
     check(MPI_Comm_size(node, &count), "MPI_Comm_size");
     std::vector<cpu_set_t> all(static_cast<std::size_t>(count));
