@@ -14,6 +14,7 @@ packages=(
   pybind11-dev python3-pandas python3-pytest python3-venv python3-setuptools   # the Python package
   python3-matplotlib                                                           # its plots
   clang libclang-rt-14-dev   # the libFuzzer harnesses (scripts/fuzz.sh): clang and its fuzzer runtime
+  libsleef-dev              # vectorised exp, log, pow (the law's evaluation on the CPU)
   libopenmpi-dev openmpi-bin # the MPI driver (mpirun -n K slfit ...) and its tests
 )
 

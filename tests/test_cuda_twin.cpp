@@ -60,8 +60,8 @@ class TwinBuilder {
         break;
     }
     // --fmad=false on the device; no contraction on the host either.
-    flags_ = std::string(SLFIT_CXX) + " -std=c++20 -ffp-contract=off -pthread " + flags_ + " -include '" + twin_dir +
-             "/cuda_emulation.hpp'";
+    flags_ = std::string(SLFIT_CXX) + " -std=c++20 -ffp-contract=off -pthread " + flags_ + " -I'" +
+             test::source_dir() + "/host' -include '" + twin_dir + "/cuda_emulation.hpp'";
     fs::create_directories(dir_ / "kernels");
     write_source(dir_ / "kernels", kernel_module_source());
     // -I the module's own directory: NVRTC finds a header by its name (slfit/philox.hpp includes
@@ -83,7 +83,7 @@ class TwinBuilder {
               (dir / "law.o").string() + "'");
       it->second = dir / "twin";
       compile(flags_ + " '" + (dir_ / "main.o").string() + "' '" + (dir_ / "kernels.o").string() + "' '" +
-              (dir / "law.o").string() + "' -o '" + it->second.string() + "'");
+              (dir / "law.o").string() + "' " + SLFIT_TWIN_LIBRARIES + " -o '" + it->second.string() + "'");
     }
     return it->second;
   }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -679,6 +680,84 @@ TEST(Objective, CompilesParallelPowerIntoStages) {
   EXPECT_EQ(exp_log, 2);
   EXPECT_EQ(compiled.result.cls, NodeClass::Mixed);
   EXPECT_EQ(compiled.result.slot, 5);
+}
+
+// The bits of a double, so that NaN equals NaN and -0 differs from 0.
+std::uint64_t bits(double v) { return std::bit_cast<std::uint64_t>(v); }
+
+TEST(Objective, BatchedForwardPassEqualsOnePassPerMember) {
+  Random rng(11);
+  const GroupData data = small_data(rng, 19);
+  for (const TestFormula& formula : test_formulas()) {
+    const auto compiled = compile_law(make_law(formula));
+    BoundProgram single(*compiled, data);
+    for (const std::size_t batch : {2u, 5u, 7u}) {
+      BoundProgram batched(*compiled, data, batch);
+      ASSERT_EQ(batched.batch(), batch);
+      for (std::size_t count = 1; count <= batch; count += 3) {
+        std::vector<double> params;
+        for (std::size_t m = 0; m < count; ++m) {
+          const std::vector<double> p = random_params(rng);
+          params.insert(params.end(), p.begin(), p.end());
+        }
+        const std::span<const double> all = batched.forward(params, count);
+        const std::vector<double> together(all.begin(), all.end());
+        ASSERT_EQ(together.size(), count * data.size());
+        for (std::size_t m = 0; m < count; ++m) {
+          const std::span<const double> alone = single.forward(std::span<const double>(params).subspan(m * 3, 3));
+          for (std::size_t i = 0; i < data.size(); ++i)
+            ASSERT_EQ(bits(together[m * data.size() + i]), bits(alone[i]))
+                << formula.name << ", batch " << batch << ", member " << m << " of " << count << ", point " << i;
+        }
+      }
+    }
+    EXPECT_THROW(single.forward(std::vector<double>(6, 0.5), 2), std::invalid_argument) << "over the batch";
+  }
+}
+
+TEST(Objective, BatchedForwardPassKeepsPowSemanticsPerMember) {
+  // Data bases where x^e falls back to pow, and exponents of each member, including ones that
+  // make pow's special cases differ between members.
+  Builder b;
+  pow(b.var(0), b.param(0));
+  const auto compiled = compile_law(make_law("x^a", std::move(b.expr), 1, 1));
+  GroupData data;
+  data.inputs = {{-2.0, 0.0, 3.0, kInf, 1.0, -kInf, 0.5, std::nan(""), -2.0, 3.0, 0.5, 0.5}};
+  data.target.assign(data.inputs[0].size(), 1.0);
+  const std::vector<double> exponents = {2.0, 3.0, 0.5, 0.0, -1.0, -2.0};
+  BoundProgram batched(*compiled, data, exponents.size());
+  const std::span<const double> all = batched.forward(exponents, exponents.size());
+  for (std::size_t m = 0; m < exponents.size(); ++m)
+    for (std::size_t i = 0; i < data.size(); ++i) {
+      const double want = std::pow(data.inputs[0][i], exponents[m]);
+      EXPECT_LE(relative_error(all[m * data.size() + i], want), 1e-14) << data.inputs[0][i] << "^" << exponents[m];
+    }
+}
+
+TEST(Objective, ValuesOfAPopulationEqualEachMembersValue) {
+  // Enough members for several of Objective's batches and a partial last one, on few points and
+  // on many.
+  Random rng(12);
+  for (const std::size_t n : {3u, 18u, 300u}) {
+    const GroupData data = small_data(rng, n);
+    for (const TestFormula& formula : test_formulas()) {
+      const auto compiled = compile_law(make_law(formula));
+      for (const ObjectiveSpec& spec : all_specs(0.3)) {
+        Objective objective(compiled, data, spec);
+        const std::size_t members = 97;
+        std::vector<double> params;
+        for (std::size_t m = 0; m < members; ++m) {
+          const std::vector<double> p = random_params(rng);
+          params.insert(params.end(), p.begin(), p.end());
+        }
+        std::vector<double> values(members);
+        objective.values(params, values);
+        for (std::size_t m = 0; m < members; ++m)
+          ASSERT_EQ(bits(values[m]), bits(objective.value(std::span<const double>(params).subspan(m * 3, 3))))
+              << formula.name << " " << describe(spec) << ", " << n << " points, member " << m;
+      }
+    }
+  }
 }
 
 TEST(Objective, IsMovable) {

@@ -12,8 +12,10 @@
 #include "cli/commands.hpp"
 #include "cli/fit_options.hpp"
 #include "cli/interrupts.hpp"
+#include "slfit/cpu_simd.hpp"
 #include "slfit/error.hpp"
 #include "slfit/ranks.hpp"
+#include "slfit/text.hpp"
 
 namespace {
 
@@ -111,6 +113,14 @@ int main(int argc, char** argv) {
   }
   if (args[0] == "--version") {
     std::cout << "slfit " SLFIT_VERSION "\n";
+    try {
+      const std::string in_use = slfit::cpu_instruction_set();
+      std::cout << "CPU vector math: " << in_use << " (of " << slfit::join(slfit::supported_cpu_instruction_sets(), ", ")
+                << ")\n";
+    } catch (const std::exception& e) {
+      std::cerr << "slfit: " << e.what() << "\n";
+      return 2;
+    }
     return 0;
   }
   return run_command(args[0], std::vector<std::string>(args.begin() + 1, args.end()));

@@ -7,6 +7,7 @@
 #include "engine/batch_guard.hpp"
 #include "engine/pipeline.hpp"
 #include "engine/shared_batch.hpp"
+#include "slfit/cpu_simd.hpp"
 #include "slfit/error.hpp"
 #include "slfit/ranks.hpp"
 
@@ -58,6 +59,7 @@ bool agree_on_gpu(bool usable, const std::string& reason, Backend requested) {
 BackendChoice choose_backend(Backend requested, Pipeline pipeline, std::ostream& note, bool explain) {
   const bool de_pipeline = pipeline == Pipeline::De;
   if (requested == Backend::Cuda && !de_pipeline) throw InputError("--backend cuda runs --pipeline de only");
+  cpu_instruction_set();  // a bad SLFIT_SIMD fails before any work, whichever backend runs the DE
   if (requested == Backend::Cpu) return {};
   RunnerProbe cuda = open_cuda_runner(device_index());
   const bool usable = agree_on_gpu(cuda.runner != nullptr, cuda.reason, requested);

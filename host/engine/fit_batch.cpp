@@ -7,6 +7,7 @@
 
 #include "engine/batch_guard.hpp"
 #include "law/residuals.hpp"
+#include "slfit/cpu_simd.hpp"
 #include "slfit/error.hpp"
 #include "slfit/fit.hpp"
 #include "slfit/ranks.hpp"
@@ -104,6 +105,7 @@ int thread_count(int requested) {
 }
 
 std::vector<FitResult> fit_batch(std::span<const Problem> problems, const BatchOptions& batch) {
+  cpu_instruction_set();  // a bad SLFIT_SIMD throws here, not in a worker thread
   std::vector<FitResult> results(problems.size());
   const int threads = thread_count(batch.threads);
   ProgressRelay progress(batch.on_problem_done);

@@ -38,7 +38,7 @@ int arity(Op op) {
 
 const char* function_name(Op op) {
   switch (op) {
-#define SLFIT_CASE(op, name, value, adjoint, cuda) \
+#define SLFIT_CASE(op, name, value, adjoint, cuda, array) \
   case Op::op:                                     \
     return name;
     SLFIT_LAW_FUNCTIONS(SLFIT_CASE)

@@ -18,6 +18,16 @@ namespace {
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
+// Objective::values evaluates parameter vectors in batches of about this many points (at least
+// one vector, at most kMaxBatch): enough to pay the program's dispatch once for many points and
+// fill the exp's vectors, little enough to stay in the L1 cache.
+constexpr std::size_t kBatchPoints = 256;
+constexpr std::size_t kMaxBatch = 64;
+
+std::size_t batch_for(std::size_t points) {
+  return std::clamp<std::size_t>((kBatchPoints + points - 1) / std::max<std::size_t>(points, 1), 1, kMaxBatch);
+}
+
 void check_size(const CompiledLaw& law, std::size_t size, const char* what) {
   if (size != static_cast<std::size_t>(law.num_params))
     throw std::invalid_argument("slfit: expected " + std::to_string(law.num_params) + " " + what + ", got " +
@@ -182,7 +192,7 @@ std::vector<double> predict(const CompiledLaw& law, const GroupData& data, std::
 struct Objective::Impl {
   Impl(std::shared_ptr<const CompiledLaw> compiled, const GroupData& data, const ObjectiveSpec& objective)
       : law(std::move(compiled)),
-        program(*law, data),
+        program(*law, data, batch_for(data.size())),
         spec(objective),
         target(data.target),
         scale(residual_scales(objective, data)),
@@ -261,7 +271,14 @@ void Objective::values(std::span<const double> params, std::span<double> values)
   if (params.size() != values.size() * d)
     throw std::invalid_argument("slfit: expected " + std::to_string(values.size()) + " vectors of " +
                                 std::to_string(d) + " parameters, got " + std::to_string(params.size()) + " values");
-  for (std::size_t k = 0; k < values.size(); ++k) values[k] = value(params.subspan(k * d, d));
+  const std::size_t n = num_points(), batch = impl_->program.batch();
+  for (std::size_t first = 0; first < values.size(); first += batch) {
+    const std::size_t count = std::min(batch, values.size() - first);
+    const std::span<const double> members = params.subspan(first * d, count * d);
+    const std::span<const double> predictions = impl_->program.forward(members, count);
+    for (std::size_t k = 0; k < count; ++k)
+      values[first + k] = impl_->reduce(predictions.subspan(k * n, n), members.subspan(k * d, d), false);
+  }
 }
 
 double Objective::value_and_gradient(std::span<const double> params, std::span<double> grad) {

@@ -39,7 +39,7 @@ struct FunctionEntry {
 const std::vector<FunctionEntry>& function_table() {
   static const std::vector<FunctionEntry> table = [] {
     std::vector<FunctionEntry> entries;
-#define SLFIT_ENTRY(op, name, value, adjoint, cuda) entries.push_back({name, Op::op});
+#define SLFIT_ENTRY(op, name, value, adjoint, cuda, array) entries.push_back({name, Op::op});
     SLFIT_LAW_FUNCTIONS(SLFIT_ENTRY)
 #undef SLFIT_ENTRY
     // pow(a, b) is another spelling of a^b, so Op::Pow has no function name of its own.

@@ -25,7 +25,7 @@ decltype(auto) visit_operator(Op op, F&& f) {
     case Op::Mul: return f.template operator()<Op::Mul>();
     case Op::Div: return f.template operator()<Op::Div>();
     case Op::Pow: return f.template operator()<Op::Pow>();
-#define SLFIT_CASE(op, name, value, adjoint, cuda) \
+#define SLFIT_CASE(op, name, value, adjoint, cuda, array) \
   case Op::op:                                     \
     return f.template operator()<Op::op>();
     SLFIT_LAW_FUNCTIONS(SLFIT_CASE)
@@ -36,6 +36,16 @@ decltype(auto) visit_operator(Op op, F&& f) {
   }
   throw std::logic_error("slfit: not an operator");
 }
+
+// The array form of a one-argument function (slfit/law_functions.hpp), or nullptr where its
+// value's own loop serves.
+template <Op op>
+constexpr vmath::ArrayFunction array_function = nullptr;
+#define SLFIT_ARRAY_FUNCTION(o, name, value, adjoint, cuda, array) \
+  template <>                                                      \
+  constexpr vmath::ArrayFunction array_function<Op::o> = array;
+SLFIT_LAW_FUNCTIONS(SLFIT_ARRAY_FUNCTION)
+#undef SLFIT_ARRAY_FUNCTION
 
 // --- Derivatives ------------------------------------------------------------------------------
 // adjoint_lhs / adjoint_rhs: the adjoint an operand receives from its node, given the node's
@@ -68,7 +78,7 @@ inline double adjoint_lhs(double g, double a, double b, double v) {
   else if constexpr (op == Op::Mul) return g * b;
   else if constexpr (op == Op::Div) return g / b;
   else if constexpr (op == Op::Pow) return g * pow_base_derivative(a, b, v);
-#define SLFIT_ADJOINT(o, name, value, adjoint, cuda) else if constexpr (op == Op::o) return adjoint;
+#define SLFIT_ADJOINT(o, name, value, adjoint, cuda, array) else if constexpr (op == Op::o) return adjoint;
   SLFIT_LAW_FUNCTIONS(SLFIT_ADJOINT)
 #undef SLFIT_ADJOINT
   else return selects_first<op>(a, b) ? g : 0.0;  // Min, Max
@@ -205,14 +215,16 @@ CompiledLaw::CompiledLaw(const Law& law)
 
 // --- Binding to data --------------------------------------------------------------------------
 
-BoundProgram::BoundProgram(const CompiledLaw& law, const GroupData& data)
+BoundProgram::BoundProgram(const CompiledLaw& law, const GroupData& data, std::size_t batch)
     : law_(law),
       n_(data.size()),
-      scalars_(law.constants),
-      scalar_adjoints_(law.expr.nodes.size()),
-      tape_values_(law.tape.size() * n_),
+      batch_(std::max<std::size_t>(batch, 1)),
+      nodes_(law.expr.nodes.size()),
+      scalar_adjoints_(nodes_),
+      tape_values_(law.tape.size() * n_ * batch_),
       tape_adjoints_(law.tape.size() * n_),
-      prediction_(law.result.cls == NodeClass::Mixed ? 0 : n_) {
+      prediction_(law.result.cls == NodeClass::Mixed ? 0 : n_ * batch_) {
+  for (std::size_t m = 0; m < batch_; ++m) scalars_.insert(scalars_.end(), law.constants.begin(), law.constants.end());
   compute_columns(data);
   find_distinct_values();
 }
@@ -276,65 +288,109 @@ void BoundProgram::find_distinct_values() {
     }
     // The gather costs about as much as a multiply; an exp saved on a quarter of the points pays.
     if (4 * distinct.values.size() > 3 * n_) continue;
-    distinct_powers_.resize(std::max(distinct_powers_.size(), distinct.values.size()));
+    distinct_powers_.resize(std::max(distinct_powers_.size(), distinct.values.size() * batch_));
     distinct_[c] = std::move(distinct);
   }
 }
 
 // --- Forward ----------------------------------------------------------------------------------
 
-BoundProgram::View BoundProgram::view(const Operand& operand) const {
+BoundProgram::View BoundProgram::view(const Operand& operand, std::size_t member) const {
   switch (operand.cls) {
     case NodeClass::Data: return {column(operand.slot), 0.0};
-    case NodeClass::Mixed: return {tape_values_.data() + operand.slot * n_, 0.0};
-    default: return {nullptr, operand.node >= 0 ? scalars_[operand.node] : 0.0};
+    case NodeClass::Mixed: return {tape_values_.data() + (operand.slot * batch_ + member) * n_, 0.0};
+    default: return {nullptr, operand.node >= 0 ? scalars_[member * nodes_ + operand.node] : 0.0};
   }
 }
 
-std::span<const double> BoundProgram::forward(std::span<const double> params) {
-  run_param_stage(params);
-  for (std::size_t k = 0; k < law_.tape.size(); ++k) run_instruction(law_.tape[k], values(static_cast<int>(k)));
-  if (law_.result.cls == NodeClass::Mixed) return {values(law_.result.slot), n_};
-  const View result = view(law_.result);
-  for (std::size_t i = 0; i < n_; ++i) prediction_[i] = result.at(i);
-  return prediction_;
+std::span<const double> BoundProgram::forward(std::span<const double> params, std::size_t count) {
+  const auto p = static_cast<std::size_t>(law_.num_params);
+  if (count < 1 || count > batch_ || params.size() != count * p)
+    throw std::invalid_argument("slfit: a forward pass of " + std::to_string(count) + " parameter vectors (batch " +
+                                std::to_string(batch_) + ") given " + std::to_string(params.size()) + " values");
+  for (std::size_t m = 0; m < count; ++m) run_param_stage(params.subspan(m * p, p), m);
+  for (std::size_t k = 0; k < law_.tape.size(); ++k)
+    run_instruction(law_.tape[k], values(static_cast<int>(k)), count);
+  if (law_.result.cls == NodeClass::Mixed) return {values(law_.result.slot), count * n_};
+  for (std::size_t m = 0; m < count; ++m) {
+    const View result = view(law_.result, m);
+    for (std::size_t i = 0; i < n_; ++i) prediction_[m * n_ + i] = result.at(i);
+  }
+  return {prediction_.data(), count * n_};
 }
 
-void BoundProgram::run_param_stage(std::span<const double> params) {
+void BoundProgram::run_param_stage(std::span<const double> params, std::size_t member) {
   const auto& nodes = law_.expr.nodes;
+  double* scalars = scalars_.data() + member * nodes_;
   for (const int k : law_.param_program) {
     const Node& node = nodes[k];
-    scalars_[k] = node.op == Op::Param
-                      ? params[node.index]
-                      : apply(node.op, scalars_[node.lhs], node.rhs >= 0 ? scalars_[node.rhs] : 0.0);
+    scalars[k] = node.op == Op::Param
+                     ? params[node.index]
+                     : apply(node.op, scalars[node.lhs], node.rhs >= 0 ? scalars[node.rhs] : 0.0);
   }
 }
 
-void BoundProgram::run_instruction(const Instruction& ins, double* out) {
-  if (ins.exp_log) return run_pow_from_log(ins, out);
-  const View a = view(ins.lhs);
-  const View b = view(ins.rhs);
+void BoundProgram::run_instruction(const Instruction& ins, double* out, std::size_t count) {
+  if (ins.exp_log) return run_pow_from_log(ins, out, count);
   visit_operator(ins.op, [&]<Op op>() {
-    for_each_point(a, b, n_, [out](std::size_t i, double x, double y) { out[i] = apply<op>(x, y); });
+    if constexpr (op == Op::Pow) {
+      for (std::size_t m = 0; m < count; ++m) run_pow(view(ins.lhs, m), view(ins.rhs, m), out + m * n_);
+    } else if constexpr (array_function<op> != nullptr) {
+      // A Mixed node's one operand is Mixed: the members' values, one after another.
+      array_function<op>(view(ins.lhs).array, out, count * n_);
+    } else if (spans_batch(ins.lhs) && spans_batch(ins.rhs)) {
+      for_each_point(view(ins.lhs), view(ins.rhs), count * n_,
+                     [out](std::size_t i, double x, double y) { out[i] = apply<op>(x, y); });
+    } else {
+      for (std::size_t m = 0; m < count; ++m) {
+        double* member_out = out + m * n_;
+        for_each_point(view(ins.lhs, m), view(ins.rhs, m), n_,
+                       [member_out](std::size_t i, double x, double y) { member_out[i] = apply<op>(x, y); });
+      }
+    }
   });
 }
 
-void BoundProgram::run_pow_from_log(const Instruction& ins, double* out) {
+void BoundProgram::run_pow(const View& base, const View& exponent, double* out) {
+  if (base.array && exponent.array) vmath::pow(base.array, exponent.array, out, n_);
+  else if (base.array) vmath::pow(base.array, exponent.scalar, out, n_);
+  else vmath::pow(base.scalar, exponent.array, out, n_);
+}
+
+// x^e = exp(e * log x): the products of every member first, then one exp over all of them.
+void BoundProgram::run_pow_from_log(const Instruction& ins, double* out, std::size_t count) {
   const double* log_base = column(ins.lhs.slot);
   const DistinctValues& distinct = distinct_[ins.lhs.slot];
-  const View exponent = view(ins.rhs);
-  if (exponent.array) {
-    for (std::size_t i = 0; i < n_; ++i) out[i] = std::exp(exponent.array[i] * log_base[i]);
-  } else if (!distinct.values.empty()) {
-    const double e = exponent.scalar;
-    double* powers = distinct_powers_.data();
-    for (std::size_t u = 0; u < distinct.values.size(); ++u) powers[u] = std::exp(e * distinct.values[u]);
-    for (std::size_t i = 0; i < n_; ++i) out[i] = powers[distinct.index[i]];
+  if (ins.rhs.cls == NodeClass::Param || ins.rhs.cls == NodeClass::Constant) {
+    if (!distinct.values.empty()) {
+      const std::size_t d = distinct.values.size();
+      double* powers = distinct_powers_.data();
+      for (std::size_t m = 0; m < count; ++m) {
+        const double e = view(ins.rhs, m).scalar;
+        for (std::size_t u = 0; u < d; ++u) powers[m * d + u] = e * distinct.values[u];
+      }
+      vmath::exp(powers, powers, count * d);
+      for (std::size_t m = 0; m < count; ++m)
+        for (std::size_t i = 0; i < n_; ++i) out[m * n_ + i] = powers[m * d + distinct.index[i]];
+    } else {
+      for (std::size_t m = 0; m < count; ++m) {
+        const double e = view(ins.rhs, m).scalar;
+        for (std::size_t i = 0; i < n_; ++i) out[m * n_ + i] = e * log_base[i];
+      }
+      vmath::exp(out, out, count * n_);
+    }
   } else {
-    const double e = exponent.scalar;
-    for (std::size_t i = 0; i < n_; ++i) out[i] = std::exp(e * log_base[i]);
+    for (std::size_t m = 0; m < count; ++m) {
+      const double* e = view(ins.rhs, m).array;
+      for (std::size_t i = 0; i < n_; ++i) out[m * n_ + i] = e[i] * log_base[i];
+    }
+    vmath::exp(out, out, count * n_);
   }
-  for (const PowFallback& f : fallbacks_[ins.lhs.slot]) out[f.point] = std::pow(f.base, exponent.at(f.point));
+  for (std::size_t m = 0; m < count; ++m) {
+    const View exponent = view(ins.rhs, m);
+    for (const PowFallback& f : fallbacks_[ins.lhs.slot])
+      out[m * n_ + f.point] = vmath::pow(f.base, exponent.at(f.point));
+  }
 }
 
 // --- Backward ---------------------------------------------------------------------------------

@@ -19,8 +19,11 @@
 // x^e with a data-only base is computed as exp(e * log x) from the precomputed log column: one
 // exp per point instead of a pow (and, for a scalar e, one per distinct x where the data repeat
 // values, as grids like P in {1, 2, 4} do). Where x is not positive and finite (decided per point
-// from the data) the tape falls back to std::pow(x, e), so pow's semantics are kept. The
-// derivative rules of every operator are in program.cpp (adjoint_lhs, adjoint_rhs).
+// from the data) the tape falls back to pow(x, e), so pow's semantics are kept. The derivative
+// rules of every operator are in program.cpp (adjoint_lhs, adjoint_rhs).
+//
+// The tape's exp, log, pow, ... run over whole arrays in the vector math's SIMD functions
+// (law/vector_math.hpp), whose results do not depend on the instruction set.
 //
 // The CUDA code generator emits the same three stages from this structure.
 
@@ -33,6 +36,7 @@
 #include "slfit/dataset.hpp"
 #include "slfit/expr.hpp"
 #include "slfit/law.hpp"
+#include "law/vector_math.hpp"
 
 namespace slfit {
 
@@ -73,7 +77,8 @@ struct Instruction {
 };
 
 // The scalar semantics of every operator, shared by all stages (and by the CUDA generator's
-// reference): IEEE arithmetic and the C library's functions. min and max propagate NaN (as
+// reference): IEEE arithmetic, and the vector math's functions (law/vector_math.hpp), which
+// give one value the bits the tape's arrays give it. min and max propagate NaN (as
 // numpy's minimum and maximum, which the seed program used) and pick the first operand on ties.
 template <Op op>
 inline double apply(double a, double b) {
@@ -82,8 +87,8 @@ inline double apply(double a, double b) {
   else if constexpr (op == Op::Sub) return a - b;
   else if constexpr (op == Op::Mul) return a * b;
   else if constexpr (op == Op::Div) return a / b;
-  else if constexpr (op == Op::Pow) return std::pow(a, b);
-#define SLFIT_VALUE(o, name, value, adjoint, cuda) else if constexpr (op == Op::o) return value;
+  else if constexpr (op == Op::Pow) return vmath::pow(a, b);
+#define SLFIT_VALUE(o, name, value, adjoint, cuda, array) else if constexpr (op == Op::o) return value;
   SLFIT_LAW_FUNCTIONS(SLFIT_VALUE)
 #undef SLFIT_VALUE
   else if constexpr (op == Op::Min) return (a <= b || std::isnan(a)) ? a : b;
@@ -117,18 +122,27 @@ std::vector<std::vector<double>> data_stage_values(const CompiledLaw& law, const
 
 // A CompiledLaw bound to one group's rows: the derived columns, and scratch space for the
 // forward and backward passes (allocated here, never during an evaluation). One thread at a time.
+//
+// The forward pass takes up to `batch` parameter vectors at once (a DE generation's members):
+// each tape instruction then runs over all of their points, so that its dispatch is paid once
+// per batch and its exp, log, ... fill whole vectors. Each member's values are exactly those
+// of its own forward pass.
 class BoundProgram {
  public:
-  BoundProgram(const CompiledLaw& law, const GroupData& data);
+  BoundProgram(const CompiledLaw& law, const GroupData& data, std::size_t batch = 1);
 
   std::size_t size() const { return n_; }
+  std::size_t batch() const { return batch_; }
 
-  // Runs the param stage and the tape; returns the prediction at every point, valid until the
-  // next call. `params` has law.num_params entries.
-  std::span<const double> forward(std::span<const double> params);
+  // Runs the param stage and the tape for `count` (1 to batch()) parameter vectors, one after
+  // another in `params` (law.num_params entries each); returns their predictions, size() per
+  // vector in the same order, valid until the next call.
+  std::span<const double> forward(std::span<const double> params, std::size_t count);
+  std::span<const double> forward(std::span<const double> params) { return forward(params, 1); }
 
-  // After forward(): writes into `grad` the gradient of sum_i adjoint[i] * prediction[i] with
-  // respect to the parameters. `adjoint` has size() entries, `grad` law.num_params.
+  // After forward() of one parameter vector: writes into `grad` the gradient of
+  // sum_i adjoint[i] * prediction[i] with respect to the parameters. `adjoint` has size()
+  // entries, `grad` law.num_params.
   void backward(std::span<const double> adjoint, std::span<double> grad);
 
  private:
@@ -150,16 +164,23 @@ class BoundProgram {
     std::vector<std::uint32_t> index;    // per point: its entry in `values`
   };
 
-  View view(const Operand& operand) const;
-  double* values(int instruction) { return tape_values_.data() + instruction * n_; }
+  // An operand's values for the batch's member `member` (the backward pass: member 0).
+  View view(const Operand& operand, std::size_t member = 0) const;
+  // Whether an operand's values are the same kind of thing for every member and lie one member
+  // after another (tape values and constants), so that one loop can run over the whole batch.
+  static bool spans_batch(const Operand& operand) {
+    return operand.cls == NodeClass::Mixed || operand.cls == NodeClass::Constant;
+  }
+  double* values(int instruction) { return tape_values_.data() + instruction * n_ * batch_; }
   double* adjoints(int instruction) { return tape_adjoints_.data() + instruction * n_; }
   const double* column(int index) const { return columns_.data() + index * n_; }
 
   void compute_columns(const GroupData& data);
   void find_distinct_values();
-  void run_param_stage(std::span<const double> params);
-  void run_instruction(const Instruction& ins, double* out);
-  void run_pow_from_log(const Instruction& ins, double* out);
+  void run_param_stage(std::span<const double> params, std::size_t member);
+  void run_instruction(const Instruction& ins, double* out, std::size_t count);
+  void run_pow_from_log(const Instruction& ins, double* out, std::size_t count);
+  void run_pow(const View& base, const View& exponent, double* out);
   void backward_instruction(int k);
   void backward_param_stage(std::span<double> grad);
   template <class Contribution>
@@ -167,13 +188,15 @@ class BoundProgram {
 
   const CompiledLaw& law_;
   std::size_t n_ = 0;
+  std::size_t batch_ = 1;
+  std::size_t nodes_ = 0;
   std::vector<double> columns_;                     // column-major, one block of n_ per column
   std::vector<std::vector<PowFallback>> fallbacks_; // per column (only log columns have any)
   std::vector<DistinctValues> distinct_;            // per column; empty unless worth it
-  std::vector<double> distinct_powers_;             // scratch: x^e per distinct x
-  std::vector<double> scalars_;                     // per AST node
+  std::vector<double> distinct_powers_;             // scratch: x^e per distinct x and member
+  std::vector<double> scalars_;                     // per member, per AST node
   std::vector<double> scalar_adjoints_;             // per AST node
-  std::vector<double> tape_values_;                 // one block of n_ per instruction
+  std::vector<double> tape_values_;                 // per instruction, n_ per member
   std::vector<double> tape_adjoints_;               // one block of n_ per instruction
   std::vector<double> prediction_;                  // used when the result is not on the tape
 };

@@ -17,7 +17,7 @@ enum class Op : std::uint8_t {
   Param,   // a fitted parameter; index
   Neg,
   Add, Sub, Mul, Div, Pow,
-#define SLFIT_ENUMERATOR(op, name, value, adjoint, cuda) op,
+#define SLFIT_ENUMERATOR(op, name, value, adjoint, cuda, array) op,
   SLFIT_LAW_FUNCTIONS(SLFIT_ENUMERATOR)  // exp, log, ...: slfit/law_functions.hpp
 #undef SLFIT_ENUMERATOR
   Min, Max,
@@ -26,7 +26,7 @@ enum class Op : std::uint8_t {
 // Whether op is one of the one-argument functions of slfit/law_functions.hpp.
 constexpr bool is_function1(Op op) {
   switch (op) {
-#define SLFIT_CASE(op, name, value, adjoint, cuda) case Op::op:
+#define SLFIT_CASE(op, name, value, adjoint, cuda, array) case Op::op:
     SLFIT_LAW_FUNCTIONS(SLFIT_CASE)
 #undef SLFIT_CASE
     return true;

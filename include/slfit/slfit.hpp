@@ -22,6 +22,7 @@
 #include "slfit/bootstrap.hpp"
 #include "slfit/bootstrap_checkpoint.hpp"
 #include "slfit/bootstrap_summary.hpp"
+#include "slfit/cpu_simd.hpp"
 #include "slfit/csv.hpp"
 #include "slfit/dataset.hpp"
 #include "slfit/de_runner.hpp"

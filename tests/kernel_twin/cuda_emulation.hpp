@@ -8,6 +8,8 @@
 //   __shfl_down_sync       a per-warp exchange between two per-warp barriers
 //   __shared__             static: one object for the block (blocks run one at a time)
 //   dynamic shared memory  a buffer per block (SLFIT_DYNAMIC_SHARED, de_kernel.cuh's one seam)
+//   law_exp, ..., law_pow  the law's functions as the CPU backend's (law/vector_math.hpp), where
+//                          the device calls CUDA's exp, ...
 //
 // ThreadSanitizer sees the threads, the barriers and the shared objects, so a missing barrier
 // is a reported race. Defining SLFIT_TWIN_WITHOUT_BARRIERS makes __syncthreads do nothing, which
@@ -24,6 +26,21 @@
 #include <memory>
 #include <thread>
 #include <vector>
+
+#include "law/vector_math.hpp"
+
+// The law's functions (law/cuda_codegen.cpp's law_exp, ...) as the CPU backend computes them.
+#define SLFIT_TWIN_LAW_FUNCTIONS
+inline double law_exp(double a) { return slfit::vmath::exp(a); }
+inline double law_log(double a) { return slfit::vmath::log(a); }
+inline double law_log2(double a) { return slfit::vmath::log2(a); }
+inline double law_log10(double a) { return slfit::vmath::log10(a); }
+inline double law_log1p(double a) { return slfit::vmath::log1p(a); }
+inline double law_sqrt(double a) { return std::sqrt(a); }
+inline double law_fabs(double a) { return std::fabs(a); }
+inline double law_tanh(double a) { return slfit::vmath::tanh(a); }
+inline double law_sinh(double a) { return slfit::vmath::sinh(a); }
+inline double law_pow(double a, double b) { return slfit::vmath::pow(a, b); }
 
 #define __device__
 #define __global__

@@ -1,0 +1,15 @@
+// The vector math's loops for sse4 (simd/kernels.inc). Compiler flags: -msse4.1 (CMakeLists.txt);
+// run only where vector_math.cpp found the CPU able to.
+#include <immintrin.h>
+#include <sleef.h>
+
+#include "law/simd/kernels.hpp"
+
+#define SLFIT_WIDTH 2
+#define SLFIT_LOAD _mm_loadu_pd
+#define SLFIT_STORE _mm_storeu_pd
+#define SLFIT_SET1 _mm_set1_pd
+#define SLFIT_SLEEF(f) Sleef_cinz_##f##d2_u10sse4
+#define SLFIT_TABLE kSse4
+#define SLFIT_NAME "sse4"
+#include "law/simd/kernels.inc"

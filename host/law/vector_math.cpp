@@ -1,0 +1,201 @@
+#include "law/vector_math.hpp"
+
+#include <atomic>
+#include <cmath>
+#include <cstdlib>
+#include <numbers>
+#include <string>
+#include <vector>
+
+#include <sleef.h>
+
+#include "slfit/cpu_simd.hpp"
+#include "slfit/error.hpp"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#include "law/simd/kernels.hpp"
+#endif
+
+namespace slfit::vmath {
+namespace {
+
+#if defined(__x86_64__)
+
+// One value through SSE2's two-lane functions (every x86-64 CPU has them): the bits of the
+// arrays' wider vectors, faster than SLEEF's portable C.
+#define SLFIT_ONE_VALUE(f, a) _mm_cvtsd_f64(Sleef_cinz_##f##d2_u10sse2(_mm_set_sd(a)))
+#define SLFIT_ONE_POW(a, b) _mm_cvtsd_f64(Sleef_cinz_powd2_u10sse2(_mm_set_sd(a), _mm_set_sd(b)))
+
+// The tables this CPU can run, best first.
+std::vector<const simd::Kernels*> supported_tables() {
+  std::vector<const simd::Kernels*> tables;
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f")) tables.push_back(&simd::kAvx512);
+  if (__builtin_cpu_supports("avx")) tables.push_back(&simd::kAvx);
+  if (__builtin_cpu_supports("sse4.1")) tables.push_back(&simd::kSse4);
+  tables.push_back(&simd::kSse2);
+  return tables;
+}
+
+std::string supported_names() {
+  std::string names;
+  for (const simd::Kernels* table : supported_tables()) names += (names.empty() ? "" : ", ") + std::string(table->name);
+  return names;
+}
+
+const simd::Kernels* table_named(const std::string& name) {
+  for (const simd::Kernels* table : supported_tables())
+    if (name == table->name) return table;
+  throw InputError("instruction set '" + name + "' is not one this CPU runs (it runs: " + supported_names() + ")");
+}
+
+// The table in use: SLFIT_SIMD's, else the best, decided on first use.
+std::atomic<const simd::Kernels*>& active_table() {
+  static std::atomic<const simd::Kernels*> table = [] {
+    const char* requested = std::getenv("SLFIT_SIMD");
+    if (!requested || !*requested) return supported_tables().front();
+    try {
+      return table_named(requested);
+    } catch (const InputError& e) {
+      throw InputError(std::string("SLFIT_SIMD: ") + e.what());
+    }
+  }();
+  return table;
+}
+
+const simd::Kernels& kernels() { return *active_table().load(std::memory_order_relaxed); }
+
+#else  // SLEEF's portable C
+
+#define SLFIT_ONE_VALUE(f, a) Sleef_cinz_##f##d1_u10purec(a)
+#define SLFIT_ONE_POW(a, b) Sleef_cinz_powd1_u10purec(a, b)
+
+#endif
+
+// SLEEF's accurate domains end before the functions' own: its log1p is inf beyond 1e307 and
+// inexact on subnormals, its sinh and cosh overflow past 709 where the values are finite up to
+// 710.47. There the values are computed otherwise, for one value and in arrays alike: log1p(a)
+// is log(a) beyond 1e307 (they differ by about 1/a) and a itself where |a| < 2^-54 (a^2 / 2 is
+// below half an ulp of a); sinh and cosh are e^|a| / 2 = e^(|a| - 1) * (e / 2), where |a| - 1 is
+// exact (within 2 ulp).
+bool log1p_outside_sleef(double a) { return a > 1e307 || (a != 0.0 && std::fabs(a) < 0x1p-54); }
+bool hyperbolic_outside_sleef(double a) { return std::fabs(a) > 709.0 && std::isfinite(a); }
+double large_cosh(double a) { return SLFIT_ONE_VALUE(exp, std::fabs(a) - 1.0) * (std::numbers::e / 2); }
+
+}  // namespace
+
+double exp(double a) { return SLFIT_ONE_VALUE(exp, a); }
+double log(double a) { return SLFIT_ONE_VALUE(log, a); }
+double log2(double a) { return SLFIT_ONE_VALUE(log2, a); }
+double log10(double a) { return SLFIT_ONE_VALUE(log10, a); }
+double log1p(double a) {
+  if (log1p_outside_sleef(a)) return a > 1e307 ? log(a) : a;
+  return SLFIT_ONE_VALUE(log1p, a);
+}
+double tanh(double a) { return SLFIT_ONE_VALUE(tanh, a); }
+double sinh(double a) { return hyperbolic_outside_sleef(a) ? std::copysign(large_cosh(a), a) : SLFIT_ONE_VALUE(sinh, a); }
+double cosh(double a) { return hyperbolic_outside_sleef(a) ? large_cosh(a) : SLFIT_ONE_VALUE(cosh, a); }
+double pow(double base, double exponent) { return SLFIT_ONE_POW(base, exponent); }
+
+namespace {
+
+// An array through SLEEF's vectors, or (where `outside` holds for a value, or on CPUs without
+// a table) one value at a time: each value the same bits either way.
+template <class Vector, class One, class Outside>
+void array(const double* in, double* out, std::size_t n, Vector vector, One one, Outside outside) {
+#if defined(__x86_64__)
+  bool patched = false;
+  for (std::size_t i = 0; i < n; ++i) patched |= outside(in[i]);
+  if (!patched) return vector(kernels())(in, out, n);
+#else
+  (void)vector;
+  (void)outside;
+#endif
+  for (std::size_t i = 0; i < n; ++i) out[i] = one(in[i]);
+}
+
+constexpr auto kNowhere = [](double) { return false; };
+
+#define SLFIT_TABLE_ENTRY(f) [](const auto& table) { return table.f; }
+
+}  // namespace
+
+#define SLFIT_ARRAY(f, outside)                                                            \
+  void f(const double* in, double* out, std::size_t n) {                                  \
+    array(in, out, n, SLFIT_TABLE_ENTRY(f), static_cast<double (*)(double)>(f), outside); \
+  }
+SLFIT_ARRAY(exp, kNowhere)
+SLFIT_ARRAY(log, kNowhere)
+SLFIT_ARRAY(log2, kNowhere)
+SLFIT_ARRAY(log10, kNowhere)
+SLFIT_ARRAY(log1p, log1p_outside_sleef)
+SLFIT_ARRAY(tanh, kNowhere)
+SLFIT_ARRAY(sinh, hyperbolic_outside_sleef)
+SLFIT_ARRAY(cosh, hyperbolic_outside_sleef)
+#undef SLFIT_ARRAY
+
+#if defined(__x86_64__)
+
+void pow(const double* base, const double* exponent, double* out, std::size_t n) {
+  kernels().pow(base, exponent, out, n);
+}
+void pow(const double* base, double exponent, double* out, std::size_t n) {
+  kernels().pow_scalar_exponent(base, exponent, out, n);
+}
+void pow(double base, const double* exponent, double* out, std::size_t n) {
+  kernels().pow_scalar_base(base, exponent, out, n);
+}
+
+#else
+
+void pow(const double* base, const double* exponent, double* out, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) out[i] = pow(base[i], exponent[i]);
+}
+void pow(const double* base, double exponent, double* out, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) out[i] = pow(base[i], exponent);
+}
+void pow(double base, const double* exponent, double* out, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) out[i] = pow(base, exponent[i]);
+}
+
+#endif
+
+}  // namespace slfit::vmath
+
+namespace slfit {
+
+#if defined(__x86_64__)
+
+std::string cpu_instruction_set() { return vmath::kernels().name; }
+
+std::vector<std::string> supported_cpu_instruction_sets() {
+  std::vector<std::string> names;
+  for (const vmath::simd::Kernels* table : vmath::supported_tables()) names.emplace_back(table->name);
+  return names;
+}
+
+void use_cpu_instruction_set(const std::string& name) { vmath::active_table().store(vmath::table_named(name)); }
+
+#else
+
+namespace {
+// SLEEF's portable C is all there is: SLFIT_SIMD may name it only.
+void check_portable(const std::string& name, const std::string& source) {
+  if (name != "portable")
+    throw InputError(source + "instruction set '" + name + "' is not one this CPU runs (it runs: portable)");
+}
+}  // namespace
+
+std::string cpu_instruction_set() {
+  const char* requested = std::getenv("SLFIT_SIMD");
+  if (requested && *requested) check_portable(requested, "SLFIT_SIMD: ");
+  return "portable";
+}
+std::vector<std::string> supported_cpu_instruction_sets() { return {"portable"}; }
+void use_cpu_instruction_set(const std::string& name) { check_portable(name, ""); }
+
+#endif
+
+}  // namespace slfit

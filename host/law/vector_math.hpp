@@ -1,0 +1,47 @@
+#pragma once
+// The law language's transcendental functions on the host, for one value and over arrays: the
+// evaluation program (law/program.cpp) computes every exp, log, pow, ... of a law with them.
+//
+// Each is SLEEF's deterministic 1-ulp function ("cinz": the same bits on every instruction set
+// and vector width, as it uses no FMA), so the arrays run in the widest vectors the CPU has
+// (AVX-512, AVX, SSE4.1 or SSE2 on x86-64, chosen at run time) and still give every value the
+// one-value form gives: results do not depend on the CPU's instruction set, the vector width, a
+// value's position in an array, or the thread count. Elsewhere (arm64, ...) the same functions
+// run one value at a time (SLEEF's portable C), with the same results.
+//
+// Which set runs them is slfit/cpu_simd.hpp's to say and to choose.
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace slfit::vmath {
+
+// One value.
+double exp(double a);
+double log(double a);
+double log2(double a);
+double log10(double a);
+double log1p(double a);
+double tanh(double a);
+double sinh(double a);
+double cosh(double a);
+double pow(double base, double exponent);
+
+// out[i] = f(in[i]) for i < n; out may be in.
+using ArrayFunction = void (*)(const double* in, double* out, std::size_t n);
+void exp(const double* in, double* out, std::size_t n);
+void log(const double* in, double* out, std::size_t n);
+void log2(const double* in, double* out, std::size_t n);
+void log10(const double* in, double* out, std::size_t n);
+void log1p(const double* in, double* out, std::size_t n);
+void tanh(const double* in, double* out, std::size_t n);
+void sinh(const double* in, double* out, std::size_t n);
+void cosh(const double* in, double* out, std::size_t n);
+
+// out[i] = pow(base[i], exponent[i]), either operand one value for every i; out may be either.
+void pow(const double* base, const double* exponent, double* out, std::size_t n);
+void pow(const double* base, double exponent, double* out, std::size_t n);
+void pow(double base, const double* exponent, double* out, std::size_t n);
+
+}  // namespace slfit::vmath
