@@ -58,11 +58,12 @@ SLFIT_HOST_DEVICE inline double dither(std::uint64_t seed, std::uint64_t stream,
 }
 
 // Two distinct members other than `member`: r1 uniform over the others, r2 uniform over the
-// rest, as the first two of scipy's shuffled candidate list.
-SLFIT_HOST_DEVICE inline void pick_donors(const DrawSite& site, int members, int member, int& r1, int& r2) {
-  r1 = static_cast<int>(uniform_below(site, 0, static_cast<std::uint32_t>(members - 1)));
+// rest, as the first two of scipy's shuffled candidate list; u1 and u2 are the site's draws 0
+// and 1 (Pick).
+SLFIT_HOST_DEVICE inline void pick_donors(double u1, double u2, int members, int member, int& r1, int& r2) {
+  r1 = static_cast<int>(scale_below(u1, static_cast<std::uint32_t>(members - 1)));
   if (r1 >= member) ++r1;
-  r2 = static_cast<int>(uniform_below(site, 1, static_cast<std::uint32_t>(members - 2)));
+  r2 = static_cast<int>(scale_below(u2, static_cast<std::uint32_t>(members - 2)));
   const int low = member < r1 ? member : r1, high = member < r1 ? r1 : member;
   if (r2 >= low) ++r2;
   if (r2 >= high) ++r2;
@@ -70,7 +71,9 @@ SLFIT_HOST_DEVICE inline void pick_donors(const DrawSite& site, int members, int
 
 // Member `member`'s best1bin trial from the population `pop` (best at row 0): best + F (x_r1 -
 // x_r2) with binomial crossover (one coordinate always from the mutant), coordinates that left
-// the unit cube redrawn.
+// the unit cube redrawn. The draws come two per Philox block (draw_block), each block computed
+// once: the Pick site's draws 0 and 1 (the donors) and 2 (the forced coordinate), and the
+// Crossover site's draw j for coordinate j.
 SLFIT_HOST_DEVICE inline void make_trial(const double* pop, int members, int params, int member, double scale,
                                          double recombination, std::uint64_t seed, std::uint64_t stream,
                                          std::uint32_t generation, double* trial) {
@@ -78,17 +81,23 @@ SLFIT_HOST_DEVICE inline void make_trial(const double* pop, int members, int par
   const DrawSite pick{seed, stream, generation, id, DrawPurpose::Pick};
   const DrawSite crossover{seed, stream, generation, id, DrawPurpose::Crossover};
   const DrawSite repair{seed, stream, generation, id, DrawPurpose::Repair};
+  const Philox4x32 donors = draw_block(pick, 0);
   int r1 = 0, r2 = 0;
-  pick_donors(pick, members, member, r1, r2);
-  const int forced = static_cast<int>(uniform_below(pick, 2, static_cast<std::uint32_t>(params)));
+  pick_donors(block_uniform01(donors, 0), block_uniform01(donors, 1), members, member, r1, r2);
+  const int forced = static_cast<int>(scale_below(uniform01(pick, 2), static_cast<std::uint32_t>(params)));
   const double* best = pop;
   const double* parent = pop + member * params;
   const double* x1 = pop + r1 * params;
   const double* x2 = pop + r2 * params;
+  Philox4x32 coins{};
   for (int j = 0; j < params; ++j) {
     const auto u = static_cast<std::uint32_t>(j);
-    const bool from_mutant = uniform01(crossover, u) < recombination || j == forced;
-    double v = from_mutant ? best[j] + scale * (x1[j] - x2[j]) : parent[j];
+    if ((u & 1u) == 0) coins = draw_block(crossover, u >> 1);
+    const bool from_mutant = (block_uniform01(coins, u & 1u) < recombination) | (j == forced);
+    // Both candidates computed, then one picked by index: the crossover is a coin toss per
+    // coordinate, which a branch would mispredict half the time.
+    const double candidates[2] = {parent[j], best[j] + scale * (x1[j] - x2[j])};
+    double v = candidates[from_mutant];
     if (v < 0.0 || v > 1.0) v = uniform01(repair, u);
     trial[j] = v;
   }

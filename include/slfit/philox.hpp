@@ -55,22 +55,35 @@ struct DrawSite {
   DrawPurpose purpose;
 };
 
-// The index-th uniform double in [0, 1) of a site (index < 512), with 53 random bits.
-SLFIT_HOST_DEVICE inline double uniform01(const DrawSite& site, std::uint32_t index) {
+// The Philox block of a site that holds its draws 2 * block and 2 * block + 1 (block < 256).
+SLFIT_HOST_DEVICE inline Philox4x32 draw_block(const DrawSite& site, std::uint32_t block) {
   const Philox4x32 ctr{{static_cast<std::uint32_t>(site.stream), static_cast<std::uint32_t>(site.stream >> 32),
                         site.generation,
-                        (site.member << 12) | (static_cast<std::uint32_t>(site.purpose) << 8) | (index >> 1)}};
-  const Philox4x32 r = philox4x32_10(ctr, static_cast<std::uint32_t>(site.seed),
-                                     static_cast<std::uint32_t>(site.seed >> 32));
-  const std::uint32_t hi = r.v[2 * (index & 1u)], lo = r.v[2 * (index & 1u) + 1];
+                        (site.member << 12) | (static_cast<std::uint32_t>(site.purpose) << 8) | block}};
+  return philox4x32_10(ctr, static_cast<std::uint32_t>(site.seed), static_cast<std::uint32_t>(site.seed >> 32));
+}
+
+// Half `half` (0 or 1) of a block as a uniform double in [0, 1), with 53 random bits.
+SLFIT_HOST_DEVICE inline double block_uniform01(const Philox4x32& r, std::uint32_t half) {
+  const std::uint32_t hi = r.v[2 * half], lo = r.v[2 * half + 1];
   const std::uint64_t bits = (static_cast<std::uint64_t>(hi) << 32 | lo) >> 11;
   return static_cast<double>(bits) * 0x1.0p-53;
 }
 
+// The index-th uniform double in [0, 1) of a site (index < 512), with 53 random bits.
+SLFIT_HOST_DEVICE inline double uniform01(const DrawSite& site, std::uint32_t index) {
+  return block_uniform01(draw_block(site, index >> 1), index & 1u);
+}
+
+// A uniform integer in [0, n), n >= 1, from a uniform double u in [0, 1).
+SLFIT_HOST_DEVICE inline std::uint32_t scale_below(double u, std::uint32_t n) {
+  const std::uint32_t k = static_cast<std::uint32_t>(u * n);
+  return k < n ? k : n - 1;
+}
+
 // A uniform integer in [0, n), n >= 1, from the same address.
 SLFIT_HOST_DEVICE inline std::uint32_t uniform_below(const DrawSite& site, std::uint32_t index, std::uint32_t n) {
-  const std::uint32_t k = static_cast<std::uint32_t>(uniform01(site, index) * n);
-  return k < n ? k : n - 1;
+  return scale_below(uniform01(site, index), n);
 }
 
 }  // namespace slfit
