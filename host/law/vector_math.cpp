@@ -1,21 +1,14 @@
 #include "law/vector_math.hpp"
 
-#include <atomic>
 #include <cmath>
-#include <cstdlib>
 #include <numbers>
-#include <string>
-#include <vector>
 
 #include <sleef.h>
-
-#include "slfit/cpu_simd.hpp"
-#include "slfit/error.hpp"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-#include "law/simd/kernels.hpp"
+#include "simd/kernels.hpp"
 #endif
 
 namespace slfit::vmath {
@@ -27,45 +20,6 @@ namespace {
 // arrays' wider vectors, faster than SLEEF's portable C.
 #define SLFIT_ONE_VALUE(f, a) _mm_cvtsd_f64(Sleef_cinz_##f##d2_u10sse2(_mm_set_sd(a)))
 #define SLFIT_ONE_POW(a, b) _mm_cvtsd_f64(Sleef_cinz_powd2_u10sse2(_mm_set_sd(a), _mm_set_sd(b)))
-
-// The tables this CPU can run, best first.
-std::vector<const simd::Kernels*> supported_tables() {
-  std::vector<const simd::Kernels*> tables;
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f")) tables.push_back(&simd::kAvx512);
-  if (__builtin_cpu_supports("avx")) tables.push_back(&simd::kAvx);
-  if (__builtin_cpu_supports("sse4.1")) tables.push_back(&simd::kSse4);
-  tables.push_back(&simd::kSse2);
-  return tables;
-}
-
-std::string supported_names() {
-  std::string names;
-  for (const simd::Kernels* table : supported_tables()) names += (names.empty() ? "" : ", ") + std::string(table->name);
-  return names;
-}
-
-const simd::Kernels* table_named(const std::string& name) {
-  for (const simd::Kernels* table : supported_tables())
-    if (name == table->name) return table;
-  throw InputError("instruction set '" + name + "' is not one this CPU runs (it runs: " + supported_names() + ")");
-}
-
-// The table in use: SLFIT_SIMD's, else the best, decided on first use.
-std::atomic<const simd::Kernels*>& active_table() {
-  static std::atomic<const simd::Kernels*> table = [] {
-    const char* requested = std::getenv("SLFIT_SIMD");
-    if (!requested || !*requested) return supported_tables().front();
-    try {
-      return table_named(requested);
-    } catch (const InputError& e) {
-      throw InputError(std::string("SLFIT_SIMD: ") + e.what());
-    }
-  }();
-  return table;
-}
-
-const simd::Kernels& kernels() { return *active_table().load(std::memory_order_relaxed); }
 
 #else  // SLEEF's portable C
 
@@ -108,7 +62,7 @@ void array(const double* in, double* out, std::size_t n, Vector vector, One one,
 #if defined(__x86_64__)
   bool patched = false;
   for (std::size_t i = 0; i < n; ++i) patched |= outside(in[i]);
-  if (!patched) return vector(kernels())(in, out, n);
+  if (!patched) return vector(simd::kernels())(in, out, n);
 #else
   (void)vector;
   (void)outside;
@@ -139,13 +93,13 @@ SLFIT_ARRAY(cosh, hyperbolic_outside_sleef)
 #if defined(__x86_64__)
 
 void pow(const double* base, const double* exponent, double* out, std::size_t n) {
-  kernels().pow(base, exponent, out, n);
+  simd::kernels().pow(base, exponent, out, n);
 }
 void pow(const double* base, double exponent, double* out, std::size_t n) {
-  kernels().pow_scalar_exponent(base, exponent, out, n);
+  simd::kernels().pow_scalar_exponent(base, exponent, out, n);
 }
 void pow(double base, const double* exponent, double* out, std::size_t n) {
-  kernels().pow_scalar_base(base, exponent, out, n);
+  simd::kernels().pow_scalar_base(base, exponent, out, n);
 }
 
 #else
@@ -164,38 +118,3 @@ void pow(double base, const double* exponent, double* out, std::size_t n) {
 
 }  // namespace slfit::vmath
 
-namespace slfit {
-
-#if defined(__x86_64__)
-
-std::string cpu_instruction_set() { return vmath::kernels().name; }
-
-std::vector<std::string> supported_cpu_instruction_sets() {
-  std::vector<std::string> names;
-  for (const vmath::simd::Kernels* table : vmath::supported_tables()) names.emplace_back(table->name);
-  return names;
-}
-
-void use_cpu_instruction_set(const std::string& name) { vmath::active_table().store(vmath::table_named(name)); }
-
-#else
-
-namespace {
-// SLEEF's portable C is all there is: SLFIT_SIMD may name it only.
-void check_portable(const std::string& name, const std::string& source) {
-  if (name != "portable")
-    throw InputError(source + "instruction set '" + name + "' is not one this CPU runs (it runs: portable)");
-}
-}  // namespace
-
-std::string cpu_instruction_set() {
-  const char* requested = std::getenv("SLFIT_SIMD");
-  if (requested && *requested) check_portable(requested, "SLFIT_SIMD: ");
-  return "portable";
-}
-std::vector<std::string> supported_cpu_instruction_sets() { return {"portable"}; }
-void use_cpu_instruction_set(const std::string& name) { check_portable(name, ""); }
-
-#endif
-
-}  // namespace slfit

@@ -4,16 +4,14 @@
 //
 // Each is SLEEF's deterministic 1-ulp function ("cinz": the same bits on every instruction set
 // and vector width, as it uses no FMA), so the arrays run in the widest vectors the CPU has
-// (AVX-512, AVX, SSE4.1 or SSE2 on x86-64, chosen at run time) and still give every value the
-// one-value form gives: results do not depend on the CPU's instruction set, the vector width, a
-// value's position in an array, or the thread count. Elsewhere (arm64, ...) the same functions
+// (AVX-512, AVX, SSE4.1 or SSE2 on x86-64, chosen at run time: simd/kernels.hpp) and still give
+// every value the one-value form gives: results do not depend on the CPU's instruction set, the
+// vector width, a value's position in an array, or the thread count. Elsewhere (arm64, ...) the same functions
 // run one value at a time (SLEEF's portable C), with the same results.
 //
 // Which set runs them is slfit/cpu_simd.hpp's to say and to choose.
 
 #include <cstddef>
-#include <string>
-#include <vector>
 
 namespace slfit::vmath {
 

@@ -69,22 +69,32 @@ SLFIT_HOST_DEVICE inline void pick_donors(double u1, double u2, int members, int
   if (r2 >= high) ++r2;
 }
 
+// The Philox blocks a member's trial draws from (besides the rare repairs), numbered 0, 1, ...:
+// blocks 0 and 1 of its Pick site (draws 0 and 1: the donors; draw 2: the forced coordinate),
+// then blocks 0, 1, ... of its Crossover site (draws 2b and 2b + 1: coordinates 2b and 2b + 1).
+SLFIT_HOST_DEVICE inline int trial_block_count(int params) { return 2 + (params + 1) / 2; }
+
+SLFIT_HOST_DEVICE inline Philox4x32 trial_block_counter(std::uint64_t stream, std::uint32_t generation, int member,
+                                                        int b) {
+  const DrawSite site{0, stream, generation, static_cast<std::uint32_t>(member),
+                      b < 2 ? DrawPurpose::Pick : DrawPurpose::Crossover};
+  return block_counter(site, static_cast<std::uint32_t>(b < 2 ? b : b - 2));
+}
+
 // Member `member`'s best1bin trial from the population `pop` (best at row 0): best + F (x_r1 -
 // x_r2) with binomial crossover (one coordinate always from the mutant), coordinates that left
-// the unit cube redrawn. The draws come two per Philox block (draw_block), each block computed
-// once: the Pick site's draws 0 and 1 (the donors) and 2 (the forced coordinate), and the
-// Crossover site's draw j for coordinate j.
-SLFIT_HOST_DEVICE inline void make_trial(const double* pop, int members, int params, int member, double scale,
-                                         double recombination, std::uint64_t seed, std::uint64_t stream,
-                                         std::uint32_t generation, double* trial) {
-  const auto id = static_cast<std::uint32_t>(member);
-  const DrawSite pick{seed, stream, generation, id, DrawPurpose::Pick};
-  const DrawSite crossover{seed, stream, generation, id, DrawPurpose::Crossover};
-  const DrawSite repair{seed, stream, generation, id, DrawPurpose::Repair};
-  const Philox4x32 donors = draw_block(pick, 0);
+// the unit cube redrawn. `blocks(b)` is the member's trial block b (trial_block_counter under the
+// seed), whoever computes it: make_trial below one at a time, the CPU's DE a generation's at once.
+template <class Blocks>
+SLFIT_HOST_DEVICE inline void make_trial_from_blocks(const double* pop, int members, int params, int member,
+                                                     double scale, double recombination, std::uint64_t seed,
+                                                     std::uint64_t stream, std::uint32_t generation,
+                                                     const Blocks& blocks, double* trial) {
+  const DrawSite repair{seed, stream, generation, static_cast<std::uint32_t>(member), DrawPurpose::Repair};
+  const Philox4x32 donors = blocks(0);
   int r1 = 0, r2 = 0;
   pick_donors(block_uniform01(donors, 0), block_uniform01(donors, 1), members, member, r1, r2);
-  const int forced = static_cast<int>(scale_below(uniform01(pick, 2), static_cast<std::uint32_t>(params)));
+  const int forced = static_cast<int>(scale_below(block_uniform01(blocks(1), 0), static_cast<std::uint32_t>(params)));
   const double* best = pop;
   const double* parent = pop + member * params;
   const double* x1 = pop + r1 * params;
@@ -92,7 +102,7 @@ SLFIT_HOST_DEVICE inline void make_trial(const double* pop, int members, int par
   Philox4x32 coins{};
   for (int j = 0; j < params; ++j) {
     const auto u = static_cast<std::uint32_t>(j);
-    if ((u & 1u) == 0) coins = draw_block(crossover, u >> 1);
+    if ((u & 1u) == 0) coins = blocks(2 + j / 2);
     const bool from_mutant = (block_uniform01(coins, u & 1u) < recombination) | (j == forced);
     // Both candidates computed, then one picked by index: the crossover is a coin toss per
     // coordinate, which a branch would mispredict half the time.
@@ -101,6 +111,17 @@ SLFIT_HOST_DEVICE inline void make_trial(const double* pop, int members, int par
     if (v < 0.0 || v > 1.0) v = uniform01(repair, u);
     trial[j] = v;
   }
+}
+
+// The same, each block computed when needed.
+SLFIT_HOST_DEVICE inline void make_trial(const double* pop, int members, int params, int member, double scale,
+                                         double recombination, std::uint64_t seed, std::uint64_t stream,
+                                         std::uint32_t generation, double* trial) {
+  const auto key0 = static_cast<std::uint32_t>(seed), key1 = static_cast<std::uint32_t>(seed >> 32);
+  const auto blocks = [&](int b) {
+    return philox4x32_10(trial_block_counter(stream, generation, member, b), key0, key1);
+  };
+  make_trial_from_blocks(pop, members, params, member, scale, recombination, seed, stream, generation, blocks, trial);
 }
 
 }  // namespace slfit::de

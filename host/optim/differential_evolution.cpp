@@ -7,6 +7,7 @@
 #include <string>
 
 #include "optim/de_steps.hpp"
+#include "optim/philox_blocks.hpp"
 #include "slfit/error.hpp"
 
 namespace slfit {
@@ -44,6 +45,36 @@ void promote_lowest(Population& pop) {
   if (lowest == 0) return;
   std::swap(pop.energy[0], pop.energy[lowest]);
   std::swap_ranges(pop.row(0), pop.row(0) + pop.params, pop.row(static_cast<int>(lowest)));
+}
+
+// Every member's trial of a generation (de::make_trial's), their Philox blocks computed together
+// in the CPU's vectors (philox_blocks), kTrialChunk members at a time.
+void make_trials(const Population& pop, double scale, double recombination, std::uint64_t seed, std::uint64_t stream,
+                 std::uint32_t generation, std::vector<double>& trials) {
+  constexpr int kTrialChunk = 64;
+  const int per_trial = de::trial_block_count(pop.params);
+  const std::size_t capacity = static_cast<std::size_t>(std::min(kTrialChunk, pop.members)) * per_trial;
+  thread_local std::vector<std::uint32_t> counters, blocks;
+  counters.resize(4 * capacity);
+  blocks.resize(4 * capacity);
+  for (int first = 0; first < pop.members; first += kTrialChunk) {
+    const int count = std::min(kTrialChunk, pop.members - first);
+    const std::size_t n = static_cast<std::size_t>(count) * per_trial;
+    for (int m = 0; m < count; ++m)
+      for (int b = 0; b < per_trial; ++b) {
+        const Philox4x32 counter = de::trial_block_counter(stream, generation, first + m, b);
+        for (std::size_t w = 0; w < 4; ++w) counters[w * n + static_cast<std::size_t>(m) * per_trial + b] = counter.v[w];
+      }
+    philox_blocks(counters.data(), n, seed, blocks.data());
+    for (int m = 0; m < count; ++m) {
+      const auto block = [&](int b) {
+        const std::size_t k = static_cast<std::size_t>(m) * per_trial + b;
+        return Philox4x32{{blocks[k], blocks[n + k], blocks[2 * n + k], blocks[3 * n + k]}};
+      };
+      de::make_trial_from_blocks(pop.unit.data(), pop.members, pop.params, first + m, scale, recombination, seed,
+                                 stream, generation, block, trials.data() + static_cast<std::size_t>(first + m) * pop.params);
+    }
+  }
 }
 
 bool has_converged(const std::vector<double>& energy, const DEOptions& options) {
@@ -130,9 +161,7 @@ DEOutcome differential_evolution(const PopulationEnergy& energy, std::span<const
         }
       }
     } else {
-      for (int i = 0; i < pop.members; ++i)
-        de::make_trial(pop.unit.data(), pop.members, n, i, scale, options.recombination, seed, stream, g,
-                       trials.data() + static_cast<std::size_t>(i) * n);
+      make_trials(pop, scale, options.recombination, seed, stream, g, trials);
       evaluate(trials, trial_energy);
       for (int i = 0; i < pop.members; ++i) {
         if (trial_energy[i] <= pop.energy[i]) {

@@ -55,12 +55,17 @@ struct DrawSite {
   DrawPurpose purpose;
 };
 
-// The Philox block of a site that holds its draws 2 * block and 2 * block + 1 (block < 256).
+// The counter of the Philox block of a site that holds its draws 2 * block and 2 * block + 1
+// (block < 256); the key is the site's seed.
+SLFIT_HOST_DEVICE inline Philox4x32 block_counter(const DrawSite& site, std::uint32_t block) {
+  return {{static_cast<std::uint32_t>(site.stream), static_cast<std::uint32_t>(site.stream >> 32), site.generation,
+           (site.member << 12) | (static_cast<std::uint32_t>(site.purpose) << 8) | block}};
+}
+
+// That block.
 SLFIT_HOST_DEVICE inline Philox4x32 draw_block(const DrawSite& site, std::uint32_t block) {
-  const Philox4x32 ctr{{static_cast<std::uint32_t>(site.stream), static_cast<std::uint32_t>(site.stream >> 32),
-                        site.generation,
-                        (site.member << 12) | (static_cast<std::uint32_t>(site.purpose) << 8) | block}};
-  return philox4x32_10(ctr, static_cast<std::uint32_t>(site.seed), static_cast<std::uint32_t>(site.seed >> 32));
+  return philox4x32_10(block_counter(site, block), static_cast<std::uint32_t>(site.seed),
+                       static_cast<std::uint32_t>(site.seed >> 32));
 }
 
 // Half `half` (0 or 1) of a block as a uniform double in [0, 1), with 53 random bits.
