@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -263,6 +264,31 @@ TEST(ProjectedObjective, IsTheFullObjectiveMinimisedOverTheLinearParameters) {
     }
     // A basis that is not finite anywhere makes the candidate +inf, as in the full objective.
     EXPECT_EQ(projected.value(std::vector<double>{-1e6, 0.3}), std::numeric_limits<double>::infinity());
+  }
+}
+
+TEST(ProjectedObjective, ValuesOfAPopulationEqualEachMembersValue) {
+  // Chinchilla (a base of 0, two basis functions) and the seed's law (a constant basis), over
+  // more members than one batch, some of them +inf.
+  for (const char* name : {"chinchilla", "parallel_power"}) {
+    const Law law = load_law(name);
+    const auto data = chinchilla_like_group(false);
+    const ResolvedBounds bounds = resolve_bounds(law, *data);
+    Objective full(compile_law(law), *data, law.objective);
+    const SeparablePrograms programs(law, separate_linear_params(law));
+    ProjectedObjective projected(programs, *data, law.objective, bounds, full);
+    const auto d = static_cast<std::size_t>(projected.num_params());
+    std::mt19937_64 random(9);
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    const std::size_t members = 41;
+    std::vector<double> thetas;
+    for (std::size_t m = 0; m < members * d; ++m) thetas.push_back(m == 7 ? -1e6 : 0.05 + 0.6 * u(random));
+    std::vector<double> values(members);
+    projected.values(thetas, values);
+    for (std::size_t m = 0; m < members; ++m)
+      EXPECT_EQ(std::bit_cast<std::uint64_t>(values[m]),
+                std::bit_cast<std::uint64_t>(projected.value(std::span<const double>(thetas).subspan(m * d, d))))
+          << name << " member " << m << ": " << values[m];
   }
 }
 

@@ -1,5 +1,6 @@
 #include "engine/projected_objective.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -29,8 +30,10 @@ ProjectedObjective::ProjectedObjective(const SeparablePrograms& programs, const 
       spec_(spec) {
   if (!separable_objective(spec) || form_.linear.empty())
     throw std::logic_error("slfit: a projected objective needs linear parameters and a linear-space mse objective");
-  if (programs.base) base_ = std::make_unique<BoundProgram>(*programs.base, data);
-  for (const auto& part : programs.basis) basis_.push_back(std::make_unique<BoundProgram>(*part, data));
+  const std::size_t batch = batch_for_points(data.size());
+  if (programs.base) base_ = std::make_unique<BoundProgram>(*programs.base, data, batch);
+  for (const auto& part : programs.basis) basis_.push_back(std::make_unique<BoundProgram>(*part, data, batch));
+  parts_.resize(basis_.size());
   const double n = static_cast<double>(data.size());
   coefficient_ = spec.terms[0].coefficient / (spec.reduce == Reduction::Mean ? n : 1.0);
   for (const int k : form_.linear) {
@@ -57,13 +60,19 @@ ProjectedObjective::ProjectedObjective(const SeparablePrograms& programs, const 
 }
 
 double ProjectedObjective::value(std::span<const double> theta) {
+  for (std::size_t j = 0; j < form_.nonlinear.size(); ++j) point_[static_cast<std::size_t>(form_.nonlinear[j])] = theta[j];
+  // The base and basis at every point; none of them reads the linear parameters.
+  if (base_) base_values_ = base_->forward(point_);
+  for (std::size_t k = 0; k < basis_.size(); ++k) parts_[k] = basis_[k]->forward(point_);
+  return project(theta, 0);
+}
+
+double ProjectedObjective::project(std::span<const double> theta, std::size_t member) {
   constexpr double kInfinity = std::numeric_limits<double>::infinity();
   const std::size_t m = form_.linear.size(), n = y_.size();
   for (std::size_t j = 0; j < form_.nonlinear.size(); ++j) point_[static_cast<std::size_t>(form_.nonlinear[j])] = theta[j];
-
-  // The base and basis at every point; none of them reads the linear parameters.
-  const double* base = base_ ? base_->forward(point_).data() : nullptr;
-  for (std::size_t k = 0; k < m; ++k) columns_[k] = basis_[k]->forward(point_).data();
+  const double* base = base_ ? base_values_.data() + member * n : nullptr;
+  for (std::size_t k = 0; k < m; ++k) columns_[k] = parts_[k].data() + member * n;
   double check = 0.0;
   for (std::size_t i = 0; i < n; ++i) {
     check += base ? base[i] : 0.0;
@@ -102,8 +111,19 @@ double ProjectedObjective::value(std::span<const double> theta) {
 }
 
 void ProjectedObjective::values(std::span<const double> thetas, std::span<double> values) {
-  const std::size_t d = form_.nonlinear.size();
-  for (std::size_t k = 0; k < values.size(); ++k) values[k] = value(thetas.subspan(k * d, d));
+  const std::size_t d = form_.nonlinear.size(), p = point_.size();
+  const std::size_t batch = basis_.front()->batch();
+  batch_points_.resize(batch * p);
+  for (std::size_t first = 0; first < values.size(); first += batch) {
+    const std::size_t count = std::min(batch, values.size() - first);
+    for (std::size_t k = 0; k < count; ++k)
+      for (std::size_t j = 0; j < d; ++j)
+        batch_points_[k * p + static_cast<std::size_t>(form_.nonlinear[j])] = thetas[(first + k) * d + j];
+    const std::span<const double> points(batch_points_.data(), count * p);
+    if (base_) base_values_ = base_->forward(points, count);
+    for (std::size_t k = 0; k < basis_.size(); ++k) parts_[k] = basis_[k]->forward(points, count);
+    for (std::size_t k = 0; k < count; ++k) values[first + k] = project(thetas.subspan((first + k) * d, d), k);
+  }
 }
 
 double ProjectedObjective::value_and_gradient(std::span<const double> theta, std::span<double> grad) {

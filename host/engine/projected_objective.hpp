@@ -54,7 +54,8 @@ class ProjectedObjective {
   // F(theta); +inf where a base or basis value is not finite (any c then gives a non-finite
   // prediction there) or the objective is. Leaves (theta, c(theta)) in point().
   double value(std::span<const double> theta);
-  // value() of each of the values.size() vectors stored one after another in `thetas`.
+  // value() of each of the values.size() vectors stored one after another in `thetas` (the base
+  // and basis of a batch of them computed at once; each the bits of its own value()).
   void values(std::span<const double> thetas, std::span<double> values);
   // F(theta) and its gradient in theta, computed by the full objective at (theta, c(theta)).
   double value_and_gradient(std::span<const double> theta, std::span<double> grad);
@@ -76,7 +77,14 @@ class ProjectedObjective {
   ObjectiveSpec spec_;
   std::vector<double> linear_lower_, linear_upper_, nonlinear_lower_, nonlinear_upper_;
   std::vector<std::uint8_t> nonlinear_log_scale_;
+  // F at theta from the base and basis values of its points (member `member` of the programs'
+  // last forward pass).
+  double project(std::span<const double> theta, std::size_t member);
+
   std::vector<double> point_, linear_, gradient_;
+  std::vector<double> batch_points_;     // a batch's full parameter vectors (linear entries unread)
+  std::vector<std::span<const double>> parts_;  // per basis function: its last forward pass
+  std::span<const double> base_values_;         // the base's last forward pass
   std::vector<const double*> columns_;
   BoundedQuadratic::Matrix normal_;
   BoundedQuadratic::Vector right_;

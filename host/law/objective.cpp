@@ -18,16 +18,6 @@ namespace {
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
-// Objective::values evaluates parameter vectors in batches of about this many points (at least
-// one vector, at most kMaxBatch): enough to pay the program's dispatch once for many points and
-// fill the exp's vectors, little enough to stay in the L1 cache.
-constexpr std::size_t kBatchPoints = 256;
-constexpr std::size_t kMaxBatch = 64;
-
-std::size_t batch_for(std::size_t points) {
-  return std::clamp<std::size_t>((kBatchPoints + points - 1) / std::max<std::size_t>(points, 1), 1, kMaxBatch);
-}
-
 void check_size(const CompiledLaw& law, std::size_t size, const char* what) {
   if (size != static_cast<std::size_t>(law.num_params))
     throw std::invalid_argument("slfit: expected " + std::to_string(law.num_params) + " " + what + ", got " +
@@ -192,7 +182,7 @@ std::vector<double> predict(const CompiledLaw& law, const GroupData& data, std::
 struct Objective::Impl {
   Impl(std::shared_ptr<const CompiledLaw> compiled, const GroupData& data, const ObjectiveSpec& objective)
       : law(std::move(compiled)),
-        program(*law, data, batch_for(data.size())),
+        program(*law, data, batch_for_points(data.size())),
         spec(objective),
         target(data.target),
         scale(residual_scales(objective, data)),

@@ -120,6 +120,16 @@ class CompiledLaw {
 // Throws std::invalid_argument when the group lacks the law's input columns.
 std::vector<std::vector<double>> data_stage_values(const CompiledLaw& law, const GroupData& data);
 
+// The batch for a program over `points` points that evaluates a population (Objective::values,
+// ProjectedObjective::values): about 256 points per forward pass (at least one parameter vector,
+// at most 64), enough to pay the dispatch once for many points and fill the exp's vectors, little
+// enough to stay in the L1 cache.
+inline std::size_t batch_for_points(std::size_t points) {
+  constexpr std::size_t kBatchPoints = 256, kMaxBatch = 64;
+  const std::size_t members = (kBatchPoints + points - 1) / (points > 0 ? points : 1);
+  return members < 1 ? 1 : members > kMaxBatch ? kMaxBatch : members;
+}
+
 // A CompiledLaw bound to one group's rows: the derived columns, and scratch space for the
 // forward and backward passes (allocated here, never during an evaluation). One thread at a time.
 //
