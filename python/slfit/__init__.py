@@ -17,5 +17,7 @@ from ._fit import FitResult, fit
 from ._bootstrap import BootstrapResult, bootstrap
 from ._rescore import rescore
 from ._surface import SurfaceResult, surface
+from ._core import cpu_instruction_set, supported_cpu_instruction_sets, use_cpu_instruction_set
 
-__all__ = ["Law", "laws", "fit", "FitResult", "bootstrap", "BootstrapResult", "rescore", "surface", "SurfaceResult"]
+__all__ = ["Law", "laws", "fit", "FitResult", "bootstrap", "BootstrapResult", "rescore", "surface", "SurfaceResult",
+           "cpu_instruction_set", "supported_cpu_instruction_sets", "use_cpu_instruction_set"]

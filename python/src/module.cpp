@@ -581,6 +581,12 @@ PYBIND11_MODULE(_core, m) {
       .def("spec_json", [](const PyLaw& l) { return law_to_json(*l.law).dump(); });
 
   m.def("builtin_law_names", &builtin_law_names);
+  m.def("cpu_instruction_set", &cpu_instruction_set,
+        "The instruction set the CPU backend evaluates laws in ('avx512', 'avx2', 'avx', 'sse4', 'sse2' or "
+        "'portable'); results are the same bits in every one.");
+  m.def("supported_cpu_instruction_sets", &supported_cpu_instruction_sets, "The sets this CPU runs, best first.");
+  m.def("use_cpu_instruction_set", &use_cpu_instruction_set, py::arg("name"),
+        "Evaluate in `name` from now on (ValueError when the CPU does not run it); SLFIT_SIMD does the same at start.");
   m.def("fit", &fit, py::arg("law"), py::arg("inputs"), py::arg("target"), py::arg("scale"), py::arg("groups"),
         py::arg("options"), py::arg("threads"), py::arg("backend"), py::arg("group_column"), py::arg("test_inputs"),
         py::arg("test_target"), py::arg("test_groups"), py::arg("progress") = py::none());

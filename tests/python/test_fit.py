@@ -171,3 +171,22 @@ def test_missing_drop_leaves_rows_out_as_the_clis(train, tmp_path):
                   "--maxiter", "60")
     for f in cli["fits"]:
         assert result.params.loc[f["group"]].to_dict() == f["params"]
+
+
+def test_every_instruction_set_gives_the_same_fit(train):
+    # The CPU's vector math gives the same bits in every set; a set the CPU lacks is refused.
+    before = slfit.cpu_instruction_set()
+    sets = slfit.supported_cpu_instruction_sets()
+    assert before in sets
+    try:
+        fits = []
+        for name in sets:
+            slfit.use_cpu_instruction_set(name)
+            assert slfit.cpu_instruction_set() == name
+            fits.append(slfit.fit(train, "parscale", group="group", backend="cpu", maxiter=80, progress=False).params)
+        for other in fits[1:]:
+            pd.testing.assert_frame_equal(other, fits[0], check_exact=True)
+        with pytest.raises(ValueError, match="avx9000"):
+            slfit.use_cpu_instruction_set("avx9000")
+    finally:
+        slfit.use_cpu_instruction_set(before)
