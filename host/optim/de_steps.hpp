@@ -23,10 +23,20 @@ SLFIT_HOST_DEVICE inline double scale_to_bounds(double unit, double lower, doubl
 // coordinates (positive bounds; ResolvedBounds::log_scale) exp of the same point of [log lower,
 // log upper], kept inside [lower, upper] against the rounding of exp and log. A parameter held at
 // a value (lower == upper, as a profile or surface holds one) is that value.
-SLFIT_HOST_DEVICE inline double unit_to_param(double unit, double lower, double upper, bool log_scale) {
-  if (!log_scale || !(lower > 0 && lower < upper)) return scale_to_bounds(unit, lower, upper);
-  const double x = exp(scale_to_bounds(unit, log(lower), log(upper)));
+SLFIT_HOST_DEVICE inline bool maps_in_log(double lower, double upper, bool log_scale) {
+  return log_scale && lower > 0 && lower < upper;
+}
+
+// The log-coordinate mapping, given log(lower) and log(upper) (the CPU's DE computes them once).
+SLFIT_HOST_DEVICE inline double log_unit_to_param(double unit, double lower, double upper, double log_lower,
+                                                  double log_upper) {
+  const double x = exp(scale_to_bounds(unit, log_lower, log_upper));
   return x < lower ? lower : x > upper ? upper : x;
+}
+
+SLFIT_HOST_DEVICE inline double unit_to_param(double unit, double lower, double upper, bool log_scale) {
+  if (!maps_in_log(lower, upper, log_scale)) return scale_to_bounds(unit, lower, upper);
+  return log_unit_to_param(unit, lower, upper, log(lower), log(upper));
 }
 
 // Coordinate j of member i's Latin-hypercube start: the slice given by the rank of its key among

@@ -77,6 +77,31 @@ void make_trials(const Population& pop, double scale, double recombination, std:
   }
 }
 
+// de::unit_to_param for each coordinate, with the logs of log-mapped bounds computed once.
+class UnitToParams {
+ public:
+  UnitToParams(std::span<const double> lower, std::span<const double> upper, std::span<const std::uint8_t> log_scale)
+      : lower_(lower), upper_(upper), in_log_(lower.size()), log_lower_(lower.size()), log_upper_(lower.size()) {
+    for (std::size_t j = 0; j < lower.size(); ++j) {
+      in_log_[j] = de::maps_in_log(lower[j], upper[j], !log_scale.empty() && log_scale[j] != 0);
+      if (in_log_[j]) {
+        log_lower_[j] = std::log(lower[j]);
+        log_upper_[j] = std::log(upper[j]);
+      }
+    }
+  }
+
+  double operator()(double unit, std::size_t j) const {
+    return in_log_[j] ? de::log_unit_to_param(unit, lower_[j], upper_[j], log_lower_[j], log_upper_[j])
+                      : de::scale_to_bounds(unit, lower_[j], upper_[j]);
+  }
+
+ private:
+  std::span<const double> lower_, upper_;
+  std::vector<bool> in_log_;
+  std::vector<double> log_lower_, log_upper_;
+};
+
 bool has_converged(const std::vector<double>& energy, const DEOptions& options) {
   double sum = 0.0;
   for (double e : energy) {
@@ -118,7 +143,7 @@ DEOutcome differential_evolution(const PopulationEnergy& energy, std::span<const
   if (n < 1 || n > kMaxDeParams) throw InputError("differential evolution: needs 1 to 512 parameters");
   if (!log_scale.empty() && log_scale.size() != lower.size())
     throw std::invalid_argument("differential evolution: log_scale needs one entry per parameter");
-  const auto searched_in_log = [&](int j) { return !log_scale.empty() && log_scale[static_cast<std::size_t>(j)] != 0; };
+  const UnitToParams to_param(lower, upper, log_scale);
   const int members = de_population_size(options, n);
   const std::size_t size = static_cast<std::size_t>(members) * n;
 
@@ -127,7 +152,7 @@ DEOutcome differential_evolution(const PopulationEnergy& energy, std::span<const
   // The energies of `members` unit-cube rows, scaled to the bounds and evaluated in one call.
   auto evaluate = [&](const std::vector<double>& unit, std::vector<double>& energies) {
     for (std::size_t row = 0; row < size; row += n)
-      for (int j = 0; j < n; ++j) scaled[row + j] = de::unit_to_param(unit[row + j], lower[j], upper[j], searched_in_log(j));
+      for (int j = 0; j < n; ++j) scaled[row + j] = to_param(unit[row + j], static_cast<std::size_t>(j));
     energy(scaled, energies);
     for (double& e : energies) e = finite_or_inf(e);
   };
@@ -151,7 +176,7 @@ DEOutcome differential_evolution(const PopulationEnergy& energy, std::span<const
       // best is promoted to index 0 at once.
       for (int i = 0; i < pop.members; ++i) {
         de::make_trial(pop.unit.data(), pop.members, n, i, scale, options.recombination, seed, stream, g, trial.data());
-        for (int j = 0; j < n; ++j) scaled_trial[j] = de::unit_to_param(trial[j], lower[j], upper[j], searched_in_log(j));
+        for (int j = 0; j < n; ++j) scaled_trial[j] = to_param(trial[j], static_cast<std::size_t>(j));
         energy(scaled_trial, one_energy);
         const double e = finite_or_inf(one_energy[0]);
         if (e <= pop.energy[i]) {
@@ -180,7 +205,7 @@ DEOutcome differential_evolution(const PopulationEnergy& energy, std::span<const
   }
 
   out.best.resize(n);
-  for (int j = 0; j < n; ++j) out.best[j] = de::unit_to_param(pop.row(0)[j], lower[j], upper[j], searched_in_log(j));
+  for (int j = 0; j < n; ++j) out.best[j] = to_param(pop.row(0)[j], static_cast<std::size_t>(j));
   out.best_energy = pop.energy[0];
   return out;
 }
