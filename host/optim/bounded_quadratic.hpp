@@ -9,8 +9,9 @@
 // the box (the usual case); otherwise a primal active-set method (as Lawson and Hanson's, with
 // two-sided bounds: Stark and Parker's BVLS) fixes variables at bounds and frees those whose
 // multiplier has the wrong sign until the KKT conditions hold. Each subproblem is solved by a
-// pivoted LDL^T of the free block after scaling it to a unit diagonal, in fixed-capacity
-// matrices, so that a solve allocates nothing (it runs once per candidate of a global search).
+// pivoted LDL^T of the free block after scaling it to a unit diagonal, written out for blocks of
+// at most kMaxLinearParams rows in fixed arrays, so that a solve allocates nothing and costs
+// little (it runs once per candidate of a global search).
 
 #include <span>
 
@@ -35,12 +36,12 @@ class BoundedQuadratic {
   // The minimiser over the free variables with the others held at c: into free_solution_.
   void solve_free(const Matrix& H, const Vector& q, std::span<const double> c);
 
+  bool free_solution_finite() const;
+
   State state_[kMaxLinearParams] = {};
   int free_[kMaxLinearParams] = {};
   int num_free_ = 0;
-  Matrix block_;
-  Vector rhs_, scale_, free_solution_;
-  Eigen::LDLT<Matrix> ldlt_;
+  double free_solution_[kMaxLinearParams] = {};  // per free variable, in free_'s order
 };
 
 }  // namespace slfit
