@@ -5,6 +5,7 @@
 #include <numbers>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <unordered_map>
 
 namespace slfit {
@@ -37,15 +38,20 @@ decltype(auto) visit_operator(Op op, F&& f) {
   throw std::logic_error("slfit: not an operator");
 }
 
-// The array form of a one-argument function (slfit/law_functions.hpp), or nullptr where its
-// value's own loop serves.
+// The array form of a one-argument function (slfit/law_functions.hpp), or nullptr (of type
+// std::nullptr_t) where its value's own loop serves: told apart by type, as comparing a function's
+// address with nullptr is not a constant expression under the sanitizers.
+constexpr std::nullptr_t array_form(std::nullptr_t) { return nullptr; }
+constexpr vmath::ArrayFunction array_form(vmath::ArrayFunction f) { return f; }
 template <Op op>
-constexpr vmath::ArrayFunction array_function = nullptr;
+constexpr auto array_function = nullptr;
 #define SLFIT_ARRAY_FUNCTION(o, name, value, adjoint, cuda, array) \
   template <>                                                      \
-  constexpr vmath::ArrayFunction array_function<Op::o> = array;
+  constexpr auto array_function<Op::o> = array_form(array);
 SLFIT_LAW_FUNCTIONS(SLFIT_ARRAY_FUNCTION)
 #undef SLFIT_ARRAY_FUNCTION
+template <Op op>
+constexpr bool has_array_function = !std::is_null_pointer_v<std::remove_cv_t<decltype(array_function<op>)>>;
 
 // --- Derivatives ------------------------------------------------------------------------------
 // adjoint_lhs / adjoint_rhs: the adjoint an operand receives from its node, given the node's
@@ -335,7 +341,7 @@ void BoundProgram::run_instruction(const Instruction& ins, double* out, std::siz
   visit_operator(ins.op, [&]<Op op>() {
     if constexpr (op == Op::Pow) {
       for (std::size_t m = 0; m < count; ++m) run_pow(view(ins.lhs, m), view(ins.rhs, m), out + m * n_);
-    } else if constexpr (array_function<op> != nullptr) {
+    } else if constexpr (has_array_function<op>) {
       // A Mixed node's one operand is Mixed: the members' values, one after another.
       array_function<op>(view(ins.lhs).array, out, count * n_);
     } else if (spans_batch(ins.lhs) && spans_batch(ins.rhs)) {
