@@ -8,11 +8,10 @@ namespace slfit_law_entry {
 __device__ __noinline__ double objective_at(const double* x, const double* K, const double* cols,
                                             const double* observed, int n) {
   const slfit_law::Scalars s = slfit_law::param_stage(x, K);
-  double sum = 0.0;
-  for (int i = 0; i < n; ++i) {
+  const double sum = slfit::loss::sum_over_points(n, [&](int i) {
     const double scale = slfit_law::kWeighted ? cols[slfit_law::kScaleColumn * n + i] : 1.0;
-    sum += slfit_law::term(slfit_law::predict(s, cols, n, i), observed[i], scale, cols, n, i);
-  }
+    return slfit_law::term(slfit_law::predict(s, cols, n, i), observed[i], scale, cols, n, i);
+  });
   const double value = (slfit_law::kMeanReduction ? sum / static_cast<double>(n) : sum) + slfit_law::ridge(x);
   return isfinite(value) ? value : slfit_kernel::infinity();
 }

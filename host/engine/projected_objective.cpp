@@ -5,6 +5,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "law/loss_terms.hpp"
+
 namespace slfit {
 namespace {
 
@@ -73,22 +75,22 @@ double ProjectedObjective::project(std::span<const double> theta, std::size_t me
   for (std::size_t j = 0; j < form_.nonlinear.size(); ++j) point_[static_cast<std::size_t>(form_.nonlinear[j])] = theta[j];
   const double* base = base_ ? base_values_.data() + member * n : nullptr;
   for (std::size_t k = 0; k < m; ++k) columns_[k] = parts_[k].data() + member * n;
-  double check = 0.0;
-  for (std::size_t i = 0; i < n; ++i) {
-    check += base ? base[i] : 0.0;
-    for (std::size_t k = 0; k < m; ++k) check += columns_[k][i];
-  }
+  // Every sum over the points in loss::sum_over_points' four chains (the latency of one running
+  // sum per entry would dominate these short loops).
+  const double check = loss::sum_over_points(n, [&](std::size_t i) {
+    double v = base ? base[i] : 0.0;
+    for (std::size_t k = 0; k < m; ++k) v += columns_[k][i];
+    return v;
+  });
   // The normal equations of coefficient * sum_i w_i (base_i + g_i c - y_i)^2 + ridge * |c_R|^2.
   for (std::size_t a = 0; a < m; ++a) {
     const double* ga = columns_[a];
-    double rhs = 0.0;
-    for (std::size_t i = 0; i < n; ++i) rhs += weight_[i] * ga[i] * (y_[i] - (base ? base[i] : 0.0));
+    const double rhs =
+        loss::sum_over_points(n, [&](std::size_t i) { return weight_[i] * ga[i] * (y_[i] - (base ? base[i] : 0.0)); });
     right_(static_cast<Eigen::Index>(a)) = coefficient_ * rhs;
     for (std::size_t b = 0; b <= a; ++b) {
       const double* gb = columns_[b];
-      double sum = 0.0;
-      for (std::size_t i = 0; i < n; ++i) sum += weight_[i] * ga[i] * gb[i];
-      sum *= coefficient_;
+      double sum = coefficient_ * loss::sum_over_points(n, [&](std::size_t i) { return weight_[i] * ga[i] * gb[i]; });
       if (a == b && ridge_on_[a]) sum += spec_.ridge;
       normal_(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(b)) = sum;
       normal_(static_cast<Eigen::Index>(b), static_cast<Eigen::Index>(a)) = sum;
@@ -99,13 +101,12 @@ double ProjectedObjective::project(std::span<const double> theta, std::size_t me
   if (!solved) return kInfinity;
 
   // The objective from the residuals at the point formed, as the full objective computes it.
-  double sum = 0.0;
-  for (std::size_t i = 0; i < n; ++i) {
+  const double sum = loss::sum_over_points(n, [&](std::size_t i) {
     double p = base ? base[i] : 0.0;
     for (std::size_t k = 0; k < m; ++k) p += linear_[k] * columns_[k][i];
     const double r = scale_[i] * (p - y_[i]);
-    sum += r * r;
-  }
+    return r * r;
+  });
   const double value = coefficient_ * sum + ridge_penalty(spec_, point_);
   return std::isfinite(value) ? value : kInfinity;
 }

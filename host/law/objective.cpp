@@ -72,23 +72,21 @@ void add_term(std::span<const double> prediction, const TermData& t, double* tot
 }
 
 // The sum over the points of one term, for an objective of one term: the same operations as
-// add_term then the sum of the totals (0 + c * loss is c * loss), without the per-point totals'
-// pass; with_adjoint sets each point's adjoint. Unscaled, the scale's exact multiplication by 1
+// add_term then the sum of the totals (0 + c * loss is c * loss; both sums in
+// loss::sum_over_points' order), without the per-point totals' pass; with_adjoint sets each point's adjoint. Unscaled, the scale's exact multiplication by 1
 // is left out.
 template <Loss loss, ResidualSpace space, bool scaled, bool with_adjoint>
 double sum_one_term(std::span<const double> prediction, const TermData& t, double* adjoint) {
-  double sum = 0.0;
-  for (std::size_t i = 0; i < prediction.size(); ++i) {
+  return loss::sum_over_points(prediction.size(), [&](std::size_t i) {
     const double p = prediction[i];
     const double raw = residual<space>(p, t.observed[i]);
     const double r = scaled ? t.scale[i] * raw : raw;
-    sum += t.coefficient * loss_value<loss>(r, t.loss_scale);
     if constexpr (with_adjoint) {
       const double d = t.coefficient * loss_derivative<loss>(r, t.loss_scale);
       adjoint[i] = (scaled ? d * t.scale[i] : d) / residual_divisor<space>(p, t.y[i]);
     }
-  }
-  return sum;
+    return t.coefficient * loss_value<loss>(r, t.loss_scale);
+  });
 }
 
 // Calls f.template operator()<loss, space>() for a term's run-time loss and space, so that each
@@ -212,9 +210,7 @@ struct Objective::Impl {
                           spec.terms[t].coefficient};
       (gradient ? add_with_adjoint[t] : add_value[t])(prediction, data, total.data(), adjoint.data());
     }
-    double sum = 0.0;
-    for (const double v : total) sum += v;
-    return sum;
+    return loss::sum_over_points(total.size(), [&](std::size_t i) { return total[i]; });
   }
 
   // The objective of these predictions: +inf when not finite. In the gradient pass, also

@@ -8,6 +8,8 @@
 #include <type_traits>
 #include <unordered_map>
 
+#include "law/loss_terms.hpp"
+
 namespace slfit {
 namespace {
 
@@ -417,9 +419,7 @@ void BoundProgram::deposit(const Operand& operand, Contribution contribution) {
     double* target = adjoints(operand.slot);
     for (std::size_t i = 0; i < n_; ++i) target[i] += contribution(i);
   } else if (operand.cls == NodeClass::Param) {
-    double sum = 0.0;
-    for (std::size_t i = 0; i < n_; ++i) sum += contribution(i);
-    scalar_adjoints_[operand.node] += sum;
+    scalar_adjoints_[operand.node] += loss::sum_over_points(n_, contribution);
   }
 }
 
