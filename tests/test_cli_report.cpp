@@ -94,7 +94,8 @@ TEST(CliReport, StatusSaysWhetherTheFinalPointConverged) {
                             "--lbfgs-maxiter 1 --law '" + mae.string() + "'").out);
   for (const json& fit : stopped["fits"]) {
     EXPECT_EQ(fit["status"], "maxiter") << fit.dump();
-    EXPECT_EQ(fit["lbfgsb"]["status"], "max iterations");
+    // Its one iteration ends at the cap, or in a line search that a kink stopped: not converged.
+    EXPECT_FALSE(fit["lbfgsb"]["status"].get<std::string>().starts_with("converged")) << fit.dump();
   }
 }
 
