@@ -50,7 +50,7 @@
 #       total                           500     110-275    so a 570 s call ends in ~2-5 min (plus the 1-2 min
 #                                                          start): time is left to rerun a failing step
 #
-# GPU_CHECK_STEPS (default "1 2 3 4 5 6 7 8 9 10") runs a subset, e.g. GPU_CHECK_STEPS="1 6".
+# GPU_CHECK_STEPS (default "1 2 3 4 5 6 7 8 9 10 11") runs a subset, e.g. GPU_CHECK_STEPS="1 6".
 # Step 10 (bench/torch_de_peer.py) reads GPU_CHECK_PYTHON (default python3), GPU_CHECK_PEER_DEVICE
 # (default cuda; cpu for a dry run without a GPU), GPU_CHECK_PEER_PROBLEMS (default 10000) and
 # GPU_CHECK_PEER_REPEATS (timed runs after a warm-up, default 3).
@@ -156,7 +156,7 @@ fi
 # ---------------------------------------------------------------------------------------------
 OUT=${OUT:-${TMPDIR:-/tmp}/gpu_check_out}
 BUDGET=${GPU_CHECK_BUDGET:-500}
-STEPS=" ${GPU_CHECK_STEPS:-1 2 3 4 5 6 7 8 9 10} "
+STEPS=" ${GPU_CHECK_STEPS:-1 2 3 4 5 6 7 8 9 10 11} "
 RESERVE=5  # seconds kept for the summary
 mkdir -p "$OUT"
 ENV_LOG=$OUT/env.txt TESTS_LOG=$OUT/tests.log FITS_LOG=$OUT/fits.txt SAN_LOG=$OUT/sanitizers.log
@@ -605,6 +605,66 @@ judge_peer() {
   DETAIL="${DETAIL}${figures}${ratio:+; $ratio}"
 }
 
+# ---- step 11: the CLI's bulk jobs on both backends, timed as whole processes, outputs compared
+# field by field (all but backend, seconds and timing): 10,000 ParScale bootstrap fits with the
+# seed's DE settings (2 groups x 5,000 resamples), Chinchilla's 4,000-resample bootstrap with
+# --search global, and a rescore of bench_rescore.py's 1,000-entry leaderboard (8 families x 125
+# normalisations: laws differing only in numbers share a kernel) with 2 restarts. All with
+# --separable off: separable fits run on the CPU under any backend.
+cli_speed() {
+  # (functions of their own inside: a step's process knows only its function, gtest and compare_fits)
+  local lines=$SCRATCH/cli_lines.txt
+  : > "$lines"
+  say() { echo "$*"; echo "$*" >> "$lines"; }
+  cli_pair() {  # name, then slfit arguments; the JSON output's flag is the last argument
+    local name=$1 b rc t0 us secs_cpu='?' secs_cuda='?' verdict
+    shift
+    for b in cpu cuda; do
+      echo "--- slfit $* $SCRATCH/${name}_$b.json --backend $b"
+      t0=${EPOCHREALTIME/./}
+      "$SLFIT" "$@" "$SCRATCH/${name}_$b.json" --backend "$b" --quiet 2> "$SCRATCH/${name}_$b.err"
+      rc=$?
+      us=$((${EPOCHREALTIME/./} - t0))
+      tail -5 "$SCRATCH/${name}_$b.err"
+      echo "rc=$rc wall=$((us / 1000)) ms"
+      if ((rc != 0)); then
+        say "CLI $name: $b rc $rc: $(grep -v '^$' "$SCRATCH/${name}_$b.err" | tail -1 | cut -c1-100)"
+        return
+      fi
+      if [[ $b == cpu ]]; then secs_cpu=$((us / 1000)); else secs_cuda=$((us / 1000)); fi
+    done
+    compare_fits "$SCRATCH/${name}_cpu.json" "$SCRATCH/${name}_cuda.json" > "$SCRATCH/${name}_cmp.txt"
+    head -20 "$SCRATCH/${name}_cmp.txt"
+    tail -2 "$SCRATCH/${name}_cmp.txt"
+    verdict=$(grep '^compared ' "$SCRATCH/${name}_cmp.txt" | sed 's/ (relative[^)]*)//; s/compared //')
+    say "CLI $name: cpu ${secs_cpu} ms, cuda ${secs_cuda} ms; $verdict"
+  }
+  local seed=(--popsize 20 --maxiter 500 --tol 1e-11 --atol 1e-11 --separable off --method percentile)
+  cli_pair boot_parscale bootstrap --data examples/parscale/train.csv --law parallel_power --group group \
+    --resamples 5000 "${seed[@]}" --out
+  cli_pair boot_chinchilla bootstrap --data examples/chinchilla/train.csv --law chinchilla --resamples 4000 \
+    --search global "${seed[@]}" --out
+  local manifest=$SCRATCH/leaderboard.json
+  if "${GPU_CHECK_PYTHON:-python3}" -c "
+import sys; sys.path.insert(0, 'bench')
+from pathlib import Path
+import bench_rescore as br
+br.write_manifest(Path('$manifest'), br.law_variants(1000), Path('examples/parscale/train.csv').resolve(),
+                  Path('examples/parscale/test.csv').resolve())" 2>&1; then
+    cli_pair rescore rescore --manifest "$manifest" --restarts 2 --separable off --out "$SCRATCH/scores.csv" --json
+  else
+    say "CLI rescore: no manifest (python3 with numpy and scipy needed to build it)"
+  fi
+  local failed
+  failed=$(grep '^CLI ' "$lines" | grep -v ' 0 key fields differ, 0 other fields differ' | cut -c5- | tr '\n' ';')
+  if [[ -n $failed ]]; then
+    echo "@@ FAIL $failed"
+  else
+    echo "@@ PASS $(grep '^CLI ' "$lines" | cut -c5- | sed 's/; .*//' | tr '\n' ';')"
+  fi
+}
+judge_cli_speed() { judge_self "$1"; }
+
 skip_tool() {  # id name log tool
   local looked=LOOKED_${4//-/_}
   [[ $STEPS == *" ${1%[abc]} "* ]] || return 0
@@ -643,6 +703,7 @@ else
   skip_tool 9 "ncu: one slfit_de launch (--set full)" "$NCU_LOG" ncu
 fi
 step 10 "PyTorch batched DE peer (10k resamples)" "$BENCH_LOG" 20 120 peer
+step 11 "CLI bulk jobs: cpu vs cuda, timed, compared" "$BENCH_LOG" 30 150 cli_speed
 
 # Logs stay under the 16 MiB a returned file may have.
 for f in "$OUT"/*; do
