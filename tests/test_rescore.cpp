@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <map>
 
 #include <nlohmann/json.hpp>
@@ -405,6 +406,39 @@ TEST(Rescore, HelpDescribesTheOptions) {
   for (const char* flag : {"--manifest", "--restarts", "--seed", "--threads", "--out", "--markdown", "--json",
                            "--strict", "--quiet", "--pipeline"})
     EXPECT_NE(r.out.find(flag), std::string::npos) << flag;
+}
+
+}  // namespace
+}  // namespace slfit
+
+namespace slfit {
+namespace {
+
+std::vector<EntryScore> scores_with_r2(std::initializer_list<double> r2s) {
+  std::vector<EntryScore> scores;
+  for (double r2 : r2s) {
+    EntryScore s;
+    s.test.r2 = r2;
+    scores.push_back(std::move(s));
+  }
+  return scores;
+}
+
+TEST(Ranking, ScoresEqualToTenDigitsKeepManifestOrderWhicheverRoundsHigher) {
+  // One optimum reached twice (a law and its reparameterisation): r2 differs in the 15th digit,
+  // and which side is higher depends on the backend's rounding.
+  const double r2 = 0.99995270877527;
+  EXPECT_EQ(ranking(scores_with_r2({r2, r2 + 3e-15})), (std::vector<std::size_t>{0, 1}));
+  EXPECT_EQ(ranking(scores_with_r2({r2 + 3e-15, r2})), (std::vector<std::size_t>{0, 1}));
+  EXPECT_EQ(ranking(scores_with_r2({-2.5, -2.5 - 1e-12})), (std::vector<std::size_t>{0, 1}));
+  EXPECT_EQ(ranking(scores_with_r2({-2.5 - 1e-12, -2.5})), (std::vector<std::size_t>{0, 1}));
+}
+
+TEST(Ranking, ScoresThatDifferWithinTenDigitsAreOrderedBestFirstAndNanLast) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_EQ(ranking(scores_with_r2({0.9, nan, kFailedR2, 0.999999, 0.9999991, 0.0, -30.0})),
+            (std::vector<std::size_t>{4, 3, 0, 5, 2, 6, 1}));
+  EXPECT_EQ(ranking(scores_with_r2({0.99995270877, 0.99995270879})), (std::vector<std::size_t>{1, 0}));
 }
 
 }  // namespace

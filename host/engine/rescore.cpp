@@ -233,11 +233,28 @@ Rescored rescore(const Manifest& manifest, const RescoreOptions& options) {
   return rescored;
 }
 
+namespace {
+
+// r2 to kRankDigits significant digits, NaN lowest. Entries that reach one optimum (a law and its
+// reparameterisation, one law under other normalisations) differ past that only by rounding,
+// which another backend, thread count or MPI split changes: they must tie, not trade places.
+constexpr int kRankDigits = 10;
+
+double rank_key(double r2) {
+  if (std::isnan(r2)) return -std::numeric_limits<double>::infinity();
+  if (r2 == 0 || !std::isfinite(r2)) return r2;
+  const double scale = std::pow(10.0, kRankDigits - 1 - std::floor(std::log10(std::abs(r2))));
+  return std::isfinite(scale) && std::isfinite(r2 * scale) ? std::round(r2 * scale) / scale : r2;
+}
+
+}  // namespace
+
 std::vector<std::size_t> ranking(const std::vector<EntryScore>& scores) {
+  std::vector<double> key(scores.size());
+  for (std::size_t e = 0; e < scores.size(); ++e) key[e] = rank_key(scores[e].test.r2);
   std::vector<std::size_t> order(scores.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return scores[a].test.r2 > scores[b].test.r2; });
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key[a] > key[b]; });
   return order;
 }
 

@@ -112,8 +112,9 @@ RescorePlan plan_rescore(const Manifest& manifest, const RescoreOptions& options
 // results[i] is the fit of plan.problems[i].
 std::vector<EntryScore> score_rescore(const RescorePlan& plan, std::span<const FitResult> results);
 
-// Entry indices best first: by r2, descending (failed entries count as kFailedR2), ties in
-// manifest order.
+// Entry indices best first: by r2 to 10 significant digits, descending (failed entries count as
+// kFailedR2), ties in manifest order: fits of one optimum that differ only by rounding (on another
+// backend, say) keep their order.
 std::vector<std::size_t> ranking(const std::vector<EntryScore>& scores);
 
 }  // namespace slfit
