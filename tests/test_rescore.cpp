@@ -438,7 +438,7 @@ TEST(Ranking, ScoresThatDifferWithinTenDigitsAreOrderedBestFirstAndNanLast) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   EXPECT_EQ(ranking(scores_with_r2({0.9, nan, kFailedR2, 0.999999, 0.9999991, 0.0, -30.0})),
             (std::vector<std::size_t>{4, 3, 0, 5, 2, 6, 1}));
-  EXPECT_EQ(ranking(scores_with_r2({0.99995270877, 0.99995270879})), (std::vector<std::size_t>{1, 0}));
+  EXPECT_EQ(ranking(scores_with_r2({0.9999527087, 0.9999527089})), (std::vector<std::size_t>{1, 0}));
 }
 
 }  // namespace
