@@ -20,9 +20,10 @@ using Pow = void (*)(const double* base, const double* exponent, double* out, st
 using PowScalarExponent = void (*)(const double* base, double exponent, double* out, std::size_t n);
 using PowScalarBase = void (*)(double base, const double* exponent, double* out, std::size_t n);
 // Philox4x32-10 (slfit/philox.hpp) of n counters under one key: counter word w of block i is
-// counters[w * n + i], and so are the outputs in out.
-using PhiloxBlocks = void (*)(const std::uint32_t* counters, std::size_t n, std::uint32_t key0, std::uint32_t key1,
-                              std::uint32_t* out);
+// counters[w * n + i], and so are the outputs in out. Computes the blocks of whole vectors only
+// and returns how many (a multiple of the lanes, at most n): the caller does the rest.
+using PhiloxBlocks = std::size_t (*)(const std::uint32_t* counters, std::size_t n, std::uint32_t key0,
+                                     std::uint32_t key1, std::uint32_t* out);
 
 struct Kernels {
   const char* name;  // the instruction set, as SLFIT_SIMD names it
