@@ -52,7 +52,7 @@
 #       total                           500     110-275    so a 570 s call ends in ~2-5 min (plus the 1-2 min
 #                                                          start): time is left to rerun a failing step
 #
-# GPU_CHECK_STEPS (default "1 2 3 4 5 6 7 8 9 10 11") runs a subset, e.g. GPU_CHECK_STEPS="1 6".
+# GPU_CHECK_STEPS (default "1 2 3 4 5 6 7 8 9 10 11 12") runs a subset, e.g. GPU_CHECK_STEPS="1 6".
 # Step 10 (bench/torch_de_peer.py) reads GPU_CHECK_PYTHON (default python3), GPU_CHECK_PEER_DEVICE
 # (default cuda; cpu for a dry run without a GPU), GPU_CHECK_PEER_PROBLEMS (default 10000) and
 # GPU_CHECK_PEER_REPEATS (timed runs after a warm-up, default 3).
@@ -201,7 +201,7 @@ fi
 # ---------------------------------------------------------------------------------------------
 OUT=${OUT:-${TMPDIR:-/tmp}/gpu_check_out}
 BUDGET=${GPU_CHECK_BUDGET:-500}
-STEPS=" ${GPU_CHECK_STEPS:-1 2 3 4 5 6 7 8 9 10 11} "
+STEPS=" ${GPU_CHECK_STEPS:-1 2 3 4 5 6 7 8 9 10 11 12} "
 RESERVE=5  # seconds kept for the summary
 mkdir -p "$OUT"
 ENV_LOG=$OUT/env.txt TESTS_LOG=$OUT/tests.log FITS_LOG=$OUT/fits.txt SAN_LOG=$OUT/sanitizers.log
@@ -727,6 +727,28 @@ br.write_manifest(Path('$manifest'), br.law_variants(1000), Path('examples/parsc
 }
 judge_cli_speed() { judge_self "$1"; }
 
+# ---- step 12: the register cap of the device code (SLFIT_CUDA_MAX_REGISTERS; 0: none) against
+# step 6's rates: with fewer registers more blocks share a multiprocessor, at the price of
+# spilling. Each cap is a fresh process and compile; the DE's energies are checked against the
+# CPU's under each capped build too (step 5's test), since a cap must not change a result.
+regcap_sweep() {
+  local cap line rates=""
+  for cap in ${GPU_CHECK_REGISTER_CAPS:-0 64 72 80 96}; do
+    echo "--- SLFIT_CUDA_MAX_REGISTERS=$cap"
+    SLFIT_CUDA_MAX_REGISTERS=$cap "$TESTS" --gtest_color=no --gtest_also_run_disabled_tests \
+      --gtest_filter='CudaDevice.DISABLED_SpeedParscale10k:CudaDevice.DeEnergiesMatchTheCpuAndRefinementIsNoWorse' \
+      2>&1 | tee "$SCRATCH/regcap.out"
+    if ! grep -q '^\[  PASSED  \] 2 tests' "$SCRATCH/regcap.out"; then
+      echo "@@ FAIL cap $cap: $(grep -E '^\[  FAILED  \]' "$SCRATCH/regcap.out" | head -1 | cut -c1-100)"
+      return
+    fi
+    line=$(sed -n 's/.*DE kernels only (device events): [^,]*, \([^ ]*\) evaluations.*/\1/p' "$SCRATCH/regcap.out")
+    rates+="cap $cap: DE $line /s, plain $(sed -n 's/^plain evaluation kernel: \([^ ]*\) .*/\1/p' "$SCRATCH/regcap.out") /s; "
+  done
+  echo "@@ PASS ${rates%; }"
+}
+judge_regcap_sweep() { judge_self "$1"; }
+
 skip_tool() {  # id name log tool
   local looked=LOOKED_${4//-/_}
   [[ $STEPS == *" ${1%[abc]} "* ]] || return 0
@@ -771,6 +793,7 @@ else
 fi
 step 10 "PyTorch batched DE peer (10k resamples)" "$BENCH_LOG" 20 120 peer
 step 11 "CLI bulk jobs: cpu vs cuda, timed, compared" "$BENCH_LOG" 30 150 cli_speed
+step 12 "register cap sweep (DE and plain rates)" "$BENCH_LOG" 20 120 regcap_sweep
 
 # Logs stay under the 16 MiB a returned file may have.
 for f in "$OUT"/*; do

@@ -181,8 +181,16 @@ __device__ void objective_values(const ObjectiveParams& P) {
 }  // namespace slfit_kernel
 
 // Entry points. The DE kernel's block is the population rounded up to whole warps, at most
-// kMaxBlockThreads (law_program.cpp's de_block_threads); larger populations stride.
-extern "C" __global__ void __launch_bounds__(slfit_kernel::kMaxBlockThreads) slfit_de(const slfit_kernel::DeParams P) {
+// kMaxBlockThreads (law_program.cpp's de_block_threads); larger populations stride. Under a
+// register cap (SLFIT_REGISTER_CAP, from SLFIT_CUDA_MAX_REGISTERS; nvrtc_compiler.cpp) the kernel
+// takes it as __maxnreg__, since launch bounds would override --maxrregcount; any cap of 24 or
+// more fits kMaxBlockThreads threads in a multiprocessor's registers.
+#if defined(SLFIT_REGISTER_CAP)
+#define SLFIT_DE_REGISTERS __maxnreg__(SLFIT_REGISTER_CAP)
+#else
+#define SLFIT_DE_REGISTERS __launch_bounds__(slfit_kernel::kMaxBlockThreads)
+#endif
+extern "C" __global__ void SLFIT_DE_REGISTERS slfit_de(const slfit_kernel::DeParams P) {
   slfit_kernel::differential_evolution(P);
 }
 extern "C" __global__ void slfit_evaluate(const slfit_kernel::EvalParams P) { slfit_kernel::evaluate_only(P); }

@@ -8,7 +8,7 @@ namespace slfit_law_entry {
 __device__ __noinline__ double objective_at(const double* x, const double* K, const double* cols,
                                             const double* observed, int n) {
   const slfit_law::Scalars s = slfit_law::param_stage(x, K);
-  const double sum = slfit::loss::sum_over_points(n, [&](int i) {
+  const double sum = slfit::loss::sum_over_points_one_at_a_time(n, [&](int i) {
     const double scale = slfit_law::kWeighted ? cols[slfit_law::kScaleColumn * n + i] : 1.0;
     return slfit_law::term(slfit_law::predict(s, cols, n, i), observed[i], scale, cols, n, i);
   });

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "law/loss_terms.hpp"
 #include "law/program.hpp"
 #include "slfit/law_io.hpp"
 #include "slfit/objective.hpp"
@@ -782,6 +783,19 @@ TEST(Objective, RejectsMismatchedParameterCounts) {
   Objective objective(compiled, data, ObjectiveSpec{});
   EXPECT_THROW(objective.value(std::vector<double>{1.0}), std::invalid_argument);
   EXPECT_THROW(predict(*compiled, data, std::vector<double>{1.0, 2.0}), std::invalid_argument);
+}
+
+// The GPU's form of the per-point sum (one point at a time) and the CPU's (four at a time) give
+// the same bits for every count of points and every remainder mod 4.
+TEST(SumOverPoints, OneAtATimeEqualsFourAtATimeBitForBit) {
+  std::vector<double> terms;
+  for (int i = 0; i < 41; ++i) terms.push_back(std::ldexp(1.0 + 0.37 * i, (i * 7) % 23 - 11) * (i % 3 ? 1 : -1));
+  for (int n = 0; n <= 41; ++n) {
+    const auto term = [&](int i) { return terms[static_cast<std::size_t>(i)]; };
+    const double four = loss::sum_over_points(n, term);
+    const double one = loss::sum_over_points_one_at_a_time(n, term);
+    EXPECT_EQ(std::bit_cast<std::uint64_t>(one), std::bit_cast<std::uint64_t>(four)) << n << " points";
+  }
 }
 
 }  // namespace
