@@ -3,10 +3,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <random>
 
 #include "cuda/cuda_de_program.hpp"
@@ -15,6 +19,7 @@
 #include "cli_runner.hpp"
 #include "cuda_test_laws.hpp"
 #include "law/cuda_codegen.hpp"
+#include "slfit/error.hpp"
 #include "slfit/objective.hpp"
 
 namespace slfit {
@@ -120,6 +125,88 @@ TEST(CudaCodegen, DeProgramLinksForEveryBuiltinLaw) {
       for (const char* kernel : {"slfit_de", "slfit_evaluate", "slfit_objective"})
         EXPECT_NE(cubin.image.find(kernel), std::string::npos) << kernel;
     }
+  }
+}
+
+// Each function's register count in a CUBIN: the EIATTR_REGCOUNT attributes (0x2f) of its
+// .nv.info sections, (symbol index, count) pairs naming the function through the symbol table.
+std::map<std::string, int> register_counts(const std::string& image) {
+  const auto read = [&](std::size_t at, auto value) {
+    std::memcpy(&value, image.data() + at, sizeof value);
+    return value;
+  };
+  struct Section {
+    std::uint32_t name, type;
+    std::uint64_t offset, size;
+    std::uint32_t link;
+  };
+  const auto section_table = read(0x28, std::uint64_t{});
+  const auto entry_size = read(0x3A, std::uint16_t{}), count = read(0x3C, std::uint16_t{});
+  const auto names_index = read(0x3E, std::uint16_t{});
+  std::vector<Section> sections;
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::size_t at = section_table + i * entry_size;
+    sections.push_back({read(at, std::uint32_t{}), read(at + 4, std::uint32_t{}), read(at + 24, std::uint64_t{}),
+                        read(at + 32, std::uint64_t{}), read(at + 40, std::uint32_t{})});
+  }
+  const auto string_at = [&](const Section& table, std::uint32_t offset) {
+    return std::string(image.c_str() + table.offset + offset);
+  };
+  const auto symbols = std::find_if(sections.begin(), sections.end(), [](const Section& s) { return s.type == 2; });
+  EXPECT_NE(symbols, sections.end());
+  std::map<std::string, int> counts;
+  if (symbols == sections.end()) return counts;
+  for (const Section& s : sections) {
+    if (string_at(sections[names_index], s.name).rfind(".nv.info", 0) != 0) continue;
+    for (std::size_t at = s.offset; at + 4 <= s.offset + s.size;) {
+      const auto format = static_cast<unsigned char>(image[at]), attribute = static_cast<unsigned char>(image[at + 1]);
+      if (format != 4) {  // a value of 2 bytes (format 3), 1 (2) or none (1)
+        at += format == 3 ? 4 : 2;
+        continue;
+      }
+      const auto size = read(at + 2, std::uint16_t{});
+      if (attribute == 0x2f && size == 8) {
+        const auto symbol = read(at + 4, std::uint32_t{});
+        const auto name = read(symbols->offset + symbol * 24, std::uint32_t{});
+        counts[string_at(sections[symbols->link], name)] = static_cast<int>(read(at + 8, std::uint32_t{}));
+      }
+      at += 4 + size;
+    }
+  }
+  return counts;
+}
+
+TEST(CudaCodegen, RegisterCapIsParsedFromItsVariable) {
+  EXPECT_EQ(parse_register_cap(nullptr), kDefaultRegisterCap);
+  EXPECT_EQ(parse_register_cap(""), kDefaultRegisterCap);
+  EXPECT_EQ(parse_register_cap("0"), 0);
+  EXPECT_EQ(parse_register_cap("64"), 64);
+  EXPECT_EQ(parse_register_cap("255"), 255);
+  for (const char* bad : {"23", "256", "-1", "64x", "x", "99999999999999999999"}) {
+    try {
+      parse_register_cap(bad);
+      ADD_FAILURE() << bad << " was accepted";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(std::string("SLFIT_CUDA_MAX_REGISTERS: '") + bad + "'"), std::string::npos)
+          << e.what();
+    }
+  }
+}
+
+// The cap reaches every function of a linked program: the law's (its own module), the DE kernel
+// (__maxnreg__, its launch bounds would override --maxrregcount) and the others.
+TEST(CudaCodegen, EveryFunctionOfEveryProgramHoldsTheRegisterCap) {
+  const int cap = device_register_cap();
+  if (cap == 0) GTEST_SKIP() << "SLFIT_CUDA_MAX_REGISTERS=0: no cap";
+  NvrtcCompiler compiler{std::filesystem::path()};
+  for (const std::string& name : builtin_law_names()) {
+    const Law law = load_law(name);
+    const GeneratedLaw gen = generate_cuda_law(*compile_law(law), law.objective);
+    const std::map<std::string, int> counts = register_counts(build_law_program(gen, "sm_90", compiler).image);
+    for (const char* kernel : {"slfit_de", "slfit_evaluate", "slfit_objective", "slfit_law_energy"})
+      EXPECT_TRUE(counts.contains(kernel)) << name << ": " << kernel;
+    for (const auto& [function, registers] : counts)
+      EXPECT_LE(registers, cap) << name << ": " << function;
   }
 }
 

@@ -3,6 +3,7 @@
 #include <nvrtc.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -36,32 +37,13 @@ void check(nvrtcResult result, const char* call) {
     throw std::runtime_error(std::string("NVRTC: ") + call + " failed: " + nvrtcGetErrorString(result));
 }
 
-// The register cap of every device function, 0 for none: SLFIT_CUDA_MAX_REGISTERS, else
-// kDefaultRegisterCap. The law's module and the kernels' are compiled apart, so a cap must reach
-// both (a kernel's registers are the most any function it calls holds).
-constexpr int kDefaultRegisterCap = 0;
-
-int register_cap() {
-  static const int cap = [] {
-    const char* text = std::getenv("SLFIT_CUDA_MAX_REGISTERS");
-    if (!text || !*text) return kDefaultRegisterCap;
-    char* end = nullptr;
-    const long value = std::strtol(text, &end, 10);
-    if (*end != '\0' || (value != 0 && (value < 24 || value > 255)))
-      throw InputError(std::string("SLFIT_CUDA_MAX_REGISTERS: '") + text +
-                       "' is not 0 (no cap) or a register count from 24 to 255");
-    return static_cast<int>(value);
-  }();
-  return cap;
-}
-
 // --fmad=false: a*b+c rounds twice, as on the host, so energies match the CPU backend's. The
 // toolkit's include directories are not among them: they depend on where the toolkit lives, which
 // neither the CUBIN nor the cache key does.
 std::vector<std::string> compile_options(const std::string& arch, bool relocatable) {
   std::vector<std::string> options{"--gpu-architecture=" + arch, "--std=c++17", "--fmad=false"};
   if (relocatable) options.push_back("--relocatable-device-code=true");
-  if (const int cap = register_cap(); cap > 0) {
+  if (const int cap = device_register_cap(); cap > 0) {
     options.push_back("--maxrregcount=" + std::to_string(cap));
     options.push_back("-DSLFIT_REGISTER_CAP=" + std::to_string(cap));  // the DE kernel's (de_kernel.cuh)
   }
@@ -184,6 +166,22 @@ std::filesystem::path default_cache_directory() {
   if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return std::filesystem::path(xdg) / "slfit";
   if (const char* home = std::getenv("HOME"); home && *home) return std::filesystem::path(home) / ".cache" / "slfit";
   return {};
+}
+
+int parse_register_cap(const char* text) {
+  if (!text || !*text) return kDefaultRegisterCap;
+  char* end = nullptr;
+  errno = 0;
+  const long value = std::strtol(text, &end, 10);
+  if (*end != '\0' || errno != 0 || (value != 0 && (value < 24 || value > 255)))
+    throw InputError(std::string("SLFIT_CUDA_MAX_REGISTERS: '") + text +
+                     "' is not 0 (no cap) or a register count from 24 to 255");
+  return static_cast<int>(value);
+}
+
+int device_register_cap() {
+  static const int cap = parse_register_cap(std::getenv("SLFIT_CUDA_MAX_REGISTERS"));
+  return cap;
 }
 
 std::string nvrtc_cache_key(const NvrtcSource& source, const std::string& arch) {

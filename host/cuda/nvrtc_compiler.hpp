@@ -27,6 +27,19 @@ struct Cubin {
   std::string key;        // the cache key (hex)
 };
 
+// The register cap of the device code (--maxrregcount of every module, __maxnreg__ of the DE
+// kernel, whose launch bounds would override it): more blocks then share a multiprocessor, at the
+// price of some spilling. kDefaultRegisterCap was the fastest on an H200 (bench/RESULTS.md): the
+// law's objective otherwise holds about 124 registers, which leaves room for 4 DE blocks of 96
+// threads per multiprocessor. 0: no cap.
+inline constexpr int kDefaultRegisterCap = 72;
+
+// SLFIT_CUDA_MAX_REGISTERS's value: empty or unset is kDefaultRegisterCap; else 0 or a count
+// from 24 to 255, anything else an InputError naming the variable.
+int parse_register_cap(const char* text);
+// parse_register_cap of the environment, read once per process.
+int device_register_cap();
+
 // $XDG_CACHE_HOME/slfit, else $HOME/.cache/slfit; empty when neither variable is set.
 std::filesystem::path default_cache_directory();
 
