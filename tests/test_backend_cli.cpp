@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 
@@ -108,6 +109,23 @@ TEST(CliBackend, CudaWithoutAUsableGpuFailsWithTheReasonAndWritesNothing) {
     EXPECT_TRUE(reason) << r.err;
     EXPECT_FALSE(std::filesystem::exists(out));
   }
+}
+
+// The register cap of the device code is read before any work: a bad one is a usage error
+// naming the variable, and nothing is written.
+TEST(CliBackend, ABadRegisterCapIsAUsageErrorOnTheGpu) {
+  if (!gpu_usable()) GTEST_SKIP() << "no usable GPU: the variable is not read";
+  test::ScratchDir dir("backend_register_cap");
+  const auto out = dir.path() / "out.json";
+  ::setenv("SLFIT_CUDA_MAX_REGISTERS", "12", 1);
+  for (const Command& c : commands(out)) {
+    SCOPED_TRACE(c.name);
+    const test::CommandResult r = run_slfit(c.args + " --backend cuda");
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("SLFIT_CUDA_MAX_REGISTERS: '12' is not 0"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(out));
+  }
+  ::unsetenv("SLFIT_CUDA_MAX_REGISTERS");
 }
 
 TEST(CliBackend, UnknownBackendIsAUsageError) {

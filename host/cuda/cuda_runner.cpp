@@ -12,6 +12,7 @@
 #include "cuda/de_chunk.hpp"
 #include "cuda/law_program.hpp"
 #include "cuda/nvrtc_batch.hpp"
+#include "cuda/nvrtc_compiler.hpp"
 #include "slfit/de_runner.hpp"
 
 namespace slfit {
@@ -67,6 +68,7 @@ class CudaRunner final : public DeRunner {
 RunnerProbe open_cuda_runner(int device_index) {
   CudaDevice device = probe_cuda_device(device_index);
   if (!device.usable) return {nullptr, device.reason};
+  device_register_cap();  // a bad SLFIT_CUDA_MAX_REGISTERS fails before any work, not in a compile
   return {std::make_unique<CudaRunner>(std::move(device)), {}};
 }
 
