@@ -213,11 +213,29 @@ TEST(MpiJob, AFailureOnOneRankStopsEveryRankAndRankZeroSaysWhich) {
   const auto out = dir.path() / "fit.json";
   const std::string common =
       " fit --data examples/parscale/train.csv --group group --format json --out '" + out.string() + "' --law ";
-  // Rank 2 alone is given a law that does not exist (an MPMD job: two programs' worth of ranks).
+  // Rank 2 alone is asked for an instruction set no CPU has (an MPMD job: two programs' worth of
+  // ranks, the same command line, the third with its own environment).
   const std::string binary = "'" + test::slfit_binary() + "'";
-  const test::CommandResult r = run(2, common + "parallel_power : -n 1 " + binary + common + "no_such_law");
+  const test::CommandResult r =
+      run(2, common + "parallel_power : -n 1 -x SLFIT_SIMD=no_such_set " + binary + common + "parallel_power");
   EXPECT_EQ(r.exit_code, 2) << r.err;  // bad input, as alone
-  EXPECT_NE(r.err.find("slfit fit: error: rank 2: unknown built-in law 'no_such_law'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("slfit fit: error: rank 2: SLFIT_SIMD: "), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+TEST(MpiJob, RanksStartedWithOtherArgumentsFailBeforeAnyWork) {
+  SKIP_WITHOUT_MPI();
+  test::ScratchDir dir("mpi_arguments");
+  const auto out = dir.path() / "fit.json";
+  const std::string common =
+      " fit --data examples/parscale/train.csv --group group --format json --out '" + out.string() + "' --law ";
+  const std::string binary = "'" + test::slfit_binary() + "'";
+  const test::CommandResult r = run(2, common + "parallel_power : -n 1 " + binary + common + "chinchilla");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("rank 2 was started as 'slfit fit --data examples/parscale/train.csv"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("--law chinchilla', rank 0 as 'slfit fit "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("every rank of a job must run the same command line"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(out));
 }
 

@@ -3,6 +3,7 @@
 // Started by an MPI launcher (mpirun, srun), it joins the job first: every rank runs the command,
 // rank 0 alone speaks and writes, and a failure on any rank fails every rank (slfit/ranks.hpp).
 
+#include <algorithm>
 #include <exception>
 #include <iostream>
 #include <memory>
@@ -61,9 +62,33 @@ int dispatch(const std::string& command, const std::vector<std::string>& rest) {
   return 2;
 }
 
+// In an MPI job every rank must run the same command line: a rank given other data or options
+// would fit other problems under the same exchanges. Checked before any work; every rank sees
+// every rank's arguments, so all fail alike, and rank 0 names the first rank that differs.
+void check_the_ranks_agree(const std::string& command, const std::vector<std::string>& rest) {
+  slfit::Ranks* ranks = slfit::batch_ranks();
+  if (!ranks || ranks->size() < 2) return;
+  std::vector<std::string> line{command};
+  line.insert(line.end(), rest.begin(), rest.end());
+  std::string mine;
+  for (const std::string& arg : line) mine += arg + '\0';
+  const std::vector<std::string> all = slfit::exchange_or_throw(*ranks, mine);
+  const auto readable = [](std::string line_bytes) {  // the arguments as written, space-separated
+    std::replace(line_bytes.begin(), line_bytes.end(), '\0', ' ');
+    if (!line_bytes.empty()) line_bytes.pop_back();
+    return line_bytes;
+  };
+  for (std::size_t r = 1; r < all.size(); ++r)
+    if (all[r] != all[0])
+      throw slfit::InputError("rank " + std::to_string(r) + " was started as 'slfit " + readable(all[r]) +
+                              "', rank 0 as 'slfit " + readable(all[0]) +
+                              "': every rank of a job must run the same command line");
+}
+
 // Runs one command ("fit", ...) on its arguments; the exit code.
 int run_command(const std::string& command, const std::vector<std::string>& rest) {
   try {
+    check_the_ranks_agree(command, rest);
     const int code = dispatch(command, rest);
     // In an MPI job the ranks end together, so that a rank that failed after the last exchange
     // still fails the job.
