@@ -661,8 +661,9 @@ judge_peer() {
 # resamples: 10,000 fits), Chinchilla's 4,000-resample bootstrap with --search global, rescore of
 # examples/leaderboards/parallel.json (4 restarts) and examples/sldbench/sldbench.json. Then a
 # rescore of bench_rescore.py's 1,000-entry leaderboard (8 families x 125 normalisations: laws
-# differing only in numbers share a kernel; 2 restarts), timed, where only the key fields
-# (parameters, objective, r2, status) must agree: among 4,000 fits a DE can take another path
+# differing only in numbers share a kernel; 2 restarts), timed, where only the objectives must
+# agree (each fit's objective, r2 and status, each entry's test scores; GPU_CHECK_KEY=objectives
+# in compare_fits, parameters not among them): among 4,000 fits a DE can take another path
 # after a near-tie decided by the last bit of exp/pow (CUDA's against SLEEF's), which changes its
 # diagnostics and which restart is kept, not the optimum. All with --separable off: separable
 # fits run on the CPU under any backend.

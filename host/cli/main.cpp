@@ -68,10 +68,8 @@ int dispatch(const std::string& command, const std::vector<std::string>& rest) {
 void check_the_ranks_agree(const std::string& command, const std::vector<std::string>& rest) {
   slfit::Ranks* ranks = slfit::batch_ranks();
   if (!ranks || ranks->size() < 2) return;
-  std::vector<std::string> line{command};
-  line.insert(line.end(), rest.begin(), rest.end());
-  std::string mine;
-  for (const std::string& arg : line) mine += arg + '\0';
+  std::string mine = command + '\0';
+  for (const std::string& arg : rest) mine += arg + '\0';
   const std::vector<std::string> all = slfit::exchange_or_throw(*ranks, mine);
   const auto readable = [](std::string line_bytes) {  // the arguments as written, space-separated
     std::replace(line_bytes.begin(), line_bytes.end(), '\0', ' ');

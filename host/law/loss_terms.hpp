@@ -34,8 +34,9 @@ SLFIT_HOST_DEVICE inline double sum_over_points(Index n, F&& f) {
 }
 
 // sum_over_points' value, one f(i) at a time: the same four chains, each added to in point order,
-// combined alike, so the same bits. For the GPU, where four points' law code side by side hold so
-// many registers that a third fewer threads fit on a multiprocessor (law_entry.cuh).
+// combined alike, so the same bits. For the GPU (law_entry.cuh), where four points' law code side
+// by side hold more registers (the ParScale law's objective 134 against 124 one at a time), and
+// spill more under the register cap (nvrtc_compiler.hpp).
 template <class Index, class F>
 SLFIT_HOST_DEVICE inline double sum_over_points_one_at_a_time(Index n, F&& f) {
   double c0 = 0.0, c1 = 0.0, c2 = 0.0, c3 = 0.0;  // c0 takes the next point; the chains rotate
