@@ -155,6 +155,10 @@ inline FitOptions device_comparable_options() {
 // settings.
 inline Batch de_comparison_batch() { return resample_batch(400, device_comparable_options()); }
 
+// SeparableDeEnergiesMatchTheCpuAndRefinementIsNoWorse: the same, searched as by default (the
+// linear parameters solved exactly).
+inline Batch separable_comparison_batch() { return resample_batch(400, FitOptions()); }
+
 // MixedLawBatchRunsAsSeparateLaunchesInBatchOrder: 20 resamples of every built-in law, 40
 // generations.
 inline Batch mixed_law_batch() {

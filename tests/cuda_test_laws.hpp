@@ -84,6 +84,27 @@ inline std::vector<Law> custom_laws() {
   return laws;
 }
 
+// Custom laws whose linear parameters a separable search solves for each candidate (a
+// linear-space mse): bases that are 0, data-only or depend on a searched parameter (b^2), one to
+// three linear parameters, mean and sum, a term coefficient, a ridge on a linear parameter, pow
+// fallbacks and non-finite regions.
+inline std::vector<Law> separable_custom_laws() {
+  const std::vector<std::pair<std::string, std::string>> laws = {
+      {"a * N^b + d", R"({"kind": "mse"})"},
+      {"a / N^c + c / D^b + d", R"({"kind": "mse", "reduce": "sum"})"},
+      {"exp(-c * N) * a + b", R"({"terms": [{"kind": "mse", "coefficient": 0.5}], "ridge": 1e-3})"},
+      {"tanh(b * (N - 2)) * a + d", R"({"kind": "mse", "ridge": {"coefficient": 0.25, "params": ["a"]}})"},
+      {"a * (log(D) + 1)^c + b^2 + d", R"({"kind": "mse"})"},
+      {"sinh(b * N) * a + sinh(D) * c", R"({"kind": "mse", "reduce": "sum"})"},
+      {"pow(N, b) * a + pow(c, 2) + d", R"({"kind": "mse"})"},
+      {"max(N, 1e-10)^b * a / (max(D, 1e-10)^c + 1e-10) + d", R"({"kind": "mse"})"},
+  };
+  std::vector<Law> out;
+  for (std::size_t k = 0; k < laws.size(); ++k)
+    out.push_back(parse_law(custom_law_json(laws[k].first, laws[k].second), "separable" + std::to_string(k)));
+  return out;
+}
+
 // Data for the custom laws: N on a grid with repeats, including 0 and negative values (the
 // pow fallback); D positive; targets positive (log objectives).
 inline GroupData custom_group(int points) {

@@ -61,13 +61,13 @@ TEST(CudaCodegen, DeviceColumnsMatchTheCpuProgram) {
     const GroupData group = test::custom_group(23);
     const std::vector<double> cols = device_columns(*compiled, law.objective, gen.columns, group);
     ASSERT_EQ(cols.size(), gen.columns.size() * group.size());
-    for (std::size_t c = compiled->columns.size(); c < gen.columns.size(); ++c) EXPECT_FALSE(gen.columns[c].log);
+    for (std::size_t c = compiled->columns.size(); c < gen.columns.size(); ++c) EXPECT_FALSE(gen.columns[c].spec.log);
     for (std::size_t c = 0; c < gen.columns.size(); ++c) {
-      const Node& node = compiled->expr.nodes[gen.columns[c].node];
+      const Node& node = compiled->expr.nodes[gen.columns[c].spec.node];
       if (node.op != Op::Var) continue;
       for (std::size_t i = 0; i < group.size(); ++i) {
         const double x = group.inputs[node.index][i];
-        const double want = gen.columns[c].log ? std::log(x) : x;
+        const double want = gen.columns[c].spec.log ? std::log(x) : x;
         const double got = cols[c * group.size() + i];
         EXPECT_TRUE(got == want || (std::isnan(got) && std::isnan(want))) << law.formula;
       }
@@ -232,6 +232,49 @@ TEST(CudaCodegen, LawModuleOfAnyLawLinksWithTheOneKernelModule) {
   }
 }
 
+TEST(CudaCodegen, SeparableProgramsLinkAndHoldTheRegisterCap) {
+  // The projected objective's module (kernels/projected_energy.cuh over the law's parts) of the
+  // custom separable laws, the bundled multi-output laws and every built-in law (these also
+  // weighted, and for sm_80): every entry point linked, every function under the register cap.
+  NvrtcCompiler compiler{std::filesystem::path()};
+  struct Variant {
+    Law law;
+    const char* arch;
+  };
+  std::vector<Variant> variants;
+  for (const Law& law : test::separable_custom_laws()) variants.push_back({law, "sm_90"});
+  for (const char* file : {"shared_exponents.json", "own_domain.json"})
+    variants.push_back({load_law(test::source_dir() + "/examples/sldbench/domain_mixture/" + file), "sm_90"});
+  for (const std::string& name : builtin_law_names()) {
+    Law law = load_law(name);
+    variants.push_back({law, "sm_90"});
+    variants.push_back({law, "sm_80"});
+    law.objective.weighted = true;
+    variants.push_back({law, "sm_90"});
+  }
+  const int cap = device_register_cap();
+  for (const auto& [law, arch] : variants) {
+    const std::string what = law.formula + (law.objective.weighted ? " (weighted), " : ", ") + arch;
+    ASSERT_TRUE(separable_objective(law.objective)) << what;
+    const SeparablePrograms programs(law, separate_linear_params(law));
+    const GeneratedLaw gen = generate_cuda_separable_law(programs, law.objective);
+    EXPECT_TRUE(gen.separable);
+    EXPECT_EQ(gen.searched_params, static_cast<int>(programs.form.nonlinear.size())) << what;
+    EXPECT_EQ(gen.constants_per_problem(), gen.constants.size() + 2 * programs.form.linear.size());
+    Cubin cubin;
+    try {
+      cubin = build_law_program(gen, arch, compiler);
+    } catch (const std::exception& e) {
+      FAIL() << what << ": " << e.what() << "\n" << gen.source;
+    }
+    const std::map<std::string, int> counts = register_counts(cubin.image);
+    for (const char* kernel : {"slfit_de", "slfit_evaluate", "slfit_objective", "slfit_law_energy"})
+      EXPECT_TRUE(counts.contains(kernel)) << what << ": " << kernel;
+    if (cap == 0) continue;
+    for (const auto& [function, registers] : counts) EXPECT_LE(registers, cap) << what << ": " << function;
+  }
+}
+
 TEST(CudaCodegen, DeBlockSizesCoverThePopulationInWholeWarps) {
   DEOptions de;
   de.popsize = 1;
@@ -370,8 +413,8 @@ TEST(CudaCodegen, PowFromLogKeepsTheFallbackBase) {
   const auto compiled = compile_law(law);
   const GeneratedLaw gen = generate_cuda_law(*compiled, law.objective);
   ASSERT_EQ(gen.columns.size(), 2u);
-  EXPECT_TRUE(gen.columns[0].log);
-  EXPECT_FALSE(gen.columns[1].log);
+  EXPECT_TRUE(gen.columns[0].spec.log);
+  EXPECT_FALSE(gen.columns[1].spec.log);
   EXPECT_NE(gen.source.find("pow_from_log(c0, c1, s.s"), std::string::npos) << gen.source;
 }
 

@@ -17,6 +17,7 @@
 #include "slfit/surface.hpp"
 #include "cli_runner.hpp"
 #include "cuda_test_batch.hpp"
+#include "engine/pipeline.hpp"
 #include "cuda_test_laws.hpp"
 #include "de_comparison.hpp"
 #include "law/cuda_codegen.hpp"
@@ -114,22 +115,16 @@ TEST(CudaDevice, LawPredictionsAndTermsMatchTheCpu) {
   }
 }
 
-TEST(CudaDevice, DeEnergiesMatchTheCpuAndRefinementIsNoWorse) {
-  SLFIT_REQUIRE_DEVICE(device);
-  const test::Batch batch = test::de_comparison_batch();  // 3 built-in laws x 400 = 1,200 problems
-  const FitOptions& options = batch.options;              // the seed's DE settings
+// The device's DE of every problem of `batch` against the CPU's (de_stage: over every parameter,
+// or over the nonlinear ones where the batch solves the linear ones exactly), and the refined fits.
+void expect_device_de_matches_the_cpu(const CudaDevice& device, const test::Batch& batch) {
   test::Comparison energies, refined;
   for (std::size_t k = 0; k < batch.laws.size(); ++k) {
     const std::vector<Problem>& problems = batch.problems[k];
     const std::vector<DEOutcome> gpu = de_on_runner(*runner_for(device), problems);
     std::vector<DEOutcome> cpu(problems.size());
 #pragma omp parallel for schedule(dynamic, 1)
-    for (std::size_t i = 0; i < problems.size(); ++i) {
-      Objective objective(problems[i].compiled, *problems[i].data, problems[i].objective);
-      const EnergyFunction energy = [&](std::span<const double> x) { return objective.value(x); };
-      cpu[i] = differential_evolution(energy, problems[i].bounds.lower, problems[i].bounds.upper, options.de,
-                                      options.seed, problems[i].stream, problems[i].bounds.log_scale);
-    }
+    for (std::size_t i = 0; i < problems.size(); ++i) cpu[i] = de_stage(problems[i]);
     energies.add(test::compare_energies(gpu, cpu, 1e-9, batch.laws[k].name));
 
     const std::vector<FitResult> gpu_fit = fit_batch_on_runner(*runner_for(device), problems);
@@ -141,6 +136,18 @@ TEST(CudaDevice, DeEnergiesMatchTheCpuAndRefinementIsNoWorse) {
   EXPECT_TRUE(energies.matched_at_least(0.99)) << "DE energies matching the CPU to 1e-9: " << energies.report();
   // Every problem, not a share: refinement starts from the DE's best, so it is never worse.
   EXPECT_EQ(refined.mismatches.size(), 0u) << "refined fits no worse than the CPU's: " << refined.report();
+}
+
+TEST(CudaDevice, DeEnergiesMatchTheCpuAndRefinementIsNoWorse) {
+  SLFIT_REQUIRE_DEVICE(device);
+  expect_device_de_matches_the_cpu(device, test::de_comparison_batch());  // 3 built-in laws x 400, seed's settings
+}
+
+TEST(CudaDevice, SeparableDeEnergiesMatchTheCpuAndRefinementIsNoWorse) {
+  // The same problems searched as by default: the linear parameters solved for each candidate
+  // on the device (kernels/projected_energy.cuh), the others searched.
+  SLFIT_REQUIRE_DEVICE(device);
+  expect_device_de_matches_the_cpu(device, test::separable_comparison_batch());
 }
 
 TEST(CudaDevice, MixedLawBatchRunsAsSeparateLaunchesInBatchOrder) {

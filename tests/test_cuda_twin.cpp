@@ -23,6 +23,7 @@
 #include "cuda/law_program.hpp"
 #include "cuda_test_batch.hpp"
 #include "cuda_test_laws.hpp"
+#include "engine/pipeline.hpp"
 #include "kernel_twin/twin_io.hpp"
 #include "optim/differential_evolution.hpp"
 
@@ -116,10 +117,10 @@ TwinRun run_twin(TwinBuilder& builder, const fs::path& dir, std::span<const Prob
   const DEOptions& de = problems.front().options.de;
   twin::Launch in;
   in.problems = static_cast<int>(problems.size());
-  in.num_params = law.num_params;
+  in.num_params = law.searched_params;
   in.columns = static_cast<int>(law.columns.size());
-  in.num_constants = static_cast<int>(law.constants.size());
-  in.members = de_population_size(de, law.num_params);
+  in.num_constants = static_cast<int>(law.constants_per_problem());
+  in.members = de_population_size(de, law.searched_params);
   in.maxiter = de.maxiter;
   in.in_shared = in_shared ? 1 : 0;
   in.seed = problems.front().options.seed;
@@ -128,8 +129,8 @@ TwinRun run_twin(TwinBuilder& builder, const fs::path& dir, std::span<const Prob
   in.mutation_min = de.mutation_min;
   in.mutation_max = de.mutation_max;
   in.recombination = de.recombination;
-  in.block_threads = de_block_threads(de, law.num_params);
-  in.dynamic_bytes = de_shared_bytes(in.members, law.num_params, law.columns.size(), chunk.max_points);
+  in.block_threads = de_block_threads(de, law.searched_params);
+  in.dynamic_bytes = de_shared_bytes(in.members, law.searched_params, law.columns.size(), chunk.max_points);
   in.data = chunk.data;
   in.lower = chunk.lower;
   in.upper = chunk.upper;
@@ -150,18 +151,11 @@ TwinRun run_twin(TwinBuilder& builder, const fs::path& dir, std::span<const Prob
   return r;
 }
 
-DEOutcome cpu_de(const Problem& p) {
-  Objective objective(p.compiled, *p.data, p.objective);
-  const EnergyFunction energy = [&](std::span<const double> x) { return objective.value(x); };
-  return differential_evolution(energy, p.bounds.lower, p.bounds.upper, p.options.de, p.options.seed, p.stream,
-                                p.bounds.log_scale);
-}
-
 // Runs the twin on `problems` through both memory paths and compares with the CPU backend.
 void expect_twin_equals_cpu(TwinBuilder& builder, const fs::path& dir, std::span<const Problem> problems,
                             const std::string& what) {
   std::vector<DEOutcome> cpu;
-  for (const Problem& p : problems) cpu.push_back(cpu_de(p));
+  for (const Problem& p : problems) cpu.push_back(de_stage(p));
   const std::size_t d = cpu.front().best.size();
   for (const bool in_shared : {true, false}) {
     const TwinRun r = run_twin(builder, dir, problems, in_shared);
@@ -185,12 +179,75 @@ class CudaKernelTwin : public ::testing::Test {
 };
 
 TEST_F(CudaKernelTwin, MatchesTheCpuBackendOnEveryBuiltinLaw) {
+  // Searching every parameter, and (the default) searching the nonlinear ones with the linear
+  // ones solved for each candidate, which every built-in law has.
   TwinBuilder builder(scratch.path(), TwinBuilder::Flavour::Plain);
+  for (const Separable separable : {Separable::Off, Separable::Auto}) {
+    FitOptions options;
+    options.de.maxiter = 60;
+    options.separable = separable;
+    const test::Batch batch = test::resample_batch(3, options);
+    for (std::size_t k = 0; k < batch.laws.size(); ++k) {
+      ASSERT_EQ(separable_search(batch.problems[k].front()).has_value(), separable == Separable::Auto);
+      expect_twin_equals_cpu(builder, scratch.path(), batch.problems[k],
+                             batch.laws[k].name + ", --separable " + to_string(separable));
+    }
+  }
+}
+
+// Problems of `law` on `group` (two streams), searched separably.
+std::vector<Problem> separable_problems(const Law& law, const GroupData& group, const FitOptions& options) {
+  const auto compiled = compile_law(law);
+  std::vector<Problem> problems;
+  for (std::uint64_t stream = 0; stream < 2; ++stream)
+    problems.push_back(test::make_problem(law, compiled, group, options, stream));
+  EXPECT_TRUE(separable_search(problems.front()).has_value()) << law.formula;
+  return problems;
+}
+
+TEST_F(CudaKernelTwin, MatchesTheCpuBackendSolvingTheLinearParametersOfCustomLaws) {
+  // test::separable_custom_laws, and two of them again with weights.
+  TwinBuilder builder(scratch.path(), TwinBuilder::Flavour::Plain);
+  const GroupData both = test::custom_group(30);
   FitOptions options;
-  options.de.maxiter = 60;
-  const test::Batch batch = test::resample_batch(3, options);
-  for (std::size_t k = 0; k < batch.laws.size(); ++k)
-    expect_twin_equals_cpu(builder, scratch.path(), batch.problems[k], batch.laws[k].name);
+  options.de.popsize = 5;
+  options.de.maxiter = 40;
+  const std::vector<Law> laws = test::separable_custom_laws();
+  for (std::size_t k = 0; k < laws.size() + 2; ++k) {
+    // The last two: the first two laws again with a weighted objective.
+    Law law = laws[k % laws.size()];
+    GroupData group = both;
+    group.inputs.clear();
+    for (const std::string& v : law.variables) group.inputs.push_back(both.inputs.at(v == "N" ? 0 : 1));
+    if (k >= laws.size()) {
+      set_residual_scale(law, "w", ScaleKind::Weight);
+      for (std::size_t i = 0; i < group.size(); ++i) group.residual_scale.push_back(0.25 + 0.5 * static_cast<double>(i % 7));
+    }
+    expect_twin_equals_cpu(builder, scratch.path(), separable_problems(law, group, options), law.formula);
+  }
+}
+
+TEST_F(CudaKernelTwin, MatchesTheCpuBackendWhereTheLinearParametersBoundsBind) {
+  // Targets near 8 + 0.3 D with a <= 3 and d <= 1: the bounded solve's active set at work.
+  TwinBuilder builder(scratch.path(), TwinBuilder::Flavour::Plain);
+  const Law law = parse_law(test::custom_law_json("a * D^b + d", R"({"kind": "mse"})"), "bound");
+  GroupData group;
+  group.name = "g";
+  group.inputs.resize(1);
+  for (int i = 0; i < 25; ++i) {
+    const double d = 0.5 + 0.37 * (i % 11);
+    group.inputs[0].push_back(d);
+    group.target.push_back(8.0 + 0.3 * d + 0.05 * (i % 3));
+    group.lines.push_back(static_cast<std::size_t>(i + 2));
+  }
+  FitOptions options;
+  options.de.popsize = 5;
+  options.de.maxiter = 40;
+  const std::vector<Problem> problems = separable_problems(law, group, options);
+  expect_twin_equals_cpu(builder, scratch.path(), problems, law.formula);
+  const FitResult fit = fit_problem(problems.front());
+  EXPECT_EQ(fit.params[0], 3.0);  // a at its upper bound
+  EXPECT_EQ(fit.params[2], 1.0);  // d too
 }
 
 TEST_F(CudaKernelTwin, MatchesTheCpuBackendForPopulationsSmallerAndLargerThanABlock) {
@@ -266,6 +323,35 @@ TEST_F(CudaKernelTwin, MatchesTheCpuBackendOnAMultiOutputLaw) {
   for (std::uint64_t stream = 0; stream < 2; ++stream)
     problems.push_back(test::make_problem(law, compiled, group, options, stream));
   expect_twin_equals_cpu(builder, scratch.path(), problems, law.formula);
+}
+
+TEST_F(CudaKernelTwin, MatchesTheCpuBackendSolvingTheLinearParametersOfAMultiOutputLaw) {
+  // Two outputs sharing an exponent, normalized by their variances: three linear parameters, a
+  // residual scale per point.
+  TwinBuilder builder(scratch.path(), TwinBuilder::Flavour::Plain);
+  const Law law = parse_law(R"({"name": "pair", "inputs": {"N": "N"},
+    "outputs": [{"name": "u", "formula": "a * N^b + d", "target": "u"}, {"name": "v", "formula": "c * N^b", "target": "v"}],
+    "params": [{"name": "a", "lower": 0.1, "upper": 3}, {"name": "b", "lower": -0.9, "upper": 0.9},
+               {"name": "c", "lower": 0.05, "upper": 2}, {"name": "d", "lower": -1, "upper": 1}],
+    "objective": {"terms": [{"kind": "mse"}], "normalize": "variance"}})", "pair.json");
+  GroupData group;
+  group.name = "g";
+  std::vector<double> u, v;
+  group.inputs.resize(1);
+  for (int i = 0; i < 24; ++i) {
+    const double n = 1.0 + 0.5 * (i % 9);
+    group.inputs[0].push_back(n);
+    group.lines.push_back(static_cast<std::size_t>(i + 2));
+    u.push_back(1.2 * std::pow(n, -0.3) + 0.2 + 0.01 * (i % 5));
+    v.push_back(0.7 * std::pow(n, -0.3) + 0.02 * (i % 3));
+  }
+  stack_outputs(group, {u, v});
+  FitOptions options;
+  options.de.popsize = 5;
+  options.de.maxiter = 40;
+  const std::vector<Problem> problems = separable_problems(law, group, options);
+  ASSERT_EQ(separable_search(problems.front())->linear, (std::vector<int>{0, 2, 3}));
+  expect_twin_equals_cpu(builder, scratch.path(), problems, "two outputs");
 }
 
 // A small launch through both paths, under ThreadSanitizer.

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "cuda_test_batch.hpp"
+#include "engine/pipeline.hpp"
 #include "slfit/surface.hpp"
 #include "optim/differential_evolution.hpp"
 #include "slfit/backend.hpp"
@@ -30,7 +31,7 @@ struct RunnerLog {
   std::vector<std::size_t> launched;   // the accepted ones
 };
 
-// The DE on the host, as a device would run it: a chunk larger than `memory` problems is refused
+// The DE on the host, as a device would run it (de_stage): a chunk larger than `memory` problems is refused
 // as if the device were out of memory.
 class HostDeProgram final : public DeProgram {
  public:
@@ -46,13 +47,7 @@ class HostDeProgram final : public DeProgram {
     if (log_.launched.size() == fault_at_)
       throw std::runtime_error("the device faulted at launch " + std::to_string(fault_at_));
     log_.launched.push_back(chunk.size());
-    for (const Problem& p : chunk) {
-      Objective objective(p.compiled, *p.data, p.objective);
-      const EnergyFunction energy = [&](std::span<const double> x) { return objective.value(x); };
-      in_flight_.push_back(
-          differential_evolution(energy, p.bounds.lower, p.bounds.upper, p.options.de, p.options.seed, p.stream,
-                                 p.bounds.log_scale));
-    }
+    for (const Problem& p : chunk) in_flight_.push_back(de_stage(p));
     timing_.de += 1.0;  // one "second" per launch, to see the engine sum it
     return true;
   }
@@ -193,7 +188,7 @@ TEST(DeRunner, DeOutcomesAreTheHostDeOfEachProblemInBatchOrder) {
 
 // fit_batch_on over a device that runs the DE on the host: its fits are fit_batch's, the device
 // ran `on_device` of the problems (the others, which it does not implement, ran on the host), and
-// fit_batch_on_runner itself refuses the batch.
+// fit_batch_on_runner itself refuses a batch with such others.
 std::vector<FitResult> expect_the_host_fits_the_rest(const std::vector<Problem>& mixed, std::size_t on_device) {
   RunnerLog log;
   const BackendChoice device{Backend::Cuda, std::make_shared<HostDeRunner>(1000, 1000, log)};
@@ -202,7 +197,7 @@ std::vector<FitResult> expect_the_host_fits_the_rest(const std::vector<Problem>&
   std::size_t launched = 0;
   for (std::size_t size : log.launched) launched += size;
   EXPECT_EQ(launched, on_device);
-  EXPECT_THROW(fit_batch_on_runner(*device.runner, mixed), std::invalid_argument);
+  if (on_device < mixed.size()) EXPECT_THROW(fit_batch_on_runner(*device.runner, mixed), std::invalid_argument);
   return fits;
 }
 
@@ -213,14 +208,40 @@ TEST(DeRunner, ProblemsWithoutADeStageRunOnTheHostUnderFitBatchOn) {
   expect_the_host_fits_the_rest(mixed, mixed.size() - (mixed.size() + 2) / 3);
 }
 
-TEST(DeRunner, ProblemsThatSolveLinearParametersExactlyRunOnTheHostUnderFitBatchOn) {
-  // Under --separable auto every built-in law solves some parameters exactly, which a device does
-  // not implement: half the problems ask for it, and their fits are the CPU's all the same.
+TEST(DeRunner, ProblemsThatSolveLinearParametersExactlyRunOnTheDevice) {
+  // Under --separable auto every built-in law solves some parameters exactly, and the device
+  // searches the others: half the problems ask for it, and every fit is the CPU's.
   const test::Batch batch = test::mixed_law_batch();
   std::vector<Problem> mixed = interleaved(batch, 4);
   for (std::size_t i = 0; i < mixed.size(); i += 2) mixed[i].options.separable = Separable::Auto;
-  const std::vector<FitResult> fits = expect_the_host_fits_the_rest(mixed, mixed.size() / 2);
-  for (std::size_t i = 0; i < mixed.size(); ++i) EXPECT_EQ(fits[i].separable.empty(), i % 2 == 1) << "problem " << i;
+  const std::vector<FitResult> fits = expect_the_host_fits_the_rest(mixed, mixed.size());
+  for (std::size_t i = 0; i < mixed.size(); ++i) {
+    EXPECT_EQ(fits[i].separable.empty(), i % 2 == 1) << "problem " << i;
+    EXPECT_TRUE(fits[i].de.ran) << "problem " << i;
+  }
+}
+
+TEST(DeRunner, ALawLinearInEveryParameterIsSolvedOnTheHost) {
+  // Nothing is left to search: the linear solve alone is the fit, with no DE, on the host.
+  const Law law = parse_law(R"({"name": "line", "inputs": {"N": "N"}, "target": "y", "formula": "a * N + d",
+    "params": [{"name": "a", "lower": -5, "upper": 5}, {"name": "d", "lower": -5, "upper": 5}]})", "line.json");
+  const auto compiled = compile_law(law);
+  const test::Batch batch = test::mixed_law_batch();
+  std::vector<Problem> mixed = interleaved(batch, 2);
+  GroupData line;
+  line.name = "line";
+  line.inputs.resize(1);
+  for (int i = 0; i < 12; ++i) {
+    line.inputs[0].push_back(1.0 + i);
+    line.target.push_back(0.5 * (1.0 + i) - 2.0 + 0.01 * (i % 3));
+    line.lines.push_back(static_cast<std::size_t>(i + 2));
+  }
+  FitOptions options;
+  options.separable = Separable::Auto;
+  mixed.push_back(test::make_problem(law, compiled, line, options, 0));
+  const std::vector<FitResult> fits = expect_the_host_fits_the_rest(mixed, mixed.size() - 1);
+  EXPECT_FALSE(fits.back().de.ran);
+  EXPECT_EQ(fits.back().separable, (std::vector<int>{0, 1}));
 }
 
 TEST(DeRunner, ProblemsThatUpdateImmediatelyRunOnTheHostUnderFitBatchOn) {

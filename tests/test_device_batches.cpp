@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cuda_test_batch.hpp"
+#include "engine/pipeline.hpp"
 #include "slfit/objective.hpp"
 
 namespace slfit {
@@ -101,6 +102,17 @@ TEST(DeviceBatches, DeComparisonBatchIs400ResamplesOfEveryBuiltinLaw) {
   const test::Batch batch = test::de_comparison_batch();
   EXPECT_EQ(batch.options.de.maxiter, FitOptions{}.de.maxiter);
   expect_batch(batch, 400, builtin_law_names());
+}
+
+TEST(DeviceBatches, SeparableComparisonBatchSolvesTheLinearParametersOfEveryBuiltinLaw) {
+  const test::Batch batch = test::separable_comparison_batch();
+  expect_batch(batch, 400, builtin_law_names());
+  for (const auto& problems : batch.problems) {
+    const std::optional<SeparableForm> form = separable_search(problems.front());
+    ASSERT_TRUE(form.has_value()) << problems.front().law->name;
+    EXPECT_FALSE(form->nonlinear.empty()) << problems.front().law->name;
+    EXPECT_TRUE(device_runs_de(problems.front())) << problems.front().law->name;
+  }
 }
 
 TEST(DeviceBatches, MixedLawBatchIs20ResamplesOfEveryBuiltinLawAt40Generations) {

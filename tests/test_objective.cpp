@@ -798,5 +798,25 @@ TEST(SumOverPoints, OneAtATimeEqualsFourAtATimeBitForBit) {
   }
 }
 
+TEST(SumOverPoints, PointSumsAreEachSumsFourAtATimeBits) {
+  // Three sums at once, of the terms, their squares and their negated cubes, over every count of
+  // points up to 41: each the bits of its own sum_over_points.
+  std::vector<double> terms;
+  for (int i = 0; i < 41; ++i) terms.push_back(std::ldexp(1.0 + 0.37 * i, (i * 7) % 23 - 11) * (i % 3 ? 1 : -1));
+  const auto power = [&](int i, int e) { return e == 0 ? terms[i] : e == 1 ? terms[i] * terms[i] : -terms[i] * terms[i] * terms[i]; };
+  for (int n = 0; n <= 41; ++n) {
+    loss::PointSums<3> sums;
+    for (int i = 0; i < n; ++i) {
+      const double values[3] = {power(i, 0), power(i, 1), power(i, 2)};
+      sums.add(values);
+    }
+    for (int e = 0; e < 3; ++e) {
+      const double want = loss::sum_over_points(n, [&](int i) { return power(i, e); });
+      EXPECT_EQ(std::bit_cast<std::uint64_t>(sums.total(e)), std::bit_cast<std::uint64_t>(want))
+          << n << " points, sum " << e;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace slfit

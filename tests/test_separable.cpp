@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include <Eigen/Dense>
+
 #include "engine/projected_objective.hpp"
 #include "law/separable.hpp"
 #include "optim/bounded_quadratic.hpp"
@@ -95,8 +97,9 @@ TEST(Separable, OnlyLinearSpaceMseObjectivesAreSeparable) {
 
 // --- The bounded quadratic against every active set ------------------------------------------
 
-using Matrix = BoundedQuadratic::Matrix;
-using Vector = BoundedQuadratic::Vector;
+using Matrix = Eigen::MatrixXd;  // symmetric here, so its column-major storage is also row-major
+using Vector = Eigen::VectorXd;
+using Solver = quadratic::BoundedQuadratic<kMaxLinearParams>;
 
 double quadratic(const Matrix& H, const Vector& q, const std::vector<double>& c) {
   double v = 0.0;
@@ -159,6 +162,7 @@ TEST(BoundedQuadratic, ReachesTheMinimumOverTheBoxThatEnumerationFinds) {
     Eigen::VectorXd y(points);
     for (int i = 0; i < points; ++i) y(i) = 3.0 * normal(random);
     Matrix H = J.transpose() * J;
+    H = (0.5 * (H + H.transpose())).eval();  // exactly symmetric, whatever the product's rounding
     Vector q = J.transpose() * y;
     std::vector<double> lo(static_cast<std::size_t>(m)), hi(static_cast<std::size_t>(m)), c(static_cast<std::size_t>(m));
     for (int j = 0; j < m; ++j) {
@@ -166,8 +170,8 @@ TEST(BoundedQuadratic, ReachesTheMinimumOverTheBoxThatEnumerationFinds) {
       lo[static_cast<std::size_t>(j)] = centre - width;
       hi[static_cast<std::size_t>(j)] = centre + width;
     }
-    BoundedQuadratic solver;
-    ASSERT_TRUE(solver.minimise(H, q, lo, hi, c));
+    Solver solver;
+    ASSERT_TRUE(solver.minimise(H.data(), q.data(), lo.data(), hi.data(), m, c.data()));
     for (int j = 0; j < m; ++j) {
       EXPECT_GE(c[static_cast<std::size_t>(j)], lo[static_cast<std::size_t>(j)]);
       EXPECT_LE(c[static_cast<std::size_t>(j)], hi[static_cast<std::size_t>(j)]);
@@ -188,12 +192,13 @@ TEST(BoundedQuadratic, ASingularSystemStillGivesAMinimiserInTheBox) {
   Vector q(2);
   q << 6.0, 6.0;
   std::vector<double> c(2);
-  BoundedQuadratic solver;
-  ASSERT_TRUE(solver.minimise(H, q, std::vector<double>{0.0, 0.0}, std::vector<double>{1.0, 1.0}, c));
+  const std::vector<double> unit_lower{0.0, 0.0}, unit_upper{1.0, 1.0}, lower{-1.0, 0.5};
+  Solver solver;
+  ASSERT_TRUE(solver.minimise(H.data(), q.data(), unit_lower.data(), unit_upper.data(), 2, c.data()));
   EXPECT_NEAR(c[0] + c[1], 1.5, 1e-12);
   Vector bad(2);
   bad << std::nan(""), 1.0;
-  EXPECT_FALSE(solver.minimise(H, bad, std::vector<double>{-1.0, 0.5}, std::vector<double>{1.0, 1.0}, c));
+  EXPECT_FALSE(solver.minimise(H.data(), bad.data(), lower.data(), unit_upper.data(), 2, c.data()));
   EXPECT_EQ(c[0], 0.0);  // the box's projection of 0
   EXPECT_EQ(c[1], 0.5);
 }

@@ -79,9 +79,9 @@ struct CudaDifferentialEvolution::Impl {
   LaunchContext launched;  // for the errors of collect()
 
   const GeneratedLaw& law() const { return program->law(); }
-  std::size_t population_doubles() const { return de_population_doubles(members, law().num_params); }
+  std::size_t population_doubles() const { return de_population_doubles(members, law().searched_params); }
   std::size_t shared_bytes(int max_points) const {
-    return de_shared_bytes(members, law().num_params, law().columns.size(), max_points);
+    return de_shared_bytes(members, law().searched_params, law().columns.size(), max_points);
   }
   SharedMemoryPlan shared_memory(int max_points) const {
     return plan_shared_memory(de.static_shared, shared_bytes(max_points), device.shared_per_block, kMaxSharedBytes);
@@ -107,9 +107,8 @@ CudaDifferentialEvolution::CudaDifferentialEvolution(const Problem& prototype, c
   m.options = prototype.options.de;
   m.seed = prototype.options.seed;
   m.device = device;
-  m.members = de_population_size(m.options, prototype.compiled->num_params);
-  m.program =
-      std::make_unique<LawProgram>(*prototype.compiled, prototype.objective, prototype.options.de, device, compiler);
+  m.program = std::make_unique<LawProgram>(m.laws.of(prototype).law, prototype.options.de, device, compiler);
+  m.members = de_population_size(m.options, m.law().searched_params);
   m.de = m.program->kernel("slfit_de");
   m.evaluate = m.program->kernel("slfit_evaluate");
   check(cudaStreamCreateWithFlags(&m.stream, cudaStreamNonBlocking), "cudaStreamCreate");
@@ -135,7 +134,7 @@ std::size_t CudaDifferentialEvolution::capacity(std::span<const Problem> problem
   check(cudaMemGetInfo(&free, &total), "cudaMemGetInfo");
   std::size_t max_points = 1;
   for (const Problem& p : problems) max_points = std::max(max_points, p.data->size());
-  const std::size_t d = m.law().num_params;
+  const std::size_t d = m.law().searched_params;
   std::size_t bytes = sizeof(double) * ((m.law().columns.size() + 1) * max_points + 3 * d + 1) +
                       sizeof(long long) * 2 + sizeof(int) * 3 + sizeof(unsigned long long);
   if (!m.shared_memory(static_cast<int>(max_points)).in_shared)
@@ -152,7 +151,7 @@ bool CudaDifferentialEvolution::launch(std::span<const Problem> chunk) {
   if (m.count != 0) throw std::logic_error("slfit: a DE chunk is already in flight");
   m.require_uniform(chunk);
   m.host = pack_de_chunk(chunk, m.laws);
-  const std::size_t n = chunk.size(), d = m.law().num_params;
+  const std::size_t n = chunk.size(), d = m.law().searched_params;
   const SharedMemoryPlan shared = m.shared_memory(m.host.max_points);
   const bool in_shared = shared.in_shared;
 
@@ -196,7 +195,7 @@ bool CudaDifferentialEvolution::launch(std::span<const Problem> chunk) {
   P.problems = static_cast<int>(n);
   P.num_params = static_cast<int>(d);
   P.columns = static_cast<int>(m.law().columns.size());
-  P.num_constants = static_cast<int>(m.law().constants.size());
+  P.num_constants = static_cast<int>(m.law().constants_per_problem());
   P.members = m.members;
   P.maxiter = m.options.maxiter;
   P.in_shared = in_shared ? 1 : 0;
@@ -234,7 +233,7 @@ bool CudaDifferentialEvolution::launch(std::span<const Problem> chunk) {
 std::vector<DEOutcome> CudaDifferentialEvolution::collect() {
   Impl& m = *impl_;
   if (m.count == 0) throw std::logic_error("slfit: no DE chunk in flight");
-  const std::size_t n = m.count, d = m.law().num_params;
+  const std::size_t n = m.count, d = m.law().searched_params;
   m.count = 0;
   check(cudaStreamSynchronize(m.stream), "running the DE kernel", m.launched);
   float upload_ms = 0, kernel_ms = 0;

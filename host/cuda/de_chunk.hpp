@@ -5,8 +5,10 @@
 
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <span>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -15,25 +17,29 @@
 
 namespace slfit {
 
-// The generated code of each distinct (compiled law, objective) of a batch, made once, and an id
-// per distinct source, so that comparing two problems' code is comparing two numbers.
+// The generated code of each distinct (compiled law, objective, separable search) of a batch,
+// made once, and an id per distinct source, so that comparing two problems' code is comparing two
+// numbers. A problem whose DE solves the linear parameters exactly (separable_search) gets its
+// law's separable code (generate_cuda_separable_law), the others the law's own.
 class GeneratedLaws {
  public:
   struct Entry {
     GeneratedLaw law;
+    std::shared_ptr<const SeparablePrograms> separable;  // the parts' programs of a separable law
     std::size_t source_id = 0;
   };
 
   const Entry& of(const Problem& p);
 
  private:
-  std::map<std::pair<const CompiledLaw*, ObjectiveSpec>, Entry> entries_;
+  std::map<std::tuple<const CompiledLaw*, ObjectiveSpec, bool>, Entry> entries_;
   std::map<std::string, std::size_t> source_ids_;
 };
 
 // A chunk's inputs, problem after problem: data + offset[p] holds problem p's law's columns
-// (column-major, points[p] each) then its observed values; bounds, log-coordinate flags, streams
-// and the law's numbers (K) per problem.
+// (column-major, points[p] each) then its observed values; the searched parameters' bounds and
+// log-coordinate flags, streams and the law's numbers (K, and a separable law's linear
+// parameters' lower and upper bounds after them) per problem.
 struct DeChunk {
   std::vector<double> data, lower, upper, constants;
   std::vector<unsigned char> log_scale;

@@ -49,17 +49,26 @@ NvrtcSource kernel_module_source() {
 }
 
 NvrtcSource law_module_source(const GeneratedLaw& law) {
-  return NvrtcSource{"slfit_law.cu",
-                     "#include \"de_steps.hpp\"\n#include \"law_interface.h\"\n#include \"loss_terms.hpp\"\n"
-                     "#include \"slfit_law.cuh\"\n#include \"law_entry.cuh\"\n",
+  // A separable law's module computes the projected objective over its parts (projected_energy.cuh,
+  // which solves the linear parameters with bounded_quadratic.hpp); the others, the law's own
+  // objective (law_entry.cuh).
+  const std::string entry = law.separable ? "projected_energy.cuh" : "law_entry.cuh";
+  NvrtcSource source{"slfit_law.cu",
+                     "#include \"de_steps.hpp\"\n#include \"law_interface.h\"\n#include \"loss_terms.hpp\"\n",
                      {{"slfit/host_device.hpp", embedded("slfit/host_device.hpp")},
                       {"slfit/philox.hpp", embedded("slfit/philox.hpp")},
                       {"de_steps.hpp", embedded("de_steps.hpp")},
                       {"loss_terms.hpp", embedded("loss_terms.hpp")},
                       {"law_interface.h", embedded("law_interface.h")},
                       {"slfit_law.cuh", law.source},
-                      {"law_entry.cuh", embedded("law_entry.cuh")}},
+                      {entry, embedded(entry)}},
                      true};
+  if (law.separable) {
+    source.text += "#include \"bounded_quadratic.hpp\"\n";
+    source.headers.emplace_back("bounded_quadratic.hpp", embedded("bounded_quadratic.hpp"));
+  }
+  source.text += "#include \"slfit_law.cuh\"\n#include \"" + entry + "\"\n";
+  return source;
 }
 
 namespace {
@@ -92,11 +101,14 @@ Cubin build_law_program(const GeneratedLaw& law, const std::string& arch, const 
 
 LawProgram::LawProgram(const CompiledLaw& compiled, const ObjectiveSpec& objective, const DEOptions& de,
                        const CudaDevice& device, const NvrtcCompiler& compiler)
-    : law_(generate_cuda_law(compiled, objective)) {
+    : LawProgram(generate_cuda_law(compiled, objective), de, device, compiler) {}
+
+LawProgram::LawProgram(GeneratedLaw law, const DEOptions& de, const CudaDevice& device, const NvrtcCompiler& compiler)
+    : law_(std::move(law)) {
   if (!device.usable) throw std::runtime_error("CUDA: " + device.reason);
   if (law_.num_params < 1 || law_.num_params > 512)
     throw std::invalid_argument("the CUDA backend needs 1 to 512 parameters");
-  block_threads_ = de_block_threads(de, law_.num_params);
+  block_threads_ = de_block_threads(de, law_.searched_params);
   cubin_ = build_law_program(law_, device.arch, compiler);
   const auto start = std::chrono::steady_clock::now();
   cuda::check(cudaSetDevice(device.index), "cudaSetDevice " + std::to_string(device.index));

@@ -52,13 +52,16 @@ class LawProgram {
   // than 512.
   LawProgram(const CompiledLaw& compiled, const ObjectiveSpec& objective, const DEOptions& de,
              const CudaDevice& device, const NvrtcCompiler& compiler = NvrtcCompiler());
+  // The same for generated code (generate_cuda_law or generate_cuda_separable_law).
+  LawProgram(GeneratedLaw law, const DEOptions& de, const CudaDevice& device,
+             const NvrtcCompiler& compiler = NvrtcCompiler());
   ~LawProgram();
   LawProgram(const LawProgram&) = delete;
   LawProgram& operator=(const LawProgram&) = delete;
 
   const GeneratedLaw& law() const { return law_; }
   const Cubin& cubin() const { return cubin_; }
-  int block_threads() const { return block_threads_; }  // the DE kernel's, slfit_de
+  int block_threads() const { return block_threads_; }  // the DE kernel's, slfit_de, for searched_params
   double load_seconds() const { return load_seconds_; }  // loading the CUBIN onto the device
   // An extern "C" kernel of the program and its attributes; throws naming it when absent.
   ProgramKernel kernel(const std::string& name) const;

@@ -184,23 +184,13 @@ LbfgsbOutcome refine_projected(ProjectedObjective& projected, std::span<const do
 }
 
 // The de pipeline with the law's linear parameters solved for each candidate (variable
-// projection, engine/projected_objective.hpp): DE over the nonlinear parameters, L-BFGS-B over
-// them, then the whole refinement over every parameter from the point reached, which polishes
-// the linear ones too and gives the status.
-FitResult run_separable_pipeline(const Problem& p, Stages& stages, Objective& objective,
-                                 const SeparablePrograms& programs) {
-  ProjectedObjective projected(programs, *p.data, p.objective, p.bounds, objective);
-  stages.result().separable = programs.form.linear;
-  std::vector<double> theta;
-  if (projected.num_params() > 0) {  // else the linear solve alone is the global optimum
-    const PopulationEnergy energy = [&](std::span<const double> points, std::span<double> energies) {
-      projected.values(points, energies);
-    };
-    const DEOutcome de = differential_evolution(energy, projected.lower(), projected.upper(), p.options.de,
-                                                p.options.seed, p.stream, projected.log_scale());
-    stages.record_de(de);
-    theta = de.best;
-  }
+// projection, engine/projected_objective.hpp), after its DE over the nonlinear parameters (which
+// ran here or on a device; `theta` is its best, empty where every parameter is linear and the
+// linear solve alone is the global optimum): L-BFGS-B over theta, then the whole refinement over
+// every parameter from the point reached, which polishes the linear ones too and gives the status.
+FitResult refine_separable(const Problem& p, Stages& stages, Objective& objective, ProjectedObjective& projected,
+                           const std::vector<double>& theta) {
+  stages.result().separable = projected.linear_params();
   const std::vector<double> start = projected.full_params(theta);
   stages.offer(start, objective.value(start), false);
   if (projected.num_params() > 0 && std::isfinite(stages.best())) {
@@ -210,6 +200,27 @@ FitResult run_separable_pipeline(const Problem& p, Stages& stages, Objective& ob
     stages.offer(reached, objective.value(reached), false);
   }
   return refine_best(p, stages);
+}
+
+// The DE over the nonlinear parameters of the projected objective.
+DEOutcome search_nonlinear_params(const Problem& p, ProjectedObjective& projected) {
+  const PopulationEnergy energy = [&](std::span<const double> points, std::span<double> energies) {
+    projected.values(points, energies);
+  };
+  return differential_evolution(energy, projected.lower(), projected.upper(), p.options.de, p.options.seed, p.stream,
+                                projected.log_scale());
+}
+
+FitResult run_separable_pipeline(const Problem& p, Stages& stages, Objective& objective,
+                                 const SeparablePrograms& programs) {
+  ProjectedObjective projected(programs, *p.data, p.objective, p.bounds, objective);
+  std::vector<double> theta;
+  if (projected.num_params() > 0) {
+    const DEOutcome de = search_nonlinear_params(p, projected);
+    stages.record_de(de);
+    theta = de.best;
+  }
+  return refine_separable(p, stages, objective, projected, theta);
 }
 
 // The seed program's fit_scaling_law: a local search from the data-driven start; a global search
@@ -276,10 +287,6 @@ void finish(FitResult& result, const Stages& stages, const Problem& problem,
 
 }  // namespace
 
-namespace {
-
-// The split of the problem's law when the de pipeline solves its linear parameters exactly;
-// nullopt where it searches every parameter.
 std::optional<SeparableForm> separable_search(const Problem& problem) {
   if (problem.options.pipeline != Pipeline::De || problem.options.separable != Separable::Auto ||
       !separable_objective(problem.objective))
@@ -289,13 +296,12 @@ std::optional<SeparableForm> separable_search(const Problem& problem) {
   return form;
 }
 
-}  // namespace
-
 bool searches_separably(const Problem& problem) { return separable_search(problem).has_value(); }
 
 bool device_runs_de(const Problem& problem) {
-  return problem.options.pipeline == Pipeline::De && problem.options.de.updating == Updating::Deferred &&
-         !searches_separably(problem);
+  if (problem.options.pipeline != Pipeline::De || problem.options.de.updating != Updating::Deferred) return false;
+  const std::optional<SeparableForm> form = separable_search(problem);
+  return !form || !form->nonlinear.empty();
 }
 
 FitResult fit_problem(const Problem& problem) {
@@ -317,6 +323,17 @@ FitResult fit_problem(const Problem& problem) {
   return result;
 }
 
+DEOutcome de_stage(const Problem& problem) {
+  Objective objective(problem.compiled, *problem.data, problem.objective);
+  if (std::optional<SeparableForm> form = separable_search(problem)) {
+    const SeparablePrograms programs(*problem.law, std::move(*form));
+    ProjectedObjective projected(programs, *problem.data, problem.objective, problem.bounds, objective);
+    return search_nonlinear_params(problem, projected);
+  }
+  Stages stages(objective);
+  return stages.run_de(problem, problem.options.de);
+}
+
 FitResult fit_problem_from_de(const Problem& problem, const DEOutcome& device_de) {
   const auto start = std::chrono::steady_clock::now();
   Objective objective(problem.compiled, *problem.data, problem.objective);
@@ -324,9 +341,20 @@ FitResult fit_problem_from_de(const Problem& problem, const DEOutcome& device_de
   // The DE's best is re-evaluated here, so that reported objectives come from one evaluator
   // whichever backend ran the DE.
   DEOutcome de = device_de;
-  if (!de.best.empty()) de.best_energy = objective.value(de.best);
-  stages.record_de(de);
-  FitResult result = refine_de(problem, stages, de);
+  FitResult result;
+  if (std::optional<SeparableForm> form = separable_search(problem)) {  // the DE searched theta
+    const SeparablePrograms programs(*problem.law, std::move(*form));
+    ProjectedObjective projected(programs, *problem.data, problem.objective, problem.bounds, objective);
+    if (de.best.size() != static_cast<std::size_t>(projected.num_params()))
+      throw std::logic_error("slfit: a device's DE of a separable law returned a point of another size");
+    de.best_energy = projected.value(de.best);
+    stages.record_de(de);
+    result = refine_separable(problem, stages, objective, projected, de.best);
+  } else {
+    if (!de.best.empty()) de.best_energy = objective.value(de.best);
+    stages.record_de(de);
+    result = refine_de(problem, stages, de);
+  }
   finish(result, stages, problem, start);
   return result;
 }

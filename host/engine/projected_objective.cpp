@@ -8,21 +8,6 @@
 #include "law/loss_terms.hpp"
 
 namespace slfit {
-namespace {
-
-std::shared_ptr<const CompiledLaw> compile_part(const Law& law, const Expr& part) {
-  Law copy = law;
-  copy.expr = part;
-  return std::make_shared<const CompiledLaw>(copy);
-}
-
-}  // namespace
-
-SeparablePrograms::SeparablePrograms(const Law& law, SeparableForm separable) : form(std::move(separable)) {
-  if (!form.base.empty()) base = compile_part(law, form.base);
-  for (const Expr& part : form.basis) basis.push_back(compile_part(law, part));
-}
-
 ProjectedObjective::ProjectedObjective(const SeparablePrograms& programs, const GroupData& data,
                                        const ObjectiveSpec& spec, const ResolvedBounds& bounds, Objective& full)
     : form_(programs.form),
@@ -56,9 +41,6 @@ ProjectedObjective::ProjectedObjective(const SeparablePrograms& programs, const 
   linear_.resize(form_.linear.size());
   gradient_.resize(bounds.lower.size());
   columns_.resize(form_.linear.size());
-  const auto m = static_cast<Eigen::Index>(form_.linear.size());
-  normal_.resize(m, m);
-  right_.resize(m);
 }
 
 double ProjectedObjective::value(std::span<const double> theta) {
@@ -87,16 +69,18 @@ double ProjectedObjective::project(std::span<const double> theta, std::size_t me
     const double* ga = columns_[a];
     const double rhs =
         loss::sum_over_points(n, [&](std::size_t i) { return weight_[i] * ga[i] * (y_[i] - (base ? base[i] : 0.0)); });
-    right_(static_cast<Eigen::Index>(a)) = coefficient_ * rhs;
+    right_[a] = coefficient_ * rhs;
     for (std::size_t b = 0; b <= a; ++b) {
       const double* gb = columns_[b];
       double sum = coefficient_ * loss::sum_over_points(n, [&](std::size_t i) { return weight_[i] * ga[i] * gb[i]; });
       if (a == b && ridge_on_[a]) sum += spec_.ridge;
-      normal_(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(b)) = sum;
-      normal_(static_cast<Eigen::Index>(b), static_cast<Eigen::Index>(a)) = sum;
+      normal_[a * m + b] = sum;
+      normal_[b * m + a] = sum;
     }
   }
-  const bool solved = std::isfinite(check) && solver_.minimise(normal_, right_, linear_lower_, linear_upper_, linear_);
+  const bool solved = std::isfinite(check) && solver_.minimise(normal_.data(), right_.data(), linear_lower_.data(),
+                                                                linear_upper_.data(), static_cast<int>(m),
+                                                                linear_.data());
   for (std::size_t k = 0; k < m; ++k) point_[static_cast<std::size_t>(form_.linear[k])] = linear_[k];
   if (!solved) return kInfinity;
 

@@ -16,6 +16,7 @@
 // F over c, so the terms through dc/dtheta vanish (free c have zero partial derivative, c held at
 // a bound do not move): Golub and Pereyra's, in Kaufman's form.
 
+#include <array>
 #include <memory>
 #include <span>
 #include <vector>
@@ -28,15 +29,6 @@
 
 namespace slfit {
 
-// The separable form's programs, compiled once per law.
-struct SeparablePrograms {
-  SeparablePrograms(const Law& law, SeparableForm form);
-
-  SeparableForm form;
-  std::shared_ptr<const CompiledLaw> base;  // null where the base is 0
-  std::vector<std::shared_ptr<const CompiledLaw>> basis;
-};
-
 class ProjectedObjective {
  public:
   // `full` is the problem's own objective (same law, data and spec), used for the gradient and
@@ -48,6 +40,8 @@ class ProjectedObjective {
   int num_params() const { return static_cast<int>(nonlinear_lower_.size()); }
   const std::vector<double>& lower() const { return nonlinear_lower_; }
   const std::vector<double>& upper() const { return nonlinear_upper_; }
+  // The linear parameters, solved for each theta (indices into the law's parameters).
+  const std::vector<int>& linear_params() const { return form_.linear; }
   // Per nonlinear parameter: 1 where it is searched in log coordinates (ResolvedBounds::log_scale).
   const std::vector<std::uint8_t>& log_scale() const { return nonlinear_log_scale_; }
 
@@ -86,9 +80,10 @@ class ProjectedObjective {
   std::vector<std::span<const double>> parts_;  // per basis function: its last forward pass
   std::span<const double> base_values_;         // the base's last forward pass
   std::vector<const double*> columns_;
-  BoundedQuadratic::Matrix normal_;
-  BoundedQuadratic::Vector right_;
-  BoundedQuadratic solver_;
+  // The normal equations, m x m row-major (row stride m), and their right-hand side.
+  std::array<double, kMaxLinearParams * kMaxLinearParams> normal_{};
+  std::array<double, kMaxLinearParams> right_{};
+  quadratic::BoundedQuadratic<kMaxLinearParams> solver_;
 };
 
 }  // namespace slfit

@@ -134,20 +134,24 @@ std::string exact_literal(double value) {
   return text;
 }
 
-GeneratedLaw generate_cuda_law(const CompiledLaw& law, const ObjectiveSpec& objective) {
-  GeneratedLaw out;
-  out.num_params = law.num_params;
-  out.columns = law.columns;
-  const auto& nodes = law.expr.nodes;
+namespace {
 
+// One compiled law's prediction as device code, in the current namespace: struct Scalars,
+// param_stage(p, K) and predict(s, cols, n, i). Its numbers go to out.constants (param_stage
+// reads them from K at their index there), its columns to out.columns, from program `program`'s
+// data stage; predict reads column k of out.columns as cols[k * n + i].
+void emit_prediction(const CompiledLaw& law, int program, GeneratedLaw& out, std::ostream& src) {
+  const auto& nodes = law.expr.nodes;
   // The law's numbers are not in the source: the param stage copies them from K, the launch's
   // array of GeneratedLaw::constants, into scalars. The source then depends on the law's
   // structure alone, so laws that differ only in their numbers (a leaderboard's variants of one
   // formula) share one NVRTC compile and its cache entry.
   std::map<int, int> constant_slot;  // constant node -> index into K
+  std::vector<int> own_constants;    // the indices into K this program reads
   auto note_constant = [&](int node) {
     if (node < 0 || law.classes[node] != NodeClass::Constant || constant_slot.count(node)) return;
     constant_slot[node] = static_cast<int>(out.constants.size());
+    own_constants.push_back(static_cast<int>(out.constants.size()));
     out.constants.push_back(law.constants[node]);
   };
   for (const int k : law.param_program) {
@@ -160,6 +164,11 @@ GeneratedLaw generate_cuda_law(const CompiledLaw& law, const ObjectiveSpec& obje
     note_constant(ins.rhs.node);
   }
   note_constant(law.result.cls == NodeClass::Constant ? law.result.node : -1);
+
+  // The program's columns: its derived columns, then the bases of its x^e (added after them, so
+  // that the CPU program's column numbers stay valid), placed from first_column on.
+  const int first_column = static_cast<int>(out.columns.size());
+  std::vector<ColumnSpec> columns = law.columns;
 
   // Generated names: p<k> parameter k, s.s<node> a param-stage scalar, s.k<i> constant i, c<k>
   // column k, t<k> the tape's instruction k.
@@ -174,18 +183,13 @@ GeneratedLaw generate_cuda_law(const CompiledLaw& law, const ObjectiveSpec& obje
   };
   auto scalar = [&](int node) { return name(Operand{law.classes[node], node, node}); };
 
-  std::ostringstream src;
-  src << prelude() << "\n";
-  src << "constexpr int kNumParams = " << law.num_params << ";\n";
-  src << "constexpr int kNumConstants = " << out.constants.size() << ";\n";
-
-  src << "\nstruct Scalars {\n";
-  for (std::size_t i = 0; i < out.constants.size(); ++i) src << "  double k" << i << ";\n";
+  src << "struct Scalars {\n";
+  for (const int i : own_constants) src << "  double k" << i << ";\n";
   for (const int k : law.param_program) src << "  double s" << k << ";\n";
   src << "};\n\n";
   src << "__device__ __forceinline__ Scalars param_stage(const double* __restrict__ p, "
-         "const double* __restrict__ K) {\n  Scalars s;\n  (void)K;\n";
-  for (std::size_t i = 0; i < out.constants.size(); ++i) src << "  s.k" << i << " = K[" << i << "];\n";
+         "const double* __restrict__ K) {\n  Scalars s;\n  (void)p;\n  (void)K;\n";
+  for (const int i : own_constants) src << "  s.k" << i << " = K[" << i << "];\n";
   for (const int k : law.param_program) {
     const Node& node = nodes[k];
     src << "  s.s" << k << " = ";
@@ -195,48 +199,79 @@ GeneratedLaw generate_cuda_law(const CompiledLaw& law, const ObjectiveSpec& obje
   }
   src << "  return s;\n}\n\n";
 
-  // The point stage: the tape's instructions in order. Base columns for x^e are added after the
-  // law's own columns, so that column numbers of the CPU program stay valid.
+  // The point stage: the tape's instructions in order.
   std::ostringstream body;
   for (std::size_t k = 0; k < law.tape.size(); ++k) {
     const Instruction& ins = law.tape[k];
     body << "  const double t" << k << " = ";
     if (ins.exp_log) {
-      const int base = find_or_add(out.columns, ins.lhs.node, false);
+      const int base = find_or_add(columns, ins.lhs.node, false);
       body << "pow_from_log(c" << ins.lhs.slot << ", c" << base << ", " << name(ins.rhs) << ")";
     } else {
       body << operation(ins.op, name(ins.lhs), ins.rhs.node >= 0 ? name(ins.rhs) : std::string());
     }
     body << ";\n";
   }
-  // A weighted objective reads each point's residual scale from one more column, and a term
-  // whose space compares the prediction with another transform of y than the first term's (the
-  // launch's observed values) reads that transform from a column too; both come after the law's
-  // and the pow bases' columns (device_columns fills them).
-  const std::size_t law_columns = out.columns.size();
-  if (objective.scales_residuals()) out.columns.push_back(ColumnSpec{kResidualScaleNode, false});
-  const int first_transform = observed_node(objective.terms.front().space);
-  std::map<int, int> transform_column;  // observed node -> column
-  for (const ObjectiveTerm& t : objective.terms) {
-    const int node = observed_node(t.space);
-    if (node != first_transform && !transform_column.count(node))
-      transform_column[node] = find_or_add(out.columns, node, false);
-  }
-  src << "constexpr int kNumColumns = " << out.columns.size() << ";\n";
-  src << "constexpr bool kWeighted = " << (objective.scales_residuals() ? "true" : "false") << ";\n";
-  src << "constexpr int kScaleColumn = " << (objective.scales_residuals() ? static_cast<long long>(law_columns) : -1)
-      << ";\n\n";
+  for (const ColumnSpec& c : columns) out.columns.push_back(DeviceColumn{program, c});
   src << "// One point's prediction; column k of the point is cols[k * n + i].\n";
   src << "__device__ __forceinline__ double predict(const Scalars& s, const double* __restrict__ cols, int n, "
          "int i) {\n";
   src << "  (void)s; (void)cols; (void)n; (void)i;\n";
-  for (std::size_t c = 0; c < law_columns; ++c) src << "  const double c" << c << " = cols[" << c << " * n + i];\n";
+  for (std::size_t c = 0; c < columns.size(); ++c)
+    src << "  const double c" << c << " = cols[" << first_column + static_cast<int>(c) << " * n + i];\n";
   src << body.str() << "  return " << name(law.result) << ";\n}\n\n";
+}
+
+// The objective's residual-scale column (kScaleColumn) when it scales residuals, and the
+// reduction's and ridge's constants and function (Objective's ridge_penalty, in its order).
+void emit_scale_column(const ObjectiveSpec& objective, GeneratedLaw& out, std::ostream& src) {
+  const std::size_t scale_column = out.columns.size();
+  if (objective.scales_residuals()) out.columns.push_back(DeviceColumn{0, ColumnSpec{kResidualScaleNode, false}});
+  src << "constexpr bool kWeighted = " << (objective.scales_residuals() ? "true" : "false") << ";\n";
+  src << "constexpr int kScaleColumn = "
+      << (objective.scales_residuals() ? static_cast<long long>(scale_column) : -1) << ";\n";
+  src << "constexpr bool kMeanReduction = " << (objective.reduce == Reduction::Mean ? "true" : "false") << ";\n\n";
+}
+
+void emit_ridge(const ObjectiveSpec& objective, std::ostream& src) {
+  src << "__device__ __forceinline__ double ridge(const double* __restrict__ p) {\n  (void)p;\n  double sum = 0.0;\n";
+  for (const int k : objective.ridge_params) src << "  sum += p[" << k << "] * p[" << k << "];\n";
+  src << "  return " << exact_literal(objective.ridge) << " * sum;\n}\n\n";
+}
+
+}  // namespace
+
+GeneratedLaw generate_cuda_law(const CompiledLaw& law, const ObjectiveSpec& objective) {
+  GeneratedLaw out;
+  out.num_params = law.num_params;
+  out.searched_params = law.num_params;
+  std::ostringstream prediction;
+  emit_prediction(law, 0, out, prediction);
+
+  std::ostringstream src;
+  src << prelude() << "\n";
+  src << "constexpr int kNumParams = " << law.num_params << ";\n";
+  src << "constexpr int kNumConstants = " << out.constants.size() << ";\n\n";
+  src << prediction.str();
+  // A weighted objective reads each point's residual scale from one more column, and a term
+  // whose space compares the prediction with another transform of y than the first term's (the
+  // launch's observed values) reads that transform from a column too; both come after the law's
+  // and the pow bases' columns (device_columns fills them).
+  emit_scale_column(objective, out, src);
+  const int first_transform = observed_node(objective.terms.front().space);
+  std::map<int, int> transform_column;  // observed node -> column
+  for (const ObjectiveTerm& t : objective.terms) {
+    const int node = observed_node(t.space);
+    if (node != first_transform && !transform_column.count(node)) {
+      transform_column[node] = static_cast<int>(out.columns.size());
+      out.columns.push_back(DeviceColumn{0, ColumnSpec{node, false}});
+    }
+  }
+  src << "constexpr int kNumColumns = " << out.columns.size() << ";\n\n";
 
   // The objective's terms at one point, added in term order, with Objective's own functions
   // (law/loss_terms.hpp, which every source including this code includes first; the generated
   // text itself includes nothing). `observed` is the first term's transform of y.
-  src << "constexpr bool kMeanReduction = " << (objective.reduce == Reduction::Mean ? "true" : "false") << ";\n\n";
   src << "__device__ __forceinline__ double term(double prediction, double observed, double scale, "
          "const double* __restrict__ cols, int n, int i) {\n";
   src << "  (void)cols; (void)n; (void)i;\n  double total = 0.0;\n";
@@ -250,37 +285,121 @@ GeneratedLaw generate_cuda_law(const CompiledLaw& law, const ObjectiveSpec& obje
     src << ");\n";
   }
   src << "  return total;\n}\n\n";
-
-  // The ridge penalty, added to the reduced terms (Objective's ridge_penalty, in its order).
-  src << "__device__ __forceinline__ double ridge(const double* __restrict__ p) {\n  (void)p;\n  double sum = 0.0;\n";
-  for (const int k : objective.ridge_params) src << "  sum += p[" << k << "] * p[" << k << "];\n";
-  src << "  return " << exact_literal(objective.ridge) << " * sum;\n}\n\n}  // namespace slfit_law\n";
+  emit_ridge(objective, src);
+  src << "}  // namespace slfit_law\n";
   out.source = src.str();
   return out;
 }
 
-std::vector<double> device_columns(const CompiledLaw& law, const ObjectiveSpec& objective,
-                                   const std::vector<ColumnSpec>& columns, const GroupData& data) {
+GeneratedLaw generate_cuda_separable_law(const SeparablePrograms& programs, const ObjectiveSpec& objective) {
+  if (!separable_objective(objective) || programs.form.linear.empty() || programs.form.nonlinear.empty())
+    throw std::logic_error("slfit: cuda codegen: a separable law needs linear and nonlinear parameters and a "
+                           "linear-space mse");
+  const SeparableForm& form = programs.form;
+  GeneratedLaw out;
+  out.num_params = static_cast<int>(form.linear.size() + form.nonlinear.size());
+  out.searched_params = static_cast<int>(form.nonlinear.size());
+  out.separable = true;
+
+  // The parts, each in a namespace of its own: part0 the base (where there is one), then the
+  // basis functions in the linear parameters' order, each from its program in
+  // separable_programs' order.
+  const std::vector<const CompiledLaw*> parts = separable_programs(programs);
+  std::ostringstream code;
+  for (std::size_t j = 0; j < parts.size(); ++j) {
+    code << "namespace part" << j << " {\n\n";
+    emit_prediction(*parts[j], static_cast<int>(j), out, code);
+    code << "}  // namespace part" << j << "\n\n";
+  }
+  const int m = static_cast<int>(form.linear.size());
+  const int first_basis = programs.base ? 1 : 0;
+
+  std::ostringstream src;
+  src << prelude() << "\n";
+  src << "constexpr int kNumParams = " << out.num_params << ";\n";
+  src << "constexpr int kNumLinear = " << m << ";\n";
+  src << "constexpr int kNumSearched = " << out.searched_params << ";\n";
+  src << "// K: the parts' numbers, then the linear parameters' lower and upper bounds.\n";
+  src << "constexpr int kNumConstants = " << out.constants.size() << ";\n\n";
+  src << code.str();
+  emit_scale_column(objective, out, src);
+  src << "constexpr int kNumColumns = " << out.columns.size() << ";\n";
+  src << "// The mse term's coefficient.\n";
+  src << "constexpr double kCoefficient = " << exact_literal(objective.terms.front().coefficient) << ";\n\n";
+
+  src << "struct Stages {\n";
+  for (std::size_t j = 0; j < parts.size(); ++j) src << "  part" << j << "::Scalars s" << j << ";\n";
+  src << "};\n\n";
+  src << "__device__ __forceinline__ Stages param_stages(const double* __restrict__ p, const double* __restrict__ K) {\n"
+         "  Stages s;\n";
+  for (std::size_t j = 0; j < parts.size(); ++j) src << "  s.s" << j << " = part" << j << "::param_stage(p, K);\n";
+  src << "  return s;\n}\n\n";
+
+  src << "// The base at point i (0 where the law has none) and the basis functions' values, into g.\n";
+  src << "__device__ __forceinline__ double parts(const Stages& s, const double* __restrict__ cols, int n, int i, "
+         "double* __restrict__ g) {\n  (void)s;\n";
+  for (int k = 0; k < m; ++k)
+    src << "  g[" << k << "] = part" << first_basis + k << "::predict(s.s" << first_basis + k << ", cols, n, i);\n";
+  src << "  return " << (programs.base ? "part0::predict(s.s0, cols, n, i)" : "0.0") << ";\n}\n\n";
+
+  src << "// The full parameter vector of the searched parameters theta and the linear ones c, and back.\n";
+  src << "__device__ __forceinline__ void assemble(const double* __restrict__ theta, const double* __restrict__ c, "
+         "double* __restrict__ x) {\n  (void)theta;\n";
+  for (std::size_t j = 0; j < form.nonlinear.size(); ++j) src << "  x[" << form.nonlinear[j] << "] = theta[" << j << "];\n";
+  for (int k = 0; k < m; ++k) src << "  x[" << form.linear[static_cast<std::size_t>(k)] << "] = c[" << k << "];\n";
+  src << "}\n\n";
+  src << "__device__ __forceinline__ void split(const double* __restrict__ x, double* __restrict__ theta, "
+         "double* __restrict__ c) {\n  (void)theta;\n";
+  for (std::size_t j = 0; j < form.nonlinear.size(); ++j) src << "  theta[" << j << "] = x[" << form.nonlinear[j] << "];\n";
+  for (int k = 0; k < m; ++k) src << "  c[" << k << "] = x[" << form.linear[static_cast<std::size_t>(k)] << "];\n";
+  src << "}\n\n";
+
+  src << "// A diagonal entry of the normal equations with the ridge's share, where the ridge includes\n"
+         "// linear parameter k.\n";
+  src << "__device__ __forceinline__ double with_ridge(int k, double diagonal) {\n  switch (k) {\n";
+  for (int k = 0; k < m; ++k) {
+    const int param = form.linear[static_cast<std::size_t>(k)];
+    if (std::find(objective.ridge_params.begin(), objective.ridge_params.end(), param) != objective.ridge_params.end())
+      src << "    case " << k << ": return diagonal + " << exact_literal(objective.ridge) << ";\n";
+  }
+  src << "    default: return diagonal;\n  }\n}\n\n";
+  emit_ridge(objective, src);
+  src << "}  // namespace slfit_law\n";
+  out.source = src.str();
+  return out;
+}
+
+std::vector<double> device_columns(std::span<const CompiledLaw* const> programs, const ObjectiveSpec& objective,
+                                   const std::vector<DeviceColumn>& columns, const GroupData& data) {
   const std::size_t n = data.size();
-  const std::vector<std::vector<double>> values = data_stage_values(law, data);
+  std::vector<std::vector<std::vector<double>>> values(programs.size());  // per program, when needed
   std::vector<double> out(columns.size() * n);
   for (std::size_t c = 0; c < columns.size(); ++c) {
-    if (columns[c].node <= kObservedLogNode) {  // a transform of y
-      const std::vector<double> observed = observed_values(observed_space(columns[c].node), data.target);
+    const ColumnSpec& spec = columns[c].spec;
+    if (spec.node <= kObservedLogNode) {  // a transform of y
+      const std::vector<double> observed = observed_values(observed_space(spec.node), data.target);
       std::copy(observed.begin(), observed.end(), out.begin() + static_cast<long>(c * n));
       continue;
     }
-    if (columns[c].node == kResidualScaleNode) {
+    if (spec.node == kResidualScaleNode) {
       const std::vector<double> scales = residual_scales(objective, data);  // as Objective's
       std::copy(scales.begin(), scales.end(), out.begin() + static_cast<long>(c * n));
       continue;
     }
+    const auto program = static_cast<std::size_t>(columns[c].program);
+    if (values.at(program).empty()) values[program] = data_stage_values(*programs[program], data);
     for (std::size_t i = 0; i < n; ++i) {
-      const double x = values.at(columns[c].node).at(i);
-      out[c * n + i] = columns[c].log ? std::log(x) : x;
+      const double x = values[program].at(static_cast<std::size_t>(spec.node)).at(i);
+      out[c * n + i] = spec.log ? std::log(x) : x;
     }
   }
   return out;
+}
+
+std::vector<double> device_columns(const CompiledLaw& law, const ObjectiveSpec& objective,
+                                   const std::vector<DeviceColumn>& columns, const GroupData& data) {
+  const CompiledLaw* const programs[] = {&law};
+  return device_columns(programs, objective, columns, data);
 }
 
 std::vector<double> device_observed(const ObjectiveSpec& objective, const GroupData& data) {

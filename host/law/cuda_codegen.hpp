@@ -18,10 +18,12 @@
 // numbers are not in it at all (they are uploaded as K), the objective's numbers (coefficients,
 // delta, f_scale, ridge) are hex-float literals (exact); no name, formula text or other user string reaches the source.
 
+#include <span>
 #include <string>
 #include <vector>
 
 #include "law/program.hpp"
+#include "law/separable.hpp"
 #include "slfit/dataset.hpp"
 #include "slfit/law.hpp"
 
@@ -35,23 +37,50 @@ inline constexpr int kObservedLogNode = -2;
 inline constexpr int kObservedNegLogNode = -3;
 inline constexpr int kObservedYNode = -4;
 
+// A per-point column the device reads: a derived column (ColumnSpec) of the data stage of
+// program `program` (0: the law's own; a separable law's parts, in separable_programs' order), or
+// one of the objective's columns (spec.node one of the negative nodes above).
+struct DeviceColumn {
+  int program = 0;
+  ColumnSpec spec;
+};
+
 struct GeneratedLaw {
-  std::string source;               // CUDA C++, namespace slfit_law; needs nothing but CUDA's math
-  std::vector<ColumnSpec> columns;  // per-point columns the device reads: the law's, then pow bases,
-                                    // then (weighted objectives) the residual scale
-  std::vector<double> constants;    // K, the array param_stage(p, K) reads the law's numbers from
-  int num_params = 0;
+  std::string source;                 // CUDA C++, namespace slfit_law; needs nothing but CUDA's math
+  std::vector<DeviceColumn> columns;  // per-point columns the device reads: the law's, then pow
+                                      // bases (per part of a separable law), then the residual
+                                      // scale (objectives that scale residuals), then transforms of y
+  std::vector<double> constants;      // K, the array param_stage(p, K) reads the law's numbers from
+  int num_params = 0;                 // the law's
+  int searched_params = 0;            // the DE's dimensions: num_params, or a separable law's nonlinear ones
+  bool separable = false;             // its energy is the projected objective (kernels/projected_energy.cuh)
+
+  // The numbers of K per problem: `constants`, and a separable law's linear parameters' bounds.
+  std::size_t constants_per_problem() const {
+    return constants.size() + (separable ? 2 * static_cast<std::size_t>(num_params - searched_params) : 0);
+  }
 };
 
 // Emits the device code of a compiled law with its objective. The source depends only on the
 // law's structure and the objective spec; the law's numbers go to `constants`.
 GeneratedLaw generate_cuda_law(const CompiledLaw& law, const ObjectiveSpec& objective);
 
+// Emits the device code of a separable law (law/separable.hpp) under a linear-space mse
+// objective: its base and basis functions, each as a law's prediction (part0, part1, ... in
+// separable_programs' order), how the full parameter vector is made of the searched and the
+// linear ones, and the objective's scale column, coefficient and ridge; kernels/projected_energy.cuh
+// turns them into the projected objective. Each problem's K is `constants` followed by its linear
+// parameters' lower and then upper bounds (pack_de_chunk adds them).
+GeneratedLaw generate_cuda_separable_law(const SeparablePrograms& programs, const ObjectiveSpec& objective);
+
 // The data stage on the host: `columns` of one group, column-major (column c at c * n), with the
-// values the CPU program computes (the same operators in the same order), and the objective's
-// per-point columns (residual_scales, observed_values).
+// values the CPU programs compute (the same operators in the same order), and the objective's
+// per-point columns (residual_scales, observed_values). programs[k] is DeviceColumn::program k.
+std::vector<double> device_columns(std::span<const CompiledLaw* const> programs, const ObjectiveSpec& objective,
+                                   const std::vector<DeviceColumn>& columns, const GroupData& data);
+// The same for a law's own columns (generate_cuda_law).
 std::vector<double> device_columns(const CompiledLaw& law, const ObjectiveSpec& objective,
-                                   const std::vector<ColumnSpec>& columns, const GroupData& data);
+                                   const std::vector<DeviceColumn>& columns, const GroupData& data);
 
 // The launch's observed values: the first term's transform of y (observed_values).
 std::vector<double> device_observed(const ObjectiveSpec& objective, const GroupData& data);

@@ -59,6 +59,39 @@ SLFIT_HOST_DEVICE inline double sum_over_points_one_at_a_time(Index n, F&& f) {
   }
 }
 
+// sum_over_points' values of E sums at once, the points added one at a time (the same four
+// rotating chains as sum_over_points_one_at_a_time, per sum): the normal equations of a separable
+// law on the device (kernels/projected_energy.cuh), whose entries are each the host's
+// sum_over_points of one term.
+template <int E>
+class PointSums {
+ public:
+  // Adds one point's value of every sum.
+  SLFIT_HOST_DEVICE void add(const double* value) {
+    for (int e = 0; e < E; ++e) {
+      const double sum = c0_[e] + value[e];
+      c0_[e] = c1_[e];
+      c1_[e] = c2_[e];
+      c2_[e] = c3_[e];
+      c3_[e] = sum;
+    }
+    points_ = points_ == 3 ? 0 : points_ + 1;
+  }
+  // Sum e over the points added so far.
+  SLFIT_HOST_DEVICE double total(int e) const {
+    switch (points_) {
+      case 0: return (c0_[e] + c1_[e]) + (c2_[e] + c3_[e]);
+      case 1: return (c3_[e] + c0_[e]) + (c1_[e] + c2_[e]);
+      case 2: return (c2_[e] + c3_[e]) + (c0_[e] + c1_[e]);
+      default: return (c1_[e] + c2_[e]) + (c3_[e] + c0_[e]);
+    }
+  }
+
+ private:
+  double c0_[E] = {}, c1_[E] = {}, c2_[E] = {}, c3_[E] = {};
+  int points_ = 0;  // the points added, mod 4
+};
+
 // mse: r^2.
 SLFIT_HOST_DEVICE inline double squared(double r) { return r * r; }
 SLFIT_HOST_DEVICE inline double squared_derivative(double r) { return 2.0 * r; }

@@ -175,4 +175,26 @@ SeparableForm separate_linear_params(const Law& law) {
   return form;
 }
 
+namespace {
+
+std::shared_ptr<const CompiledLaw> compile_part(const Law& law, const Expr& part) {
+  Law copy = law;
+  copy.expr = part;
+  return std::make_shared<const CompiledLaw>(copy);
+}
+
+}  // namespace
+
+SeparablePrograms::SeparablePrograms(const Law& law, SeparableForm separable) : form(std::move(separable)) {
+  if (!form.base.empty()) base = compile_part(law, form.base);
+  for (const Expr& part : form.basis) basis.push_back(compile_part(law, part));
+}
+
+std::vector<const CompiledLaw*> separable_programs(const SeparablePrograms& programs) {
+  std::vector<const CompiledLaw*> out;
+  if (programs.base) out.push_back(programs.base.get());
+  for (const auto& part : programs.basis) out.push_back(part.get());
+  return out;
+}
+
 }  // namespace slfit

@@ -9,8 +9,10 @@
 // small linear least-squares problem (engine/projected_objective.hpp solves it), and the global
 // search runs over theta alone: variable projection (Golub and Pereyra).
 
+#include <memory>
 #include <vector>
 
+#include "law/program.hpp"
 #include "slfit/expr.hpp"
 #include "slfit/law.hpp"
 
@@ -40,5 +42,18 @@ SeparableForm separate_linear_params(const Law& law);
 // term (any coefficient) in linear space, weighted or not, outputs normalised or not, a ridge on
 // any parameters. Log, relative and robust losses make them a nonlinear problem again.
 bool separable_objective(const ObjectiveSpec& objective);
+
+// The separable form's parts compiled as programs (the law's, with the part as its expression),
+// once per law; the host's projected objective and the device's code generator both use them.
+struct SeparablePrograms {
+  SeparablePrograms(const Law& law, SeparableForm form);
+
+  SeparableForm form;
+  std::shared_ptr<const CompiledLaw> base;  // null where the base is 0
+  std::vector<std::shared_ptr<const CompiledLaw>> basis;
+};
+
+// The programs in one order: the base (where there is one), then the basis functions.
+std::vector<const CompiledLaw*> separable_programs(const SeparablePrograms& programs);
 
 }  // namespace slfit
