@@ -56,6 +56,38 @@ __device__ void promote_lowest(double* pop, double* energy, int members, int D) 
   __syncthreads();
 }
 
+// One generation of immediate updating (scipy's updating='immediate', differential_evolution.cpp's
+// loop): member after member, each trial made from the population as updated so far, evaluated,
+// replacing its parent when not worse and promoted to index 0 (the first lowest energy, as
+// promote_lowest) when not worse than the best. Inherently sequential: one thread's work; the
+// block's other threads wait at the caller's barrier. `trial` is one row.
+__device__ void immediate_generation(double* pop, double* energy, double* trial, double scale, unsigned g,
+                                     unsigned long long stream, const double* lower, const double* upper,
+                                     const unsigned char* log_scale, const double* K, const double* cols,
+                                     const double* observed, int n, const DeParams& P) {
+  const int S = P.members, D = P.num_params;
+  for (int i = 0; i < S; ++i) {
+    slfit::de::make_trial(pop, S, D, i, scale, P.recombination, P.seed, stream, g, trial);
+    const double e = slfit_law_energy(trial, lower, upper, log_scale, K, cols, observed, n);
+    if (!(e <= energy[i])) continue;
+    energy[i] = e;
+    for (int j = 0; j < D; ++j) pop[i * D + j] = trial[j];
+    if (!(e <= energy[0])) continue;
+    int lowest = 0;
+    for (int k = 1; k < S; ++k)
+      if (energy[k] < energy[lowest]) lowest = k;
+    if (lowest == 0) continue;
+    const double t = energy[0];
+    energy[0] = energy[lowest];
+    energy[lowest] = t;
+    for (int j = 0; j < D; ++j) {
+      const double v = pop[j];
+      pop[j] = pop[lowest * D + j];
+      pop[lowest * D + j] = v;
+    }
+  }
+}
+
 // has_converged of differential_evolution.cpp: all finite and std(E) <= atol + tol |mean(E)|.
 // The same value in every thread.
 __device__ bool has_converged(const double* energy, int members, const DeParams& P) {
@@ -118,21 +150,27 @@ __device__ void differential_evolution(const DeParams& P) {
   for (int generation = 1; generation <= P.maxiter; ++generation) {
     const unsigned g = static_cast<unsigned>(generation);
     const double scale = slfit::de::dither(P.seed, stream, g, P.mutation_min, P.mutation_max);
-    for (int i = threadIdx.x; i < S; i += blockDim.x) {
-      slfit::de::make_trial(pop, S, D, i, scale, P.recombination, P.seed, stream, g, trial + i * D);
-      trial_energy[i] = slfit_law_energy(trial + i * D, lower, upper, log_scale, K, cols, observed, n);
-    }
-    __syncthreads();
-    // Deferred selection: every trial was made from the old population; a member only touches
-    // its own row now.
-    for (int i = threadIdx.x; i < S; i += blockDim.x) {
-      if (trial_energy[i] <= energy[i]) {
-        energy[i] = trial_energy[i];
-        for (int j = 0; j < D; ++j) pop[i * D + j] = trial[i * D + j];
+    if (P.immediate) {
+      if (threadIdx.x == 0)
+        immediate_generation(pop, energy, trial, scale, g, stream, lower, upper, log_scale, K, cols, observed, n, P);
+      __syncthreads();
+    } else {
+      for (int i = threadIdx.x; i < S; i += blockDim.x) {
+        slfit::de::make_trial(pop, S, D, i, scale, P.recombination, P.seed, stream, g, trial + i * D);
+        trial_energy[i] = slfit_law_energy(trial + i * D, lower, upper, log_scale, K, cols, observed, n);
       }
+      __syncthreads();
+      // Deferred selection: every trial was made from the old population; a member only touches
+      // its own row now.
+      for (int i = threadIdx.x; i < S; i += blockDim.x) {
+        if (trial_energy[i] <= energy[i]) {
+          energy[i] = trial_energy[i];
+          for (int j = 0; j < D; ++j) pop[i * D + j] = trial[i * D + j];
+        }
+      }
+      __syncthreads();
+      promote_lowest(pop, energy, S, D);
     }
-    __syncthreads();
-    promote_lowest(pop, energy, S, D);
     evaluations += S;
     generations = generation;
     if (has_converged(energy, S, P)) {

@@ -34,6 +34,7 @@ struct DeParams {
   int members;
   int maxiter;
   int in_shared;                       // 1: population and points in dynamic shared memory
+  int immediate;                       // 1: immediate updating (one trial at a time), 0: deferred
   unsigned long long seed;
   double tol;
   double atol;

@@ -159,6 +159,13 @@ inline Batch de_comparison_batch() { return resample_batch(400, device_comparabl
 // linear parameters solved exactly).
 inline Batch separable_comparison_batch() { return resample_batch(400, FitOptions()); }
 
+// ImmediateUpdatingDeEnergiesMatchTheCpuAndRefinementIsNoWorse: the same with immediate updating.
+inline Batch immediate_comparison_batch() {
+  FitOptions options;
+  options.de.updating = Updating::Immediate;
+  return resample_batch(400, options);
+}
+
 // MixedLawBatchRunsAsSeparateLaunchesInBatchOrder: 20 resamples of every built-in law, 40
 // generations.
 inline Batch mixed_law_batch() {

@@ -150,6 +150,12 @@ TEST(CudaDevice, SeparableDeEnergiesMatchTheCpuAndRefinementIsNoWorse) {
   expect_device_de_matches_the_cpu(device, test::separable_comparison_batch());
 }
 
+TEST(CudaDevice, ImmediateUpdatingDeEnergiesMatchTheCpuAndRefinementIsNoWorse) {
+  // scipy's updating='immediate' on the device: one trial at a time per problem, as the CPU does.
+  SLFIT_REQUIRE_DEVICE(device);
+  expect_device_de_matches_the_cpu(device, test::immediate_comparison_batch());
+}
+
 TEST(CudaDevice, MixedLawBatchRunsAsSeparateLaunchesInBatchOrder) {
   // A leaderboard's batch interleaves laws; fit_batch_on_runner splits it into launches per law and
   // must put every result, failure slot and progress report back under its batch index.

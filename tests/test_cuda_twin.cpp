@@ -123,6 +123,7 @@ TwinRun run_twin(TwinBuilder& builder, const fs::path& dir, std::span<const Prob
   in.members = de_population_size(de, law.searched_params);
   in.maxiter = de.maxiter;
   in.in_shared = in_shared ? 1 : 0;
+  in.immediate = de.updating == Updating::Immediate ? 1 : 0;
   in.seed = problems.front().options.seed;
   in.tol = de.tol;
   in.atol = de.atol;
@@ -192,6 +193,22 @@ TEST_F(CudaKernelTwin, MatchesTheCpuBackendOnEveryBuiltinLaw) {
       expect_twin_equals_cpu(builder, scratch.path(), batch.problems[k],
                              batch.laws[k].name + ", --separable " + to_string(separable));
     }
+  }
+}
+
+TEST_F(CudaKernelTwin, MatchesTheCpuBackendUpdatingImmediately) {
+  // scipy's updating='immediate': one trial at a time, each from the population as updated so
+  // far; every built-in law, searching every parameter and separably.
+  TwinBuilder builder(scratch.path(), TwinBuilder::Flavour::Plain);
+  for (const Separable separable : {Separable::Off, Separable::Auto}) {
+    FitOptions options;
+    options.de.maxiter = 40;
+    options.de.updating = Updating::Immediate;
+    options.separable = separable;
+    const test::Batch batch = test::resample_batch(2, options);
+    for (std::size_t k = 0; k < batch.laws.size(); ++k)
+      expect_twin_equals_cpu(builder, scratch.path(), batch.problems[k],
+                             batch.laws[k].name + ", immediate, --separable " + to_string(separable));
   }
 }
 

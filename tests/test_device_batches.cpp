@@ -115,6 +115,13 @@ TEST(DeviceBatches, SeparableComparisonBatchSolvesTheLinearParametersOfEveryBuil
   }
 }
 
+TEST(DeviceBatches, ImmediateComparisonBatchUpdatesImmediatelyOnTheDevice) {
+  const test::Batch batch = test::immediate_comparison_batch();
+  expect_batch(batch, 400, builtin_law_names());
+  EXPECT_EQ(batch.options.de.updating, Updating::Immediate);
+  for (const auto& problems : batch.problems) EXPECT_TRUE(device_runs_de(problems.front())) << problems.front().law->name;
+}
+
 TEST(DeviceBatches, MixedLawBatchIs20ResamplesOfEveryBuiltinLawAt40Generations) {
   const test::Batch batch = test::mixed_law_batch();
   EXPECT_EQ(batch.options.de.maxiter, 40);

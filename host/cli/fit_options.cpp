@@ -21,10 +21,10 @@ po::options_description fitting_options(FitOptions& o, int& threads) {
      "seed: the seed program's fit_scaling_law step by step")
     ("separable", po::value<std::string>()->default_value("auto"),
      "auto: solve the law's linear parameters exactly for each candidate and search the others "
-     "(a linear-space mse objective; such fits run on the CPU under any backend); off: search every parameter")
+     "(a linear-space mse objective); off: search every parameter")
     ("updating", po::value<std::string>()->default_value("deferred"),
-     "deferred: each DE generation's trials from the population it started with (the GPU's); immediate: "
-     "member by member from the population as updated so far (scipy's default; such fits run on the CPU)")
+     "deferred: each DE generation's trials from the population it started with; immediate: "
+     "member by member from the population as updated so far (scipy's default; one trial at a time)")
     ("popsize", po::value(&o.de.popsize)->default_value(o.de.popsize), "DE population = max(5, popsize x searched parameters)")
     ("maxiter", po::value(&o.de.maxiter)->default_value(o.de.maxiter), "DE generations at most")
     ("tol", po::value(&o.de.tol)->default_value(o.de.tol, "1e-11"), "DE relative tolerance on the energies' spread")

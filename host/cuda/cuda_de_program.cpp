@@ -35,12 +35,12 @@ constexpr std::size_t kMaxSharedBytes = 96 * 1024;
 // What problems must have in common to share a launch: the generated source (the law's
 // structure and the objective; the law's numbers travel per problem) and the DE options and
 // seed. Laws that differ only in their numbers, a leaderboard's variants, share one launch.
-using LaunchKey = std::tuple<std::size_t, std::uint64_t, int, int, double, double, double, double, double>;
+using LaunchKey = std::tuple<std::size_t, std::uint64_t, int, int, double, double, double, double, double, Updating>;
 
 LaunchKey launch_key(const Problem& p, GeneratedLaws& laws) {
   const DEOptions& de = p.options.de;
   return {laws.of(p).source_id, p.options.seed, de.popsize,      de.maxiter,      de.tol,
-          de.atol,              de.mutation_min, de.mutation_max, de.recombination};
+          de.atol,              de.mutation_min, de.mutation_max, de.recombination, de.updating};
 }
 
 }  // namespace
@@ -199,6 +199,7 @@ bool CudaDifferentialEvolution::launch(std::span<const Problem> chunk) {
   P.members = m.members;
   P.maxiter = m.options.maxiter;
   P.in_shared = in_shared ? 1 : 0;
+  P.immediate = m.options.updating == Updating::Immediate ? 1 : 0;
   P.seed = m.seed;
   P.tol = m.options.tol;
   P.atol = m.options.atol;

@@ -299,7 +299,7 @@ std::optional<SeparableForm> separable_search(const Problem& problem) {
 bool searches_separably(const Problem& problem) { return separable_search(problem).has_value(); }
 
 bool device_runs_de(const Problem& problem) {
-  if (problem.options.pipeline != Pipeline::De || problem.options.de.updating != Updating::Deferred) return false;
+  if (problem.options.pipeline != Pipeline::De) return false;
   const std::optional<SeparableForm> form = separable_search(problem);
   return !form || !form->nonlinear.empty();
 }

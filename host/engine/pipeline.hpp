@@ -19,11 +19,10 @@ std::optional<SeparableForm> separable_search(const Problem& problem);
 // with linear parameters: engine/projected_objective.hpp).
 bool searches_separably(const Problem& problem);
 
-// Whether a device runner implements the problem's DE: the de pipeline with deferred updating,
-// searching every parameter or, where the linear ones are solved exactly, the others (at least
-// one). fit_batch_on fits the rest on the host (a device does not implement immediate updating,
-// which evaluates one trial at a time, yet; a law linear in every parameter needs no search), so
-// every result is the CPU backend's.
+// Whether a device runner implements the problem's DE: the de pipeline (deferred or immediate
+// updating), searching every parameter or, where the linear ones are solved exactly, the others
+// (at least one). fit_batch_on fits the rest on the host (another pipeline; a law linear in every
+// parameter needs no search), so every result is the CPU backend's.
 bool device_runs_de(const Problem& problem);
 
 // The DE stage of fit_problem's de pipeline alone, as a device runs it (device_runs_de): over

@@ -94,9 +94,8 @@ std::vector<FitResult> fit_batch_on_runner(DeRunner& runner, std::span<const Pro
   for (const Problem& p : problems) {
     if (p.options.pipeline != Pipeline::De) throw std::invalid_argument("slfit: a device runs the de pipeline only");
     if (!device_runs_de(p))
-      throw std::invalid_argument("slfit: a device runs a DE with deferred updating over at least one parameter; a "
-                                  "problem that updates immediately or whose law is linear in every parameter "
-                                  "runs on the host (fit_batch_on)");
+      throw std::invalid_argument("slfit: a device runs a DE over at least one parameter; a problem whose law is "
+                                  "linear in every parameter runs on the host (fit_batch_on)");
   }
   std::vector<FitResult> results(problems.size());
   const std::vector<std::vector<std::size_t>> groups = runner.launch_groups(problems);

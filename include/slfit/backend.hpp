@@ -41,10 +41,9 @@ BackendChoice choose_backend(Backend requested, Pipeline pipeline, std::ostream&
 
 // Fits the batch on a chosen backend. On Cuda the problems whose pipeline is de run their DE on
 // the device (fit_batch_on_runner), over every parameter or, under --separable auto, over those
-// not solved exactly; the others (a leaderboard entry that asks for the seed pipeline,
-// bootstrap's local refits, a law linear in every parameter, which needs no search, and, as the
-// device does not implement it yet, a DE that updates immediately) run on the host, as on Cpu:
-// every result is the CPU backend's.
+// not solved exactly, with deferred or immediate updating; the others (a leaderboard entry that
+// asks for the seed pipeline, bootstrap's local refits, a law linear in every parameter, which
+// needs no search) run on the host, as on Cpu: every result is the CPU backend's.
 std::vector<FitResult> fit_batch_on(const BackendChoice& chosen, std::span<const Problem> problems,
                                     const BatchOptions& batch);
 

@@ -16,6 +16,7 @@ struct Launch {
   // DeParams' scalars.
   std::int32_t problems = 0, num_params = 0, columns = 0, num_constants = 0, members = 0, maxiter = 0;
   std::int32_t in_shared = 0;  // 1: the population and points in dynamic shared memory
+  std::int32_t immediate = 0;  // 1: immediate updating
   std::uint64_t seed = 0;
   double tol = 0, atol = 0, mutation_min = 0, mutation_max = 0, recombination = 0;
   // The launch's shape.
@@ -81,7 +82,7 @@ class Reader {
 template <class Io>
 void fields(Io& io, Launch& l) {
   for (auto* v : {&l.problems, &l.num_params, &l.columns, &l.num_constants, &l.members, &l.maxiter, &l.in_shared,
-                  &l.block_threads})
+                  &l.immediate, &l.block_threads})
     io.value(*v);
   io.value(l.seed);
   io.value(l.dynamic_bytes);

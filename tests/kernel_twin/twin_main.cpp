@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
     P.members = in.members;
     P.maxiter = in.maxiter;
     P.in_shared = in.in_shared;
+    P.immediate = in.immediate;
     P.seed = in.seed;
     P.tol = in.tol;
     P.atol = in.atol;
