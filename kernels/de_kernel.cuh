@@ -182,6 +182,14 @@ __device__ void differential_evolution(const DeParams& P) {
   for (int j = threadIdx.x; j < D; j += blockDim.x)
     P.best[static_cast<long long>(problem) * D + j] = slfit::de::unit_to_param(pop[j], lower[j], upper[j], log_scale[j] != 0);
   if (threadIdx.x == 0) {
+    // The next best members, where a stalled refinement restarts (de_steps.hpp's runners_up).
+    int chosen[slfit::de::kRunnersUp];
+    const int count = slfit::de::runners_up(energy, S, chosen);
+    double* out = P.runners_up + static_cast<long long>(problem) * slfit::de::kRunnersUp * D;
+    for (int r = 0; r < count; ++r)
+      for (int j = 0; j < D; ++j)
+        out[r * D + j] = slfit::de::unit_to_param(pop[chosen[r] * D + j], lower[j], upper[j], log_scale[j] != 0);
+    P.runner_count[problem] = count;
     P.best_energy[problem] = energy[0];
     P.generations[problem] = generations;
     P.evaluations[problem] = evaluations;

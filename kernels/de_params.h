@@ -24,6 +24,8 @@ struct DeParams {
   double* scratch;
   double* best;                        // out: problem * kNumParams, scaled to the bounds
   double* best_energy;                 // out
+  double* runners_up;                  // out: problem * de::kRunnersUp * kNumParams, scaled alike
+  int* runner_count;                   // out: how many of them (de::runners_up)
   int* generations;                    // out
   long long* evaluations;              // out
   int* converged;                      // out: 0 or 1

@@ -25,6 +25,7 @@
 #include "cuda_test_laws.hpp"
 #include "engine/pipeline.hpp"
 #include "kernel_twin/twin_io.hpp"
+#include "optim/de_steps.hpp"
 #include "optim/differential_evolution.hpp"
 
 namespace slfit {
@@ -170,6 +171,11 @@ void expect_twin_equals_cpu(TwinBuilder& builder, const fs::path& dir, std::span
       EXPECT_EQ(o.evaluations[i], cpu[i].evaluations) << where;
       EXPECT_EQ(o.converged[i] != 0, cpu[i].converged) << where;
       for (std::size_t j = 0; j < d; ++j) EXPECT_EQ(o.best[i * d + j], cpu[i].best[j]) << where << ", parameter " << j;
+      ASSERT_EQ(o.runner_count[i], static_cast<int>(cpu[i].runners_up.size())) << where;
+      for (std::size_t r = 0; r < cpu[i].runners_up.size(); ++r)
+        for (std::size_t j = 0; j < d; ++j)
+          EXPECT_EQ(o.runners_up[(i * de::kRunnersUp + r) * d + j], cpu[i].runners_up[r][j])
+              << where << ", runner-up " << r << ", parameter " << j;
     }
   }
 }

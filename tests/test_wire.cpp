@@ -23,6 +23,7 @@ TEST(Wire, ResultsReadBackBitForBit) {
   a.de = {true, 17, 12345678901LL, true, 0.25};
   a.lbfgsb = {true, 2, 40, 77, "converged: ftol", 1e-12};
   a.newton = {true, 3, 21, "converged: gtol", 2e-15};
+  a.restarts = {true, 3, 4e-9};
   a.seconds = 0.125;
   FitResult b;
   b.status = FitStatus::Failed;
@@ -53,6 +54,9 @@ TEST(Wire, ResultsReadBackBitForBit) {
   EXPECT_EQ(read[0].lbfgsb.rescaled_gain, 1e-12);
   EXPECT_EQ(read[0].newton.iterations, 3);
   EXPECT_EQ(read[0].newton.status, "converged: gtol");
+  EXPECT_TRUE(read[0].restarts.ran);
+  EXPECT_EQ(read[0].restarts.starts, 3);
+  EXPECT_EQ(read[0].restarts.gain, 4e-9);
   EXPECT_EQ(read[0].seconds, 0.125);
   EXPECT_FALSE(read[0].failure);
 

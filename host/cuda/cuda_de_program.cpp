@@ -16,6 +16,7 @@
 #include "cuda/launch_context.hpp"
 #include "cuda/nvrtc_batch.hpp"
 #include "cuda/shared_memory_plan.hpp"
+#include "optim/de_steps.hpp"
 #include "optim/differential_evolution.hpp"
 
 namespace slfit {
@@ -135,8 +136,9 @@ std::size_t CudaDifferentialEvolution::capacity(std::span<const Problem> problem
   std::size_t max_points = 1;
   for (const Problem& p : problems) max_points = std::max(max_points, p.data->size());
   const std::size_t d = m.law().searched_params;
-  std::size_t bytes = sizeof(double) * ((m.law().columns.size() + 1) * max_points + 3 * d + 1) +
-                      sizeof(long long) * 2 + sizeof(int) * 3 + sizeof(unsigned long long);
+  std::size_t bytes = sizeof(double) * ((m.law().columns.size() + 1) * max_points + (3 + de::kRunnersUp) * d + 1 +
+                                        m.law().constants_per_problem()) +
+                      sizeof(long long) * 2 + sizeof(int) * 4 + sizeof(unsigned long long) + d;
   if (!m.shared_memory(static_cast<int>(max_points)).in_shared)
     bytes += sizeof(double) * 2 * m.population_doubles();
   // Half the free memory, and at least four chunks for large batches, so that the host's
@@ -168,6 +170,8 @@ bool CudaDifferentialEvolution::launch(std::span<const Problem> chunk) {
   P.scratch = in_shared ? nullptr : mem.allocate<double>(2 * m.population_doubles() * n);
   P.best = mem.allocate<double>(n * d);
   P.best_energy = mem.allocate<double>(n);
+  P.runners_up = mem.allocate<double>(n * de::kRunnersUp * d);
+  P.runner_count = mem.allocate<int>(n);
   P.generations = mem.allocate<int>(n);
   P.evaluations = mem.allocate<long long>(n);
   P.converged = mem.allocate<int>(n);
@@ -243,11 +247,13 @@ std::vector<DEOutcome> CudaDifferentialEvolution::collect() {
   m.timing.upload += upload_ms * 1e-3;
   m.timing.de += kernel_ms * 1e-3;
   const auto download_start = std::chrono::steady_clock::now();
-  std::vector<double> best(n * d), best_energy(n);
-  std::vector<int> generations(n), converged(n);
+  std::vector<double> best(n * d), best_energy(n), runners_up(n * de::kRunnersUp * d);
+  std::vector<int> generations(n), converged(n), runner_count(n);
   std::vector<long long> evaluations(n);
   download(best, m.params.best);
   download(best_energy, m.params.best_energy);
+  download(runners_up, m.params.runners_up);
+  download(runner_count, m.params.runner_count);
   download(generations, m.params.generations);
   download(evaluations, m.params.evaluations);
   download(converged, m.params.converged);
@@ -257,6 +263,10 @@ std::vector<DEOutcome> CudaDifferentialEvolution::collect() {
   for (std::size_t i = 0; i < n; ++i) {
     out[i].best.assign(best.begin() + i * d, best.begin() + (i + 1) * d);
     out[i].best_energy = best_energy[i];
+    for (int r = 0; r < runner_count[i]; ++r) {
+      const auto first = runners_up.begin() + static_cast<long>((i * de::kRunnersUp + r) * d);
+      out[i].runners_up.emplace_back(first, first + static_cast<long>(d));
+    }
     out[i].generations = generations[i];
     out[i].evaluations = evaluations[i];
     out[i].converged = converged[i] != 0;

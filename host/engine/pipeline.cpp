@@ -98,6 +98,9 @@ class Stages {
 
   double best() const { return best_; }
   FitResult& result() { return result_; }
+  // Whether the last refinement stalled: L-BFGS-B stopped short of gtol and the Newton polish
+  // took no step without finding the point a minimum.
+  bool stalled() const { return stalled_; }
 
  private:
   // L-BFGS-B in coordinates c (the bounds mapped to them, x clamped to the bounds against
@@ -112,6 +115,7 @@ class Stages {
     const GradientFunction f = in.function();
     LbfgsbOutcome local = minimize_lbfgsb(f, in.v_of(x0), in.v_lower, in.v_upper, options);
     bool newton_settled = false;
+    stalled_ = false;
     if (local.stop != LbfgsbStop::Gtol && std::isfinite(local.f)) {
       const NewtonOutcome newton =
           newton_polish(f, local.x, in.v_lower, in.v_upper, NewtonOptions{.gtol = options.gtol});
@@ -123,6 +127,7 @@ class Stages {
       report.gain = local.f - newton.f;
       if (newton.f < local.f) local.x = newton.x;
       newton_settled = newton.status.starts_with("converged");
+      stalled_ = newton.iterations == 0 && !newton_settled;
     }
     local.x = in.x_of(local.x);
     // Mapping back rounds: report the objective of the point actually returned.
@@ -144,21 +149,45 @@ class Stages {
   FitResult result_;
   double best_ = std::numeric_limits<double>::infinity();
   bool settled_ = false;
+  bool stalled_ = false;
 };
 
+// The de pipeline's refinement of a start: in the unit box, then (the unit box gives a parameter
+// whose optimum lies a millionth of its box's width from a bound, Dl = 0.5 in [0, 1e7], steps of
+// the box's scale, and L-BFGS-B can stop there with no further decrease) again with each
+// parameter's steps relative to its own size, from the point reached (`start` is the best so far:
+// the lower of it and that point); the lowest wins. Returns how much the second lowered the best.
+double refine_from(const Problem& p, Stages& stages, std::span<const double> start) {
+  const LbfgsbOutcome local = stages.refine_unit_box(p, start, p.options.refine);
+  stages.offer(local.x, local.f, local.settled);
+  const double reached = stages.best();
+  const LbfgsbOutcome rescaled = stages.refine_start_scaled(p, stages.result().params, p.options.refine);
+  stages.offer(rescaled.x, rescaled.f, rescaled.settled);
+  return reached - stages.best();
+}
+
 // The de pipeline's refinement of the best point so far, over every parameter; the better wins.
-FitResult refine_best(const Problem& p, Stages& stages) {
+// When it stalls (Stages::stalled: the last refinement's L-BFGS-B and Newton polish could go no
+// further from a point that is no minimum, as at a kink or a rounding plateau), the refinement
+// runs again from each of the DE's runners-up (full parameter vectors), and the lowest point
+// reached wins.
+FitResult refine_best(const Problem& p, Stages& stages, const std::vector<std::vector<double>>& runners_up) {
   if (std::isfinite(stages.best())) {
-    const LbfgsbOutcome local = stages.refine_unit_box(p, stages.result().params, p.options.refine);
-    stages.offer(local.x, local.f, local.settled);
-    // The unit box gives a parameter whose optimum lies a millionth of its box's width from a
-    // bound (Dl = 0.5 in [0, 1e7]) steps of the box's scale, and L-BFGS-B can stop there with no
-    // further decrease: refine again with each parameter's steps relative to its own size, from
-    // the point reached, and keep what is lower.
-    const double reached = stages.best();
-    const LbfgsbOutcome rescaled = stages.refine_start_scaled(p, stages.result().params, p.options.refine);
-    stages.offer(rescaled.x, rescaled.f, rescaled.settled);
-    stages.result().lbfgsb.rescaled_gain = reached - stages.best();
+    const std::vector<double> start = stages.result().params;
+    stages.result().lbfgsb.rescaled_gain = refine_from(p, stages, start);
+    if (stages.stalled() && !runners_up.empty()) {
+      RestartReport& restarts = stages.result().restarts;
+      const double stalled_at = stages.best();
+      restarts.ran = true;
+      for (const std::vector<double>& from : runners_up) {  // each refined as the best was
+        const LbfgsbOutcome local = stages.refine_unit_box(p, from, p.options.refine);
+        stages.offer(local.x, local.f, local.settled);
+        const LbfgsbOutcome rescaled = stages.refine_start_scaled(p, local.x, p.options.refine);
+        stages.offer(rescaled.x, rescaled.f, rescaled.settled);
+        ++restarts.starts;
+      }
+      restarts.gain = stalled_at - stages.best();
+    }
   }
   FitResult& r = stages.result();
   r.status = stages.status();
@@ -168,7 +197,7 @@ FitResult refine_best(const Problem& p, Stages& stages) {
 // The de pipeline after its DE stage (which ran here or on the GPU).
 FitResult refine_de(const Problem& p, Stages& stages, const DEOutcome& de) {
   stages.offer(de.best, de.best_energy, false);
-  return refine_best(p, stages);
+  return refine_best(p, stages, de.runners_up);
 }
 
 FitResult run_de_pipeline(const Problem& p, Stages& stages) { return refine_de(p, stages, stages.run_de(p, p.options.de)); }
@@ -189,7 +218,8 @@ LbfgsbOutcome refine_projected(ProjectedObjective& projected, std::span<const do
 // linear solve alone is the global optimum): L-BFGS-B over theta, then the whole refinement over
 // every parameter from the point reached, which polishes the linear ones too and gives the status.
 FitResult refine_separable(const Problem& p, Stages& stages, Objective& objective, ProjectedObjective& projected,
-                           const std::vector<double>& theta) {
+                           const DEOutcome& de) {
+  const std::vector<double>& theta = de.best;
   stages.result().separable = projected.linear_params();
   const std::vector<double> start = projected.full_params(theta);
   stages.offer(start, objective.value(start), false);
@@ -199,7 +229,9 @@ FitResult refine_separable(const Problem& p, Stages& stages, Objective& objectiv
     const std::vector<double> reached = projected.full_params(local.x);
     stages.offer(reached, objective.value(reached), false);
   }
-  return refine_best(p, stages);
+  std::vector<std::vector<double>> runners_up;  // the DE's, as full parameter vectors
+  for (const std::vector<double>& other : de.runners_up) runners_up.push_back(projected.full_params(other));
+  return refine_best(p, stages, runners_up);
 }
 
 // The DE over the nonlinear parameters of the projected objective.
@@ -214,13 +246,12 @@ DEOutcome search_nonlinear_params(const Problem& p, ProjectedObjective& projecte
 FitResult run_separable_pipeline(const Problem& p, Stages& stages, Objective& objective,
                                  const SeparablePrograms& programs) {
   ProjectedObjective projected(programs, *p.data, p.objective, p.bounds, objective);
-  std::vector<double> theta;
+  DEOutcome de;  // none where every parameter is linear
   if (projected.num_params() > 0) {
-    const DEOutcome de = search_nonlinear_params(p, projected);
+    de = search_nonlinear_params(p, projected);
     stages.record_de(de);
-    theta = de.best;
   }
-  return refine_separable(p, stages, objective, projected, theta);
+  return refine_separable(p, stages, objective, projected, de);
 }
 
 // The seed program's fit_scaling_law: a local search from the data-driven start; a global search
@@ -349,7 +380,7 @@ FitResult fit_problem_from_de(const Problem& problem, const DEOutcome& device_de
       throw std::logic_error("slfit: a device's DE of a separable law returned a point of another size");
     de.best_energy = projected.value(de.best);
     stages.record_de(de);
-    result = refine_separable(problem, stages, objective, projected, de.best);
+    result = refine_separable(problem, stages, objective, projected, de);
   } else {
     if (!de.best.empty()) de.best_energy = objective.value(de.best);
     stages.record_de(de);

@@ -68,6 +68,9 @@ void write_results(Writer& w, std::span<const FitResult> results) {
     w.value(r.newton.evaluations);
     w.bytes(r.newton.status);
     w.value(r.newton.gain);
+    w.value(r.restarts.ran);
+    w.value(r.restarts.starts);
+    w.value(r.restarts.gain);
     w.value(r.seconds);
     w.bytes(r.error);
     w.bytes(r.failure ? encode_error(r.failure) : std::string());
@@ -98,6 +101,9 @@ std::vector<FitResult> read_results(Reader& in) {
     r.newton.evaluations = in.value<long long>();
     r.newton.status = in.bytes();
     r.newton.gain = in.value<double>();
+    r.restarts.ran = in.value<bool>();
+    r.restarts.starts = in.value<int>();
+    r.restarts.gain = in.value<double>();
     r.seconds = in.value<double>();
     r.error = in.bytes();
     // The failure as the kind it was on the rank that fitted it, with the words FitResult::error

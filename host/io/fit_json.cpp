@@ -69,6 +69,7 @@ nlohmann::ordered_json fit_to_json(const Law& law, const GroupData& group, const
                  {"evaluations", fit.newton.evaluations},
                  {"status", fit.newton.status},
                  {"gain", fit.newton.gain}};
+  j["restarts"] = {{"ran", fit.restarts.ran}, {"starts", fit.restarts.starts}, {"gain", fit.restarts.gain}};
   j["separable"] = nlohmann::ordered_json::array();
   for (const int k : fit.separable) j["separable"].push_back(law.params[static_cast<std::size_t>(k)].name);
   j["seconds"] = fit.seconds;

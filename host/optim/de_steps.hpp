@@ -134,4 +134,24 @@ SLFIT_HOST_DEVICE inline void make_trial(const double* pop, int members, int par
   make_trial_from_blocks(pop, members, params, member, scale, recombination, seed, stream, generation, blocks, trial);
 }
 
+// The members a stalled refinement restarts from (engine/pipeline.cpp): the kRunnersUp lowest
+// finite energies after index 0 (which holds the best), lowest first, ties to the lower index.
+// Writes their indices into `chosen` and returns how many there are.
+constexpr int kRunnersUp = 3;
+SLFIT_HOST_DEVICE inline int runners_up(const double* energy, int members, int* chosen) {
+  int count = 0;
+  for (; count < kRunnersUp; ++count) {
+    int pick = -1;
+    for (int i = 1; i < members; ++i) {
+      bool taken = false;
+      for (int c = 0; c < count; ++c) taken = taken || chosen[c] == i;
+      if (taken || !isfinite(energy[i])) continue;
+      if (pick < 0 || energy[i] < energy[pick]) pick = i;
+    }
+    if (pick < 0) break;
+    chosen[count] = pick;
+  }
+  return count;
+}
+
 }  // namespace slfit::de

@@ -207,6 +207,12 @@ DEOutcome differential_evolution(const PopulationEnergy& energy, std::span<const
   out.best.resize(n);
   for (int j = 0; j < n; ++j) out.best[j] = to_param(pop.row(0)[j], static_cast<std::size_t>(j));
   out.best_energy = pop.energy[0];
+  int chosen[de::kRunnersUp];
+  const int count = de::runners_up(pop.energy.data(), pop.members, chosen);
+  for (int r = 0; r < count; ++r) {
+    std::vector<double>& point = out.runners_up.emplace_back(static_cast<std::size_t>(n));
+    for (int j = 0; j < n; ++j) point[j] = to_param(pop.row(chosen[r])[j], static_cast<std::size_t>(j));
+  }
   return out;
 }
 

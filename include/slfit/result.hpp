@@ -20,10 +20,13 @@ enum class FitStatus {
 const char* to_string(FitStatus status);
 
 // What a differential evolution run returns, on whichever backend ran it (optim/ on the host, a
-// DeRunner on a device): the best member scaled to the bounds, its energy, and the run's length.
+// DeRunner on a device): the best member scaled to the bounds, its energy, the next best members
+// (de::runners_up, best first, scaled alike: where a stalled refinement restarts), and the run's
+// length.
 struct DEOutcome {
   std::vector<double> best;
   double best_energy = 0.0;
+  std::vector<std::vector<double>> runners_up;
   int generations = 0;
   long long evaluations = 0;
   bool converged = false;
@@ -48,6 +51,14 @@ struct LbfgsbReport {
   double rescaled_gain = 0.0;
 };
 
+// The de pipeline's last remedy: when its refinement stalls (L-BFGS-B stopped short of gtol and
+// the Newton polish could take no step), it refines again from the DE's runners-up.
+struct RestartReport {
+  bool ran = false;
+  int starts = 0;                // refinements from runners-up
+  double gain = 0.0;             // how much they lowered the objective (0: nothing lower found)
+};
+
 struct NewtonReport {
   bool ran = false;              // after an L-BFGS-B run that stopped short of gtol
   int iterations = 0;            // accepted Newton steps
@@ -69,6 +80,7 @@ struct FitResult {
   DEReport de;
   LbfgsbReport lbfgsb;
   NewtonReport newton;
+  RestartReport restarts;
   double seconds = 0.0;
   std::string error;            // what the fit threw, when status is Failed
   std::exception_ptr failure;   // the exception itself, for a caller that rethrows it (the CLI's

@@ -31,8 +31,8 @@ struct Launch {
 };
 
 struct Outcomes {
-  std::vector<double> best, best_energy;
-  std::vector<int> generations, converged;
+  std::vector<double> best, best_energy, runners_up;
+  std::vector<int> generations, converged, runner_count;
   std::vector<long long> evaluations;
 };
 
@@ -103,6 +103,8 @@ void fields(Io& io, Outcomes& o) {
   io.array(o.generations);
   io.array(o.converged);
   io.array(o.evaluations);
+  io.array(o.runners_up);
+  io.array(o.runner_count);
 }
 
 template <class Record>

@@ -10,6 +10,7 @@
 #include <exception>
 
 #include "de_params.h"
+#include "de_steps.hpp"
 #include "twin_io.hpp"
 
 extern "C" void slfit_de(const slfit_kernel::DeParams P);
@@ -28,6 +29,8 @@ int main(int argc, char** argv) {
     out.generations.assign(n, -1);
     out.converged.assign(n, -1);
     out.evaluations.assign(n, -1);
+    out.runners_up.assign(n * slfit::de::kRunnersUp * d, -1.0);
+    out.runner_count.assign(n, -1);
     const std::size_t population_doubles = static_cast<std::size_t>(in.members) * (d + 1);
     std::vector<double> scratch(in.in_shared ? 0 : 2 * population_doubles * n);
 
@@ -43,6 +46,8 @@ int main(int argc, char** argv) {
     P.scratch = scratch.data();
     P.best = out.best.data();
     P.best_energy = out.best_energy.data();
+    P.runners_up = out.runners_up.data();
+    P.runner_count = out.runner_count.data();
     P.generations = out.generations.data();
     P.evaluations = out.evaluations.data();
     P.converged = out.converged.data();
