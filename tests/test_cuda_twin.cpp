@@ -316,6 +316,23 @@ TEST_F(CudaKernelTwin, MatchesTheCpuBackendOnCustomLaws) {
   EXPECT_GE(tested, 7u);
 }
 
+// Two outputs u and v of N on 24 rows, stacked (each row once per output).
+GroupData two_output_group() {
+  GroupData group;
+  group.name = "g";
+  std::vector<double> u, v;
+  group.inputs.resize(1);
+  for (int i = 0; i < 24; ++i) {
+    const double n = 1.0 + 0.5 * (i % 9);
+    group.inputs[0].push_back(n);
+    group.lines.push_back(static_cast<std::size_t>(i + 2));
+    u.push_back(1.2 * std::pow(n, -0.3) + 0.2 + 0.01 * (i % 5));
+    v.push_back(0.7 * std::pow(n, -0.3) + 0.02 * (i % 3));
+  }
+  stack_outputs(group, {u, v});
+  return group;
+}
+
 TEST_F(CudaKernelTwin, MatchesTheCpuBackendOnAMultiOutputLaw) {
   // Two outputs sharing an exponent, on stacked points (each row once per output), with the
   // outputs normalized by their variances (a per-point residual scale column) and a robust term.
@@ -326,18 +343,7 @@ TEST_F(CudaKernelTwin, MatchesTheCpuBackendOnAMultiOutputLaw) {
                {"name": "c", "lower": 0.05, "upper": 2}, {"name": "d", "lower": -1, "upper": 1}],
     "objective": {"terms": [{"kind": "mse"}, {"kind": "soft_l1", "f_scale": 0.1, "space": "log", "coefficient": 0.5}],
                   "normalize": "variance"}})", "pair.json");
-  GroupData group;
-  group.name = "g";
-  std::vector<double> u, v;
-  for (int i = 0; i < 24; ++i) {
-    const double n = 1.0 + 0.5 * (i % 9);
-    group.inputs.resize(1);
-    group.inputs[0].push_back(n);
-    group.lines.push_back(static_cast<std::size_t>(i + 2));
-    u.push_back(1.2 * std::pow(n, -0.3) + 0.2 + 0.01 * (i % 5));
-    v.push_back(0.7 * std::pow(n, -0.3) + 0.02 * (i % 3));
-  }
-  stack_outputs(group, {u, v});
+  const GroupData group = two_output_group();
   FitOptions options;
   options.de.popsize = 5;
   options.de.maxiter = 40;
@@ -357,18 +363,7 @@ TEST_F(CudaKernelTwin, MatchesTheCpuBackendSolvingTheLinearParametersOfAMultiOut
     "params": [{"name": "a", "lower": 0.1, "upper": 3}, {"name": "b", "lower": -0.9, "upper": 0.9},
                {"name": "c", "lower": 0.05, "upper": 2}, {"name": "d", "lower": -1, "upper": 1}],
     "objective": {"terms": [{"kind": "mse"}], "normalize": "variance"}})", "pair.json");
-  GroupData group;
-  group.name = "g";
-  std::vector<double> u, v;
-  group.inputs.resize(1);
-  for (int i = 0; i < 24; ++i) {
-    const double n = 1.0 + 0.5 * (i % 9);
-    group.inputs[0].push_back(n);
-    group.lines.push_back(static_cast<std::size_t>(i + 2));
-    u.push_back(1.2 * std::pow(n, -0.3) + 0.2 + 0.01 * (i % 5));
-    v.push_back(0.7 * std::pow(n, -0.3) + 0.02 * (i % 3));
-  }
-  stack_outputs(group, {u, v});
+  const GroupData group = two_output_group();
   FitOptions options;
   options.de.popsize = 5;
   options.de.maxiter = 40;

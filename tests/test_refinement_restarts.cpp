@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "cuda_test_batch.hpp"
 #include "optim/de_steps.hpp"
 #include "slfit/fit.hpp"
 #include "slfit/law_io.hpp"
@@ -54,22 +55,16 @@ const std::vector<Group>& groups() {
 
 FitResult fit_kinked(const Group& group, int popsize, int maxiter) {
   const Law law = parse_law(kKinkedLaw, "kinked.json");
-  auto data = std::make_shared<GroupData>();
-  data->name = group.name;
-  data->inputs = {group.n};
-  data->target = group.y;
-  for (std::size_t i = 0; i < group.n.size(); ++i) data->lines.push_back(i + 2);
-  Problem p;
-  p.law = std::make_shared<const Law>(law);
-  p.compiled = compile_law(law);
-  p.data = data;
-  p.bounds = resolve_bounds(law, *data);
-  p.objective = law.objective;
-  p.options.separable = Separable::Off;
-  p.options.de.popsize = popsize;
-  p.options.de.maxiter = maxiter;
-  p.stream = group.stream;
-  return fit_problem(p);
+  GroupData data;
+  data.name = group.name;
+  data.inputs = {group.n};
+  data.target = group.y;
+  for (std::size_t i = 0; i < group.n.size(); ++i) data.lines.push_back(i + 2);
+  FitOptions options;
+  options.separable = Separable::Off;
+  options.de.popsize = popsize;
+  options.de.maxiter = maxiter;
+  return fit_problem(test::make_problem(law, compile_law(law), data, options, group.stream));
 }
 
 TEST(RefinementRestarts, AStalledRefinementReachesTheOptimumFromTheRunnersUp) {

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <optional>
 
-#include "engine/pipeline.hpp"
-
 namespace slfit {
 
 const GeneratedLaws::Entry& GeneratedLaws::of(const Problem& p) {

@@ -318,15 +318,6 @@ void finish(FitResult& result, const Stages& stages, const Problem& problem,
 
 }  // namespace
 
-std::optional<SeparableForm> separable_search(const Problem& problem) {
-  if (problem.options.pipeline != Pipeline::De || problem.options.separable != Separable::Auto ||
-      !separable_objective(problem.objective))
-    return std::nullopt;
-  SeparableForm form = separate_linear_params(*problem.law);
-  if (form.linear.empty()) return std::nullopt;
-  return form;
-}
-
 bool searches_separably(const Problem& problem) { return separable_search(problem).has_value(); }
 
 bool device_runs_de(const Problem& problem) {

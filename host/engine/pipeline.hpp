@@ -2,17 +2,11 @@
 // The de pipeline's refinement stage on its own, for a DE that ran elsewhere (the CUDA backend
 // runs the DE of a chunk of problems on the GPU, then refines each here).
 
-#include <optional>
-
 #include "law/separable.hpp"
 #include "optim/differential_evolution.hpp"
 #include "slfit/fit.hpp"
 
 namespace slfit {
-
-// The split of the problem's law when the de pipeline solves its linear parameters exactly for
-// each candidate (below); nullopt where it searches every parameter.
-std::optional<SeparableForm> separable_search(const Problem& problem);
 
 // Whether fit_problem solves the problem's linear parameters exactly for each candidate and
 // searches the others (Pipeline::De with Separable::Auto, a linear-space mse objective and a law

@@ -185,6 +185,15 @@ std::shared_ptr<const CompiledLaw> compile_part(const Law& law, const Expr& part
 
 }  // namespace
 
+std::optional<SeparableForm> separable_search(const Problem& problem) {
+  if (problem.options.pipeline != Pipeline::De || problem.options.separable != Separable::Auto ||
+      !separable_objective(problem.objective))
+    return std::nullopt;
+  SeparableForm form = separate_linear_params(*problem.law);
+  if (form.linear.empty()) return std::nullopt;
+  return form;
+}
+
 SeparablePrograms::SeparablePrograms(const Law& law, SeparableForm separable) : form(std::move(separable)) {
   if (!form.base.empty()) base = compile_part(law, form.base);
   for (const Expr& part : form.basis) basis.push_back(compile_part(law, part));

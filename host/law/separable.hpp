@@ -10,10 +10,12 @@
 // search runs over theta alone: variable projection (Golub and Pereyra).
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "law/program.hpp"
 #include "slfit/expr.hpp"
+#include "slfit/fit.hpp"
 #include "slfit/law.hpp"
 
 namespace slfit {
@@ -42,6 +44,11 @@ SeparableForm separate_linear_params(const Law& law);
 // term (any coefficient) in linear space, weighted or not, outputs normalised or not, a ridge on
 // any parameters. Log, relative and robust losses make them a nonlinear problem again.
 bool separable_objective(const ObjectiveSpec& objective);
+
+// The split of the problem's law when the de pipeline solves its linear parameters exactly for
+// each candidate (Separable::Auto, a separable_objective and a law with linear parameters), on
+// either backend; nullopt where it searches every parameter.
+std::optional<SeparableForm> separable_search(const Problem& problem);
 
 // The separable form's parts compiled as programs (the law's, with the part as its expression),
 // once per law; the host's projected objective and the device's code generator both use them.
