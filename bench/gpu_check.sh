@@ -448,13 +448,15 @@ judge_gtest() {
 }
 speed() { gtest --gtest_also_run_disabled_tests --gtest_filter=CudaDevice.DISABLED_SpeedParscale10k; }
 judge_speed() {
-  local e2e de nvrtc ratio
+  local e2e de nvrtc ratio separable
   e2e=$(sed -n 's/^end to end[^:]*: \([0-9.e+-]*\) s.*/\1/p' "$STEP_OUT")
   de=$(sed -n 's/^DE only: \([^,]*\) s, .* \([0-9.e+-]*\) \/s$/\1 s (\2 evals\/s)/p' "$STEP_OUT")
   nvrtc=$(sed -n 's/^NVRTC compile (no cache): \(.*\) s$/\1/p' "$STEP_OUT")
   ratio=$(sed -n 's/.*DE kernels \/ plain = \(.*\)$/\1/p' "$STEP_OUT")
+  separable=$(sed -n 's/^separable end to end: \([0-9.e+-]*\) s .*as low as the full search.s (1e-9): \(.*\)$/\1 s, as low: \2/p' "$STEP_OUT")
   DETAIL_EXTRA=""
   [[ -n $e2e ]] && DETAIL_EXTRA="10k end-to-end $e2e s; DE $de; NVRTC $nvrtc s; DE kernels/plain $ratio"
+  [[ -n $separable ]] && DETAIL_EXTRA+="; separable $separable"
   judge_gtest "$1"
   DETAIL_EXTRA=""
 }
