@@ -16,7 +16,7 @@ Why it is built this way:
   * Evaluations per fit are the DE's, L-BFGS-B's and the Newton polish's objective evaluations
     (a projected evaluation counts as one), the refinement's restarts included; the last column
     counts the fits whose refinement stalled and restarted from the DE's runners-up, and those
-    where that lowered the objective. Time is the batch's wall time on one thread, the two
+    where that lowered the objective by more than 1e-9 relative. Time is the batch's wall time on one thread, the two
     settings run back to back in one process run, so their ratio is what to read.
 
   * --before BINARY adds an older slfit's default fits (before separable solving and log
@@ -99,10 +99,11 @@ def score(slfit: Path, before: Path | None, frame: pd.DataFrame, law: str, work:
         # The refinement's restarts from the DE's runners-up (absent from older binaries' JSON):
         # how many fits stalled and ran them, and in how many they lowered the objective.
         restarts = [f.get("restarts", {"ran": False, "gain": 0.0}) for f in r["fits"]]
+        gained = sum(x["gain"] > 1e-9 * f["objective"] for x, f in zip(restarts, r["fits"]))
         out[setting] = {"reached": int((misses <= WITHIN).sum()), "worst": float(misses.max()),
                         "evaluations": float(np.mean([evaluations(f) for f in r["fits"]])),
                         "ms_per_fit": 1e3 * r["seconds"] / len(r["fits"]),
-                        "restarts": f"{sum(x['ran'] for x in restarts)}/{sum(x['gain'] > 0 for x in restarts)}"}
+                        "restarts": f"{sum(x['ran'] for x in restarts)}/{gained}"}
     return out
 
 

@@ -168,9 +168,10 @@ double refine_from(const Problem& p, Stages& stages, std::span<const double> sta
 
 // The de pipeline's refinement of the best point so far, over every parameter; the better wins.
 // When it stalls (Stages::stalled: the last refinement's L-BFGS-B and Newton polish could go no
-// further from a point that is no minimum, as at a kink or a rounding plateau), the refinement
-// runs again from each of the DE's runners-up (full parameter vectors), and the lowest point
-// reached wins.
+// further from a point it cannot call a minimum: a kink, a local minimum too ill-conditioned for
+// the polish, a rounding plateau), the unit-box refinement runs again from each of the DE's
+// runners-up (full parameter vectors), the rescaled one from the lowest point they reach when it
+// is a new best, and the lowest point wins.
 FitResult refine_best(const Problem& p, Stages& stages, const std::vector<std::vector<double>>& runners_up) {
   if (std::isfinite(stages.best())) {
     const std::vector<double> start = stages.result().params;
@@ -179,12 +180,14 @@ FitResult refine_best(const Problem& p, Stages& stages, const std::vector<std::v
       RestartReport& restarts = stages.result().restarts;
       const double stalled_at = stages.best();
       restarts.ran = true;
-      for (const std::vector<double>& from : runners_up) {  // each refined as the best was
+      for (const std::vector<double>& from : runners_up) {
         const LbfgsbOutcome local = stages.refine_unit_box(p, from, p.options.refine);
         stages.offer(local.x, local.f, local.settled);
-        const LbfgsbOutcome rescaled = stages.refine_start_scaled(p, local.x, p.options.refine);
-        stages.offer(rescaled.x, rescaled.f, rescaled.settled);
         ++restarts.starts;
+      }
+      if (stages.best() < stalled_at) {  // a new best: refined once more, as the first was
+        const LbfgsbOutcome rescaled = stages.refine_start_scaled(p, stages.result().params, p.options.refine);
+        stages.offer(rescaled.x, rescaled.f, rescaled.settled);
       }
       restarts.gain = stalled_at - stages.best();
     }
