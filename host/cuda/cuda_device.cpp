@@ -8,17 +8,38 @@
 
 #include "cuda/cuda_check.hpp"
 #include "cuda/nvrtc_compiler.hpp"
+#include "slfit/de_runner.hpp"
 
 namespace slfit {
 
 using cuda::describe;
 
+namespace {
+
+// cudaGetDeviceCount, its error cleared from the runtime's state (the count is then 0).
+cudaError_t count_devices(int& count) {
+  count = 0;
+  const cudaError_t e = cudaGetDeviceCount(&count);
+  if (e != cudaSuccess) {
+    cudaGetLastError();
+    count = 0;
+  }
+  return e;
+}
+
+}  // namespace
+
+int cuda_device_count() {
+  int count = 0;
+  count_devices(count);  // an error is probe_cuda_device's to report, in words
+  return count;
+}
+
 CudaDevice probe_cuda_device(int index) {
   CudaDevice d;
   d.index = index;
   int count = 0;
-  if (const cudaError_t e = cudaGetDeviceCount(&count); e != cudaSuccess) {
-    cudaGetLastError();
+  if (const cudaError_t e = count_devices(count); e != cudaSuccess) {
     d.reason = e == cudaErrorNoDevice             ? "no CUDA device is visible"
                : e == cudaErrorInsufficientDriver ? "no CUDA driver, or one too old for CUDA " +
                                                         std::to_string(CUDART_VERSION / 1000) + " (" + describe(e) + ")"

@@ -4,8 +4,6 @@
 
 #include <set>
 
-#include <cuda_runtime.h>
-
 #include "cuda/cuda_de_program.hpp"
 #include "cuda/cuda_device.hpp"
 #include "cuda/cuda_surface.hpp"
@@ -70,15 +68,6 @@ RunnerProbe open_cuda_runner(int device_index) {
   if (!device.usable) return {nullptr, device.reason};
   device_register_cap();  // a bad SLFIT_CUDA_MAX_REGISTERS fails before any work, not in a compile
   return {std::make_unique<CudaRunner>(std::move(device)), {}};
-}
-
-int cuda_device_count() {
-  int count = 0;
-  if (cudaGetDeviceCount(&count) != cudaSuccess) {
-    cudaGetLastError();  // clear the error, which probe_cuda_device reports in words
-    return 0;
-  }
-  return count;
 }
 
 bool cuda_backend_built() { return true; }
