@@ -152,20 +152,6 @@ class Stages {
   bool stalled_ = false;
 };
 
-// The de pipeline's refinement of a start: in the unit box, then (the unit box gives a parameter
-// whose optimum lies a millionth of its box's width from a bound, Dl = 0.5 in [0, 1e7], steps of
-// the box's scale, and L-BFGS-B can stop there with no further decrease) again with each
-// parameter's steps relative to its own size, from the point reached (`start` is the best so far:
-// the lower of it and that point); the lowest wins. Returns how much the second lowered the best.
-double refine_from(const Problem& p, Stages& stages, std::span<const double> start) {
-  const LbfgsbOutcome local = stages.refine_unit_box(p, start, p.options.refine);
-  stages.offer(local.x, local.f, local.settled);
-  const double reached = stages.best();
-  const LbfgsbOutcome rescaled = stages.refine_start_scaled(p, stages.result().params, p.options.refine);
-  stages.offer(rescaled.x, rescaled.f, rescaled.settled);
-  return reached - stages.best();
-}
-
 // The de pipeline's refinement of the best point so far, over every parameter; the better wins.
 // When it stalls (Stages::stalled: the last refinement's L-BFGS-B and Newton polish could go no
 // further from a point it cannot call a minimum: a kink, a local minimum too ill-conditioned for
@@ -174,20 +160,28 @@ double refine_from(const Problem& p, Stages& stages, std::span<const double> sta
 // is a new best, and the lowest point wins.
 FitResult refine_best(const Problem& p, Stages& stages, const std::vector<std::vector<double>>& runners_up) {
   if (std::isfinite(stages.best())) {
-    const std::vector<double> start = stages.result().params;
-    stages.result().lbfgsb.rescaled_gain = refine_from(p, stages, start);
+    const LbfgsbOutcome local = stages.refine_unit_box(p, stages.result().params, p.options.refine);
+    stages.offer(local.x, local.f, local.settled);
+    // The unit box gives a parameter whose optimum lies a millionth of its box's width from a
+    // bound (Dl = 0.5 in [0, 1e7]) steps of the box's scale, and L-BFGS-B can stop there with no
+    // further decrease: refine again with each parameter's steps relative to its own size, from
+    // the point reached, and keep what is lower.
+    const double reached = stages.best();
+    const LbfgsbOutcome rescaled = stages.refine_start_scaled(p, stages.result().params, p.options.refine);
+    stages.offer(rescaled.x, rescaled.f, rescaled.settled);
+    stages.result().lbfgsb.rescaled_gain = reached - stages.best();
     if (stages.stalled() && !runners_up.empty()) {
       RestartReport& restarts = stages.result().restarts;
       const double stalled_at = stages.best();
       restarts.ran = true;
       for (const std::vector<double>& from : runners_up) {
-        const LbfgsbOutcome local = stages.refine_unit_box(p, from, p.options.refine);
-        stages.offer(local.x, local.f, local.settled);
+        const LbfgsbOutcome restarted = stages.refine_unit_box(p, from, p.options.refine);
+        stages.offer(restarted.x, restarted.f, restarted.settled);
         ++restarts.starts;
       }
       if (stages.best() < stalled_at) {  // a new best: refined once more, as the first was
-        const LbfgsbOutcome rescaled = stages.refine_start_scaled(p, stages.result().params, p.options.refine);
-        stages.offer(rescaled.x, rescaled.f, rescaled.settled);
+        const LbfgsbOutcome polished = stages.refine_start_scaled(p, stages.result().params, p.options.refine);
+        stages.offer(polished.x, polished.f, polished.settled);
       }
       restarts.gain = stalled_at - stages.best();
     }
