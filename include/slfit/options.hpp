@@ -13,7 +13,7 @@ namespace slfit {
 // generation from the population it started with, then selects (what a batch evaluator and the
 // GPU run in parallel); Immediate makes and judges the trials one member after another, each
 // from the population as updated so far, a better trial becoming the best at once (scipy's
-// default; often fewer generations, but one evaluation at a time).
+// default; often fewer generations, but one evaluation at a time, on the GPU too).
 enum class Updating { Deferred, Immediate };
 const char* to_string(Updating updating);  // "deferred", "immediate"
 std::optional<Updating> parse_updating(std::string_view name);
@@ -64,9 +64,9 @@ const std::string& chosen_pipeline_names();
 // Whether the de pipeline solves a law's linear parameters exactly for each candidate, searching
 // only the others (variable projection; README, "How it works"): Auto does so where the law has
 // linear parameters and its objective is one mse term in linear space (law/separable.hpp); Off
-// searches every parameter. A device does not implement the Auto search (yet): fit_batch_on
-// (slfit/backend.hpp) fits those problems on the host under any backend, as it does those with
-// Updating::Immediate.
+// searches every parameter. Both backends implement both (the CUDA kernel solves each
+// candidate's linear parameters itself; a law linear in every parameter, which needs no search,
+// is fitted on the host under any backend: slfit/backend.hpp).
 enum class Separable { Auto, Off };
 
 // The names in flags and outputs: "auto", "off" (host/engine/pipeline_names.cpp).
