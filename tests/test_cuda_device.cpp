@@ -200,11 +200,9 @@ TEST(CudaDevice, VariantsOfOneFormulaRunInOneLaunchEachWithItsOwnNumbers) {
   ASSERT_EQ(cuda_launch_runs(problems).size(), 1u);
   const std::vector<DEOutcome> gpu = de_on_runner(*runner_for(device), problems);
   for (std::size_t i = 0; i < problems.size(); ++i) {
-    Objective objective(problems[i].compiled, group, problems[i].objective);
-    const EnergyFunction energy = [&](std::span<const double> x) { return objective.value(x); };
-    const DEOutcome cpu = differential_evolution(energy, problems[i].bounds.lower, problems[i].bounds.upper,
-                                                 options.de, options.seed, problems[i].stream,
-                                                 problems[i].bounds.log_scale);
+    // The default search: d, a and c solved for each candidate (the linear parameters' bounds
+    // travel with each problem's numbers), b searched.
+    const DEOutcome cpu = de_stage(problems[i]);
     EXPECT_TRUE(std::isfinite(cpu.best_energy));
     EXPECT_TRUE(test::close(gpu[i].best_energy, cpu.best_energy, 1e-9))
         << laws[i % laws.size()].formula << " stream " << problems[i].stream << ": gpu " << gpu[i].best_energy

@@ -150,6 +150,7 @@ TEST(DeviceBatches, MillionProblemsAreTheParscaleLawOnParscalePile) {
   EXPECT_EQ(million.law().name, "parscale");
   EXPECT_EQ(million.group().name, "pile");
   EXPECT_EQ(test::million_options().de.maxiter, 3);
+  EXPECT_FALSE(separable_search(million.problem(0)).has_value());  // the full search its CPU reference runs
   EXPECT_EQ(test::kMillionProblems, 1000000u);
   // The test's problems differ only in their streams: the first, one in the middle, the last.
   for (std::uint64_t k : {std::uint64_t{0}, std::uint64_t{524287}, test::kMillionProblems - 1}) {

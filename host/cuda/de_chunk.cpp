@@ -6,11 +6,13 @@
 namespace slfit {
 
 const GeneratedLaws::Entry& GeneratedLaws::of(const Problem& p) {
-  std::optional<SeparableForm> form = separable_search(p);
-  auto [it, fresh] = entries_.try_emplace(std::tuple(p.compiled.get(), p.objective, form.has_value()));
+  // Keyed by what separable_search reads besides the law, so that its analysis of the law's AST
+  // runs once per entry, not once per problem (a batch can hold a million problems).
+  const bool asks_separable = p.options.pipeline == Pipeline::De && p.options.separable == Separable::Auto;
+  auto [it, fresh] = entries_.try_emplace(std::tuple(p.compiled.get(), p.objective, asks_separable));
   if (fresh) {
     Entry& e = it->second;
-    if (form) {
+    if (std::optional<SeparableForm> form = separable_search(p)) {
       e.separable = std::make_shared<const SeparablePrograms>(*p.law, std::move(*form));
       e.law = generate_cuda_separable_law(*e.separable, p.objective);
     } else {

@@ -17,7 +17,7 @@
 
 namespace slfit {
 
-// The generated code of each distinct (compiled law, objective, separable search) of a batch,
+// The generated code of each distinct (compiled law, objective, search asked for) of a batch,
 // made once, and an id per distinct source, so that comparing two problems' code is comparing two
 // numbers. A problem whose DE solves the linear parameters exactly (separable_search) gets its
 // law's separable code (generate_cuda_separable_law), the others the law's own.
