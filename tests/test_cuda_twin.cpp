@@ -316,6 +316,17 @@ TEST_F(CudaKernelTwin, MatchesTheCpuBackendOnCustomLaws) {
   EXPECT_GE(tested, 7u);
 }
 
+// Two outputs sharing an exponent, u = a N^b + d and v = c N^b, normalized by their variances,
+// with the objective's terms as given (a JSON array).
+Law two_output_law(const std::string& terms) {
+  return parse_law(R"({"name": "pair", "inputs": {"N": "N"},
+    "outputs": [{"name": "u", "formula": "a * N^b + d", "target": "u"}, {"name": "v", "formula": "c * N^b", "target": "v"}],
+    "params": [{"name": "a", "lower": 0.1, "upper": 3}, {"name": "b", "lower": -0.9, "upper": 0.9},
+               {"name": "c", "lower": 0.05, "upper": 2}, {"name": "d", "lower": -1, "upper": 1}],
+    "objective": {"terms": )" + terms + R"(, "normalize": "variance"}})",
+                   "pair.json");
+}
+
 // Two outputs u and v of N on 24 rows, stacked (each row once per output).
 GroupData two_output_group() {
   GroupData group;
@@ -337,12 +348,7 @@ TEST_F(CudaKernelTwin, MatchesTheCpuBackendOnAMultiOutputLaw) {
   // Two outputs sharing an exponent, on stacked points (each row once per output), with the
   // outputs normalized by their variances (a per-point residual scale column) and a robust term.
   TwinBuilder builder(scratch.path(), TwinBuilder::Flavour::Plain);
-  const Law law = parse_law(R"({"name": "pair", "inputs": {"N": "N"},
-    "outputs": [{"name": "u", "formula": "a * N^b + d", "target": "u"}, {"name": "v", "formula": "c * N^b", "target": "v"}],
-    "params": [{"name": "a", "lower": 0.1, "upper": 3}, {"name": "b", "lower": -0.9, "upper": 0.9},
-               {"name": "c", "lower": 0.05, "upper": 2}, {"name": "d", "lower": -1, "upper": 1}],
-    "objective": {"terms": [{"kind": "mse"}, {"kind": "soft_l1", "f_scale": 0.1, "space": "log", "coefficient": 0.5}],
-                  "normalize": "variance"}})", "pair.json");
+  const Law law = two_output_law(R"([{"kind": "mse"}, {"kind": "soft_l1", "f_scale": 0.1, "space": "log", "coefficient": 0.5}])");
   const GroupData group = two_output_group();
   FitOptions options;
   options.de.popsize = 5;
@@ -358,11 +364,7 @@ TEST_F(CudaKernelTwin, MatchesTheCpuBackendSolvingTheLinearParametersOfAMultiOut
   // Two outputs sharing an exponent, normalized by their variances: three linear parameters, a
   // residual scale per point.
   TwinBuilder builder(scratch.path(), TwinBuilder::Flavour::Plain);
-  const Law law = parse_law(R"({"name": "pair", "inputs": {"N": "N"},
-    "outputs": [{"name": "u", "formula": "a * N^b + d", "target": "u"}, {"name": "v", "formula": "c * N^b", "target": "v"}],
-    "params": [{"name": "a", "lower": 0.1, "upper": 3}, {"name": "b", "lower": -0.9, "upper": 0.9},
-               {"name": "c", "lower": 0.05, "upper": 2}, {"name": "d", "lower": -1, "upper": 1}],
-    "objective": {"terms": [{"kind": "mse"}], "normalize": "variance"}})", "pair.json");
+  const Law law = two_output_law(R"([{"kind": "mse"}])");
   const GroupData group = two_output_group();
   FitOptions options;
   options.de.popsize = 5;
