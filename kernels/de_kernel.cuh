@@ -35,7 +35,7 @@ struct Plus {
   __device__ __forceinline__ double operator()(double a, double b) const { return a + b; }
 };
 
-// promote_lowest of differential_evolution.cpp: the first lowest energy moves to index 0.
+// de::promote_lowest over the block's threads: the first lowest energy moves to index 0.
 __device__ void promote_lowest(double* pop, double* energy, int members, int D) {
   ValueAndIndex mine{infinity(), members};
   for (int i = threadIdx.x; i < members; i += blockDim.x)
@@ -72,19 +72,7 @@ __device__ void immediate_generation(double* pop, double* energy, double* trial,
     if (!(e <= energy[i])) continue;
     energy[i] = e;
     for (int j = 0; j < D; ++j) pop[i * D + j] = trial[j];
-    if (!(e <= energy[0])) continue;
-    int lowest = 0;
-    for (int k = 1; k < S; ++k)
-      if (energy[k] < energy[lowest]) lowest = k;
-    if (lowest == 0) continue;
-    const double t = energy[0];
-    energy[0] = energy[lowest];
-    energy[lowest] = t;
-    for (int j = 0; j < D; ++j) {
-      const double v = pop[j];
-      pop[j] = pop[lowest * D + j];
-      pop[lowest * D + j] = v;
-    }
+    if (e <= energy[0]) slfit::de::promote_lowest(pop, energy, S, D);
   }
 }
 

@@ -223,7 +223,7 @@ void emit_prediction(const CompiledLaw& law, int program, GeneratedLaw& out, std
 }
 
 // The objective's residual-scale column (kScaleColumn) when it scales residuals, and the
-// reduction's and ridge's constants and function (Objective's ridge_penalty, in its order).
+// constants kWeighted, kScaleColumn and kMeanReduction.
 void emit_scale_column(const ObjectiveSpec& objective, GeneratedLaw& out, std::ostream& src) {
   const std::size_t scale_column = out.columns.size();
   if (objective.scales_residuals()) out.columns.push_back(DeviceColumn{0, ColumnSpec{kResidualScaleNode, false}});
@@ -233,6 +233,7 @@ void emit_scale_column(const ObjectiveSpec& objective, GeneratedLaw& out, std::o
   src << "constexpr bool kMeanReduction = " << (objective.reduce == Reduction::Mean ? "true" : "false") << ";\n\n";
 }
 
+// The ridge penalty, added to the reduced terms (Objective's ridge_penalty, in its order).
 void emit_ridge(const ObjectiveSpec& objective, std::ostream& src) {
   src << "__device__ __forceinline__ double ridge(const double* __restrict__ p) {\n  (void)p;\n  double sum = 0.0;\n";
   for (const int k : objective.ridge_params) src << "  sum += p[" << k << "] * p[" << k << "];\n";

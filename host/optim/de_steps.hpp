@@ -134,6 +134,24 @@ SLFIT_HOST_DEVICE inline void make_trial(const double* pop, int members, int par
   make_trial_from_blocks(pop, members, params, member, scale, recombination, seed, stream, generation, blocks, trial);
 }
 
+// Moves the first lowest energy (numpy's argmin) and its row to index 0, one thread's work: the
+// CPU's DE after each selection, the DE kernel's immediate updating after a new best (its
+// deferred path reduces over the block instead, kernels/de_kernel.cuh).
+SLFIT_HOST_DEVICE inline void promote_lowest(double* pop, double* energy, int members, int params) {
+  int lowest = 0;
+  for (int k = 1; k < members; ++k)
+    if (energy[k] < energy[lowest]) lowest = k;
+  if (lowest == 0) return;
+  const double e = energy[0];
+  energy[0] = energy[lowest];
+  energy[lowest] = e;
+  for (int j = 0; j < params; ++j) {
+    const double v = pop[j];
+    pop[j] = pop[lowest * params + j];
+    pop[lowest * params + j] = v;
+  }
+}
+
 // The members a stalled refinement restarts from (engine/pipeline.cpp): the kRunnersUp lowest
 // finite energies after index 0 (which holds the best), lowest first, ties to the lower index.
 // Writes their indices into `chosen` and returns how many there are.

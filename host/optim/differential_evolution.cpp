@@ -41,10 +41,7 @@ void initialise_latin_hypercube(Population& pop, std::uint64_t seed, std::uint64
 
 // Keeps the lowest energy at index 0 (the first lowest, as numpy's argmin).
 void promote_lowest(Population& pop) {
-  const auto lowest = std::min_element(pop.energy.begin(), pop.energy.end()) - pop.energy.begin();
-  if (lowest == 0) return;
-  std::swap(pop.energy[0], pop.energy[lowest]);
-  std::swap_ranges(pop.row(0), pop.row(0) + pop.params, pop.row(static_cast<int>(lowest)));
+  de::promote_lowest(pop.unit.data(), pop.energy.data(), pop.members, pop.params);
 }
 
 // Every member's trial of a generation (de::make_trial's), their Philox blocks computed together
