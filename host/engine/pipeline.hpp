@@ -8,11 +8,6 @@
 
 namespace slfit {
 
-// Whether fit_problem solves the problem's linear parameters exactly for each candidate and
-// searches the others (Pipeline::De with Separable::Auto, a linear-space mse objective and a law
-// with linear parameters: engine/projected_objective.hpp).
-bool searches_separably(const Problem& problem);
-
 // Whether a device runner implements the problem's DE: the de pipeline (deferred or immediate
 // updating), searching every parameter or, where the linear ones are solved exactly, the others
 // (at least one). fit_batch_on fits the rest on the host (another pipeline; a law linear in every

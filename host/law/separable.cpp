@@ -186,7 +186,7 @@ std::shared_ptr<const CompiledLaw> compile_part(const Law& law, const Expr& part
 }  // namespace
 
 std::optional<SeparableForm> separable_search(const Problem& problem) {
-  if (problem.options.pipeline != Pipeline::De || problem.options.separable != Separable::Auto ||
+  if (problem.options.pipeline == Pipeline::Seed || problem.options.separable != Separable::Auto ||
       !separable_objective(problem.objective))
     return std::nullopt;
   SeparableForm form = separate_linear_params(*problem.law);

@@ -45,9 +45,10 @@ SeparableForm separate_linear_params(const Law& law);
 // any parameters. Log, relative and robust losses make them a nonlinear problem again.
 bool separable_objective(const ObjectiveSpec& objective);
 
-// The split of the problem's law when the de pipeline solves its linear parameters exactly for
-// each candidate (Separable::Auto, a separable_objective and a law with linear parameters), on
-// either backend; nullopt where it searches every parameter.
+// The split of the problem's law when its pipeline solves the linear parameters exactly for each
+// candidate (the de pipeline's DE, on either backend, and the local pipeline's search, under
+// Separable::Auto, for a separable_objective and a law with linear parameters); nullopt where it
+// searches every parameter (and for the seed pipeline, which is the seed program's).
 std::optional<SeparableForm> separable_search(const Problem& problem);
 
 // The separable form's parts compiled as programs (the law's, with the part as its expression),
