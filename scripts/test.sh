@@ -10,3 +10,6 @@ ctest --test-dir build --output-on-failure --parallel "$(nproc)" --timeout 600
 # harness for a bounded time (SLFIT_FUZZ_SECONDS, default 60).
 bash scripts/test-sanitized.sh
 bash scripts/fuzz.sh
+# slfit cross-built for arm64 and run under qemu-user: the NEON kernels, the numerics' suites, and
+# whole CLI jobs compared with this build's bit for bit.
+bash scripts/test-arm64.sh

@@ -161,6 +161,25 @@ TEST(VectorMath, WithinOneUlpOfTheExactValue) {
       EXPECT_PRED2(same, vmath::pow(b, e), std::pow(b, e)) << "pow(" << b << ", " << e << ")";
 }
 
+// atan and erfc, one value only (the losses' and the intervals'): within 1 and 1.5 ulp.
+TEST(VectorMath, AtanAndErfcAreWithinTheirUlps) {
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  double worst_atan = 0.0, worst_erfc = 0.0;
+  for (int k = 0; k < 20000; ++k) {
+    const double a = (unit(rng) < 0.5 ? -1.0 : 1.0) * std::exp(-40.0 + 80.0 * unit(rng));
+    worst_atan = std::max(worst_atan, ulps(vmath::atan(a), std::atan(static_cast<long double>(a))));
+    const double x = -6.0 + 32.0 * unit(rng);  // erfc underflows past 27
+    worst_erfc = std::max(worst_erfc, ulps(vmath::erfc(x), std::erfc(static_cast<long double>(x))));
+  }
+  EXPECT_LE(worst_atan, 1.0) << "atan";
+  EXPECT_LE(worst_erfc, 1.5) << "erfc";
+  for (const double a : {0.0, -0.0, kInf, -kInf}) EXPECT_PRED2(same, vmath::atan(a), std::atan(a)) << "atan(" << a << ")";
+  EXPECT_PRED2(same, vmath::erfc(kInf), 0.0);
+  EXPECT_PRED2(same, vmath::erfc(-kInf), 2.0);
+  EXPECT_TRUE(std::isnan(vmath::atan(std::nan(""))) && std::isnan(vmath::erfc(std::nan(""))));
+}
+
 TEST(VectorMath, AnInstructionSetThisCpuDoesNotRunIsRefusedNamingThoseItRuns) {
   InstructionSetGuard guard;
   const std::string before = cpu_instruction_set();

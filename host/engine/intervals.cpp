@@ -6,6 +6,8 @@
 #include <numbers>
 #include <vector>
 
+#include "law/vector_math.hpp"
+
 namespace slfit {
 namespace {
 
@@ -24,7 +26,7 @@ double acklam_quantile(double p) {
                                  3.754408661907416e+00};
   constexpr double p_low = 0.02425;
   if (p < p_low || p > 1 - p_low) {
-    const double q = std::sqrt(-2 * std::log(p < p_low ? p : 1 - p));
+    const double q = std::sqrt(-2 * vmath::log(p < p_low ? p : 1 - p));
     const double x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
                      ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
     return p < p_low ? x : -x;
@@ -36,7 +38,7 @@ double acklam_quantile(double p) {
 
 }  // namespace
 
-double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::numbers::sqrt2); }
+double normal_cdf(double x) { return 0.5 * vmath::erfc(-x / std::numbers::sqrt2); }
 
 double normal_quantile(double p) {
   if (std::isnan(p) || p < 0 || p > 1) return kNaN;
@@ -47,7 +49,7 @@ double normal_quantile(double p) {
   // from Acklam's start. The residual is taken in the tail that erfc resolves accurately.
   for (int step = 0; step < 2; ++step) {
     const double e = x < 0 ? normal_cdf(x) - p : (1 - p) - normal_cdf(-x);
-    const double u = e * std::sqrt(2 * std::numbers::pi) * std::exp(0.5 * x * x);
+    const double u = e * std::sqrt(2 * std::numbers::pi) * vmath::exp(0.5 * x * x);
     x -= u / (1 + 0.5 * x * u);
   }
   return x;
@@ -88,7 +90,7 @@ double jackknife_acceleration(std::span<const double> jackknife) {
     sum3 += u * u * u;
   }
   const double num = sum3 / (n * n * n), den = sum2 / (n * n);
-  return num / (6 * std::pow(den, 1.5));
+  return num / (6 * vmath::pow(den, 1.5));
 }
 
 Interval bootstrap_interval(IntervalMethod method, double level, double estimate, std::span<const double> replicates,

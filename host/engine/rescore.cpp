@@ -8,6 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "law/vector_math.hpp"
 #include "slfit/csv.hpp"
 #include "slfit/error.hpp"
 #include "slfit/law_io.hpp"
@@ -243,7 +244,7 @@ constexpr int kRankDigits = 10;
 double rank_key(double r2) {
   if (std::isnan(r2)) return -std::numeric_limits<double>::infinity();
   if (r2 == 0 || !std::isfinite(r2)) return r2;
-  const double scale = std::pow(10.0, kRankDigits - 1 - std::floor(std::log10(std::abs(r2))));
+  const double scale = vmath::pow(10.0, kRankDigits - 1 - std::floor(vmath::log10(std::abs(r2))));
   return std::isfinite(scale) && std::isfinite(r2 * scale) ? std::round(r2 * scale) / scale : r2;
 }
 

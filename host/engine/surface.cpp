@@ -6,10 +6,11 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "slfit/text.hpp"
+#include "law/vector_math.hpp"
 #include "slfit/error.hpp"
 #include "slfit/law_io.hpp"
 #include "slfit/objective.hpp"
+#include "slfit/text.hpp"
 
 namespace slfit {
 namespace {
@@ -42,7 +43,7 @@ std::vector<double> GridAxis::values() const {
   for (std::size_t i = 0; i < count; ++i) {
     const double t = count == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(count - 1);
     // Decimal logs, so that decade grids (1e3:1e6:4:log) land on exact powers of ten.
-    v[i] = log ? std::pow(10.0, std::log10(lo) + t * (std::log10(hi) - std::log10(lo))) : lo + t * (hi - lo);
+    v[i] = log ? vmath::pow(10.0, vmath::log10(lo) + t * (vmath::log10(hi) - vmath::log10(lo))) : lo + t * (hi - lo);
   }
   // The ends exactly as given, whatever the rounding of the spacing.
   v.front() = lo;

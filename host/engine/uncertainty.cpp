@@ -9,6 +9,7 @@
 
 #include "law/program.hpp"
 #include "law/residuals.hpp"
+#include "law/vector_math.hpp"
 #include "slfit/objective.hpp"
 
 namespace slfit {
@@ -106,9 +107,9 @@ FitStatistics fit_statistics(const CompiledLaw& law, const GroupData& data, cons
   }
   stats.sum_squares = ssr;
   const double points = static_cast<double>(n);
-  const double neg2_log_likelihood = points * std::log(ssr / points);
+  const double neg2_log_likelihood = points * vmath::log(ssr / points);
   stats.aic = neg2_log_likelihood + 2.0 * static_cast<double>(f);
-  stats.bic = neg2_log_likelihood + std::log(points) * static_cast<double>(f);
+  stats.bic = neg2_log_likelihood + vmath::log(points) * static_cast<double>(f);
 
   if (!objective.least_squares()) {
     stats.note = "standard errors are computed for least-squares objectives only (one mse term, no ridge)";

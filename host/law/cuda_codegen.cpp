@@ -9,6 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "law/vector_math.hpp"
 #include "slfit/objective.hpp"
 
 namespace slfit {
@@ -391,7 +392,7 @@ std::vector<double> device_columns(std::span<const CompiledLaw* const> programs,
     if (values.at(program).empty()) values[program] = data_stage_values(*programs[program], data);
     for (std::size_t i = 0; i < n; ++i) {
       const double x = values[program].at(static_cast<std::size_t>(spec.node)).at(i);
-      out[c * n + i] = spec.log ? std::log(x) : x;
+      out[c * n + i] = spec.log ? vmath::log(x) : x;
     }
   }
   return out;

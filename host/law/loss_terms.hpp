@@ -8,10 +8,21 @@
 #include "slfit/host_device.hpp"
 
 #if !defined(__CUDACC_RTC__)
-#include <math.h>  // fabs, copysign, sqrt, log1p and atan in the global namespace, as device code calls them
+#include <math.h>  // fabs, copysign, sqrt and isinf in the global namespace, as device code calls them
+#endif
+#if !defined(__CUDACC__) && !defined(__CUDACC_RTC__)
+#include "law/vector_math.hpp"
 #endif
 
 namespace slfit::loss {
+
+// log, log1p and atan are CUDA's on the device and SLEEF's on the host (law/vector_math.hpp), as
+// the law's own functions are: the same bits on every CPU.
+#if !defined(__CUDACC__) && !defined(__CUDACC_RTC__)
+using vmath::atan;
+using vmath::log;
+using vmath::log1p;
+#endif
 
 // The sum of f(i) over the points i = 0, ..., n - 1, in the one order every objective and every
 // per-point sum of the host and the device uses: four running sums (point i into sum i mod 4),

@@ -12,6 +12,7 @@
 #include "law/loss_terms.hpp"
 #include "law/program.hpp"
 #include "law/residuals.hpp"
+#include "law/vector_math.hpp"
 
 namespace slfit {
 namespace {
@@ -137,9 +138,9 @@ bool ObjectiveSpec::least_squares() const {
 std::vector<double> observed_values(ResidualSpace space, std::span<const double> target) {
   std::vector<double> observed(target.begin(), target.end());
   if (space == ResidualSpace::Log)
-    for (double& y : observed) y = std::log(y);
+    for (double& y : observed) y = vmath::log(y);
   if (space == ResidualSpace::NegLog)
-    for (double& y : observed) y = std::log(-y);
+    for (double& y : observed) y = vmath::log(-y);
   return observed;
 }
 

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "law/loss_terms.hpp"
+#include "law/vector_math.hpp"
 
 namespace slfit {
 namespace {
@@ -68,7 +69,7 @@ inline double pow_exponent_adjoint(double g, double v, double log_base) {
 // d(a^b)/da = b a^(b-1): from the value where a != 0; a^0 is constant, even at a = 0.
 inline double pow_base_derivative(double a, double b, double v) {
   if (b == 0.0) return 0.0;
-  return a != 0.0 ? b * v / a : b * std::pow(a, b - 1.0);
+  return a != 0.0 ? b * v / a : b * vmath::pow(a, b - 1.0);
 }
 
 // Whether min/max selects its first operand: the same test as apply<>, so the gradient follows
@@ -98,7 +99,7 @@ inline double adjoint_rhs(double g, double a, double b, double v) {
   else if constexpr (op == Op::Sub) return -g;
   else if constexpr (op == Op::Mul) return g * a;
   else if constexpr (op == Op::Div) return -g * v / b;
-  else if constexpr (op == Op::Pow) return pow_exponent_adjoint(g, v, std::log(a));
+  else if constexpr (op == Op::Pow) return pow_exponent_adjoint(g, v, vmath::log(a));
   else return selects_first<op>(a, b) ? 0.0 : g;  // Min, Max
 }
 
@@ -275,7 +276,7 @@ void BoundProgram::compute_columns(const GroupData& data) {
     double* out = columns_.data() + c * n_;
     for (std::size_t i = 0; i < n_; ++i) {
       const double x = data_values[spec.node][i];
-      out[i] = spec.log ? std::log(x) : x;
+      out[i] = spec.log ? vmath::log(x) : x;
       if (spec.log && !(x > 0.0 && std::isfinite(x))) fallbacks_[c].push_back({i, x});
     }
   }

@@ -5,28 +5,39 @@
 
 #include <sleef.h>
 
+#include "simd/kernels.hpp"
+
 #if defined(__x86_64__)
 #include <immintrin.h>
-
-#include "simd/kernels.hpp"
+#elif defined(__aarch64__)
+#include <arm_neon.h>
 #endif
 
 namespace slfit::vmath {
 namespace {
 
+// One value through the two-lane functions every CPU of the architecture has (SSE2's on x86-64,
+// Advanced SIMD's on arm64): the bits of the arrays' wider vectors, faster than SLEEF's portable
+// C, which other CPUs use.
 #if defined(__x86_64__)
 
-// One value through SSE2's two-lane functions (every x86-64 CPU has them): the bits of the
-// arrays' wider vectors, faster than SLEEF's portable C.
-#define SLFIT_ONE_VALUE(f, a) _mm_cvtsd_f64(Sleef_cinz_##f##d2_u10sse2(_mm_set_sd(a)))
+#define SLFIT_ONE(f, ulps, a) _mm_cvtsd_f64(Sleef_cinz_##f##d2_##ulps##sse2(_mm_set_sd(a)))
 #define SLFIT_ONE_POW(a, b) _mm_cvtsd_f64(Sleef_cinz_powd2_u10sse2(_mm_set_sd(a), _mm_set_sd(b)))
 
-#else  // SLEEF's portable C
+#elif defined(__aarch64__)
 
-#define SLFIT_ONE_VALUE(f, a) Sleef_cinz_##f##d1_u10purec(a)
+#define SLFIT_ONE(f, ulps, a) vgetq_lane_f64(Sleef_cinz_##f##d2_##ulps##advsimdnofma(vdupq_n_f64(a)), 0)
+#define SLFIT_ONE_POW(a, b) \
+  vgetq_lane_f64(Sleef_cinz_powd2_u10advsimdnofma(vdupq_n_f64(a), vdupq_n_f64(b)), 0)
+
+#else
+
+#define SLFIT_ONE(f, ulps, a) Sleef_cinz_##f##d1_##ulps##purec(a)
 #define SLFIT_ONE_POW(a, b) Sleef_cinz_powd1_u10purec(a, b)
 
 #endif
+
+#define SLFIT_ONE_VALUE(f, a) SLFIT_ONE(f, u10, a)
 
 // SLEEF's accurate domains end before the functions' own: its log1p is inf beyond 1e307 and
 // inexact on subnormals, its sinh and cosh overflow past 709 where the values are finite up to
@@ -52,6 +63,8 @@ double tanh(double a) { return SLFIT_ONE_VALUE(tanh, a); }
 double sinh(double a) { return hyperbolic_outside_sleef(a) ? std::copysign(large_cosh(a), a) : SLFIT_ONE_VALUE(sinh, a); }
 double cosh(double a) { return hyperbolic_outside_sleef(a) ? large_cosh(a) : SLFIT_ONE_VALUE(cosh, a); }
 double pow(double base, double exponent) { return SLFIT_ONE_POW(base, exponent); }
+double atan(double a) { return SLFIT_ONE_VALUE(atan, a); }
+double erfc(double a) { return SLFIT_ONE(erfc, u15, a); }
 
 namespace {
 
@@ -59,7 +72,7 @@ namespace {
 // a table) one value at a time: each value the same bits either way.
 template <class Vector, class One, class Outside>
 void array(const double* in, double* out, std::size_t n, Vector vector, One one, Outside outside) {
-#if defined(__x86_64__)
+#if SLFIT_SIMD_TABLES
   bool patched = false;
   for (std::size_t i = 0; i < n; ++i) patched |= outside(in[i]);
   if (!patched) return vector(simd::kernels())(in, out, n);
@@ -90,7 +103,7 @@ SLFIT_ARRAY(sinh, hyperbolic_outside_sleef)
 SLFIT_ARRAY(cosh, hyperbolic_outside_sleef)
 #undef SLFIT_ARRAY
 
-#if defined(__x86_64__)
+#if SLFIT_SIMD_TABLES
 
 void pow(const double* base, const double* exponent, double* out, std::size_t n) {
   simd::kernels().pow(base, exponent, out, n);

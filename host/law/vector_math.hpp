@@ -1,13 +1,16 @@
 #pragma once
-// The law language's transcendental functions on the host, for one value and over arrays: the
-// evaluation program (law/program.cpp) computes every exp, log, pow, ... of a law with them.
+// The transcendental functions of the host's numerics, for one value and over arrays: the
+// evaluation program (law/program.cpp) computes every exp, log, pow, ... of a law with them, and
+// every other exp, log, ... of the fits (the DE's and the refinement's log coordinates, the
+// gradient of pow, log-space objectives, robust losses, intervals) calls them too, never the C
+// library's, whose last bits differ between CPU architectures.
 //
-// Each is SLEEF's deterministic 1-ulp function ("cinz": the same bits on every instruction set
-// and vector width, as it uses no FMA), so the arrays run in the widest vectors the CPU has
-// (AVX-512, AVX, SSE4.1 or SSE2 on x86-64, chosen at run time: simd/kernels.hpp) and still give
-// every value the one-value form gives: results do not depend on the CPU's instruction set, the
-// vector width, a value's position in an array, or the thread count. Elsewhere (arm64, ...) the same functions
-// run one value at a time (SLEEF's portable C), with the same results.
+// Each is SLEEF's deterministic function ("cinz": the same bits on every instruction set, vector
+// width and architecture, as it uses no FMA), so the arrays run in the widest vectors the CPU has
+// (AVX-512, AVX, SSE4.1 or SSE2 on x86-64, Advanced SIMD on arm64, chosen at run time:
+// simd/kernels.hpp) and still give every value the one-value form gives: results do not depend
+// on the CPU, the vector width, a value's position in an array, or the thread count. Other CPUs
+// run the same functions one value at a time (SLEEF's portable C), with the same results.
 //
 // Which set runs them is slfit/cpu_simd.hpp's to say and to choose.
 
@@ -25,6 +28,11 @@ double tanh(double a);
 double sinh(double a);
 double cosh(double a);
 double pow(double base, double exponent);
+// Beyond the law language, for the host's other computations (loss_terms.hpp's cauchy and arctan
+// losses, the bootstrap's normal quantiles), so that they too are the same bits on every CPU:
+// atan within 1 ulp, erfc within 1.5.
+double atan(double a);
+double erfc(double a);
 
 // out[i] = f(in[i]) for i < n; out may be in.
 using ArrayFunction = void (*)(const double* in, double* out, std::size_t n);

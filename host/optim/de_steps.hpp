@@ -8,10 +8,20 @@
 #include "slfit/philox.hpp"
 
 #if !defined(__CUDACC_RTC__)
-#include <math.h>  // exp and log in the global namespace, as device code calls them
+#include <math.h>  // isfinite in the global namespace, as device code calls it
+#endif
+#if !defined(__CUDACC__) && !defined(__CUDACC_RTC__)
+#include "law/vector_math.hpp"
 #endif
 
 namespace slfit::de {
+
+// exp and log are CUDA's on the device and SLEEF's on the host (law/vector_math.hpp), as the
+// law's own are: the same bits on every CPU.
+#if !defined(__CUDACC__) && !defined(__CUDACC_RTC__)
+using vmath::exp;
+using vmath::log;
+#endif
 
 // Maps a unit-cube coordinate to [lower, upper] exactly as scipy does:
 // 0.5 (lower + upper) + (u - 0.5) |upper - lower|.

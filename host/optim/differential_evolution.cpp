@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "law/vector_math.hpp"
 #include "optim/de_steps.hpp"
 #include "optim/philox_blocks.hpp"
 #include "slfit/error.hpp"
@@ -82,8 +83,8 @@ class UnitToParams {
     for (std::size_t j = 0; j < lower.size(); ++j) {
       in_log_[j] = de::maps_in_log(lower[j], upper[j], !log_scale.empty() && log_scale[j] != 0);
       if (in_log_[j]) {
-        log_lower_[j] = std::log(lower[j]);
-        log_upper_[j] = std::log(upper[j]);
+        log_lower_[j] = vmath::log(lower[j]);
+        log_upper_[j] = vmath::log(upper[j]);
       }
     }
   }

@@ -2,15 +2,13 @@
 
 #include "slfit/philox.hpp"
 
-#if defined(__x86_64__)
 #include "simd/kernels.hpp"
-#endif
 
 namespace slfit {
 
 void philox_blocks(const std::uint32_t* counters, std::size_t n, std::uint64_t seed, std::uint32_t* out) {
   const auto key0 = static_cast<std::uint32_t>(seed), key1 = static_cast<std::uint32_t>(seed >> 32);
-#if defined(__x86_64__)
+#if SLFIT_SIMD_TABLES
   const std::size_t vectors_done = simd::kernels().philox_blocks(counters, n, key0, key1, out);
 #else
   const std::size_t vectors_done = 0;

@@ -10,6 +10,7 @@
 #include <span>
 #include <vector>
 
+#include "law/vector_math.hpp"
 #include "optim/lbfgsb.hpp"
 
 namespace slfit {
@@ -23,9 +24,9 @@ struct Coordinates {
 
   double to_x(std::size_t j, double v) const {
     const double t = offset[j] + scale[j] * v;
-    return log[j] ? std::exp(t) : t;
+    return log[j] ? vmath::exp(t) : t;
   }
-  double to_v(std::size_t j, double x) const { return ((log[j] ? std::log(x) : x) - offset[j]) / scale[j]; }
+  double to_v(std::size_t j, double x) const { return ((log[j] ? vmath::log(x) : x) - offset[j]) / scale[j]; }
   // dx_j / dv_j at the point whose x_j is x.
   double slope(std::size_t j, double x) const { return log[j] ? x * scale[j] : scale[j]; }
 };
@@ -40,8 +41,8 @@ inline Coordinates unit_box(const std::vector<double>& lo, const std::vector<dou
   for (std::size_t j = 0; j < lo.size(); ++j) {
     const bool log = !log_scale.empty() && log_scale[j] != 0 && lo[j] > 0 && lo[j] < hi[j];
     c.log.push_back(log);
-    c.offset.push_back(log ? std::log(lo[j]) : lo[j]);
-    c.scale.push_back(log ? std::log(hi[j]) - std::log(lo[j]) : hi[j] > lo[j] ? hi[j] - lo[j] : 1.0);
+    c.offset.push_back(log ? vmath::log(lo[j]) : lo[j]);
+    c.scale.push_back(log ? vmath::log(hi[j]) - vmath::log(lo[j]) : hi[j] > lo[j] ? hi[j] - lo[j] : 1.0);
   }
   return c;
 }

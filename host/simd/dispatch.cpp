@@ -9,7 +9,7 @@
 #include "slfit/cpu_simd.hpp"
 #include "slfit/error.hpp"
 
-#if defined(__x86_64__)
+#if SLFIT_SIMD_TABLES
 
 namespace slfit::simd {
 namespace {
@@ -17,12 +17,16 @@ namespace {
 // The tables this CPU can run, best first.
 std::vector<const Kernels*> supported_tables() {
   std::vector<const Kernels*> tables;
+#if defined(__x86_64__)
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx512f")) tables.push_back(&kAvx512);
   if (__builtin_cpu_supports("avx2")) tables.push_back(&kAvx2);
   if (__builtin_cpu_supports("avx")) tables.push_back(&kAvx);
   if (__builtin_cpu_supports("sse4.1")) tables.push_back(&kSse4);
   tables.push_back(&kSse2);
+#else  // arm64: Advanced SIMD is part of the architecture
+  tables.push_back(&kNeon);
+#endif
   return tables;
 }
 
@@ -72,7 +76,7 @@ void use_cpu_instruction_set(const std::string& name) { simd::active_table().sto
 
 }  // namespace slfit
 
-#else  // SLEEF's portable C is all there is: SLFIT_SIMD may name it only.
+#else  // no table for this CPU: SLEEF's portable C is all there is, and SLFIT_SIMD may name it only.
 
 namespace slfit {
 namespace {

@@ -1,8 +1,9 @@
 #pragma once
-// The CPU's SIMD kernels: a table of loops per x86-64 instruction set, each table defined in its
-// own translation unit compiled for that set (simd/sse2.cpp, sse4.cpp, avx.cpp, avx2.cpp, avx512.cpp from
-// simd/kernels.inc), and the table in use, chosen at run time (simd/dispatch.cpp, which
-// slfit/cpu_simd.hpp reports and steers). Their users: the law's vector math
+// The CPU's SIMD kernels: a table of loops per instruction set, each table defined in its own
+// translation unit compiled for that set from simd/kernels.inc (x86-64: simd/sse2.cpp, sse4.cpp,
+// avx.cpp, avx2.cpp, avx512.cpp; arm64: simd/neon.cpp), and the table in use, chosen at run time
+// (simd/dispatch.cpp, which slfit/cpu_simd.hpp reports and steers). Other CPUs have no table:
+// SLFIT_SIMD_TABLES is 0 there, and the users compute one value at a time. Their users: the law's vector math
 // (law/vector_math.cpp) and the DE's Philox draws (optim/philox_blocks.cpp).
 //
 // Every kernel gives the same bits in every set. This header and the loops include no C++
@@ -37,13 +38,23 @@ struct Kernels {
   PhiloxBlocks philox_blocks;
 };
 
+#if defined(__x86_64__) || defined(__aarch64__)
+#define SLFIT_SIMD_TABLES 1
+#else
+#define SLFIT_SIMD_TABLES 0
+#endif
+
 #if defined(__x86_64__)
 extern const Kernels kSse2;    // simd/sse2.cpp: every x86-64 CPU
 extern const Kernels kSse4;    // simd/sse4.cpp: SSE4.1
 extern const Kernels kAvx;     // simd/avx.cpp
 extern const Kernels kAvx2;    // simd/avx2.cpp: AVX's math, AVX2's Philox
 extern const Kernels kAvx512;  // simd/avx512.cpp: AVX-512F
+#elif defined(__aarch64__)
+extern const Kernels kNeon;  // simd/neon.cpp: Advanced SIMD, every arm64 CPU's
+#endif
 
+#if SLFIT_SIMD_TABLES
 // The table in use (simd/dispatch.cpp): SLFIT_SIMD's or use_cpu_instruction_set's choice, else
 // the best the CPU runs. Throws InputError when SLFIT_SIMD names a set the CPU does not run.
 const Kernels& kernels();

@@ -10,7 +10,8 @@
 
 namespace slfit {
 
-// The set in use: "avx512", "avx2", "avx", "sse4" or "sse2" on x86-64, "portable" elsewhere. Throws
+// The set in use: "avx512", "avx2", "avx", "sse4" or "sse2" on x86-64, "neon" on arm64,
+// "portable" elsewhere (SLEEF's C, one value at a time). Throws
 // InputError when SLFIT_SIMD names a set this CPU does not run (the fits call it before they
 // start, so that the error comes before any work).
 std::string cpu_instruction_set();
