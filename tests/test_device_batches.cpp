@@ -12,6 +12,7 @@
 
 #include "cuda_test_batch.hpp"
 #include "engine/pipeline.hpp"
+#include "engine/separable_splits.hpp"
 #include "slfit/objective.hpp"
 
 namespace slfit {
@@ -111,7 +112,8 @@ TEST(DeviceBatches, SeparableComparisonBatchSolvesTheLinearParametersOfEveryBuil
     const std::optional<SeparableForm> form = separable_search(problems.front());
     ASSERT_TRUE(form.has_value()) << problems.front().law->name;
     EXPECT_FALSE(form->nonlinear.empty()) << problems.front().law->name;
-    EXPECT_TRUE(device_runs_de(problems.front())) << problems.front().law->name;
+    const SeparableSplits splits(problems);
+    EXPECT_TRUE(device_runs_de(problems.front(), splits.of(problems.front()))) << problems.front().law->name;
   }
 }
 
@@ -119,7 +121,10 @@ TEST(DeviceBatches, ImmediateComparisonBatchUpdatesImmediatelyOnTheDevice) {
   const test::Batch batch = test::immediate_comparison_batch();
   expect_batch(batch, 400, builtin_law_names());
   EXPECT_EQ(batch.options.de.updating, Updating::Immediate);
-  for (const auto& problems : batch.problems) EXPECT_TRUE(device_runs_de(problems.front())) << problems.front().law->name;
+  for (const auto& problems : batch.problems) {
+    const SeparableSplits splits(problems);
+    EXPECT_TRUE(device_runs_de(problems.front(), splits.of(problems.front()))) << problems.front().law->name;
+  }
 }
 
 TEST(DeviceBatches, MixedLawBatchIs20ResamplesOfEveryBuiltinLawAt40Generations) {

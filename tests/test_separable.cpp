@@ -12,12 +12,14 @@
 #include <memory>
 #include <random>
 #include <regex>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <Eigen/Dense>
 
 #include "engine/projected_objective.hpp"
+#include "engine/separable_splits.hpp"
 #include "law/separable.hpp"
 #include "optim/bounded_quadratic.hpp"
 #include "slfit/fit.hpp"
@@ -397,6 +399,46 @@ TEST(SeparableFit, ObjectivesThatAreNotLeastSquaresSearchEveryParameter) {
   EXPECT_TRUE(fit_one(law, data, Separable::Auto).separable.empty());
   law.objective.terms[0] = ObjectiveTerm{Loss::Huber, ResidualSpace::Linear, 1e-3, 1.0};
   EXPECT_TRUE(fit_one(law, data, Separable::Auto).separable.empty());
+}
+
+// --- A batch's splits -----------------------------------------------------------------------------
+
+Problem problem_of(std::shared_ptr<const Law> law, Pipeline pipeline, Separable separable) {
+  Problem p;
+  p.law = law;
+  p.compiled = compile_law(*law);
+  p.objective = law->objective;
+  p.options.pipeline = pipeline;
+  p.options.separable = separable;
+  return p;
+}
+
+// One split per law, shared by the problems that ask for one and equal to separable_search's;
+// null for those that do not ask, or whose law has no linear parameter.
+TEST(SeparableSplits, AnalyseEachLawOnceAndAnswerAsSeparableSearch) {
+  const auto chinchilla = std::make_shared<const Law>(load_law("chinchilla"));
+  const auto nonlinear = std::make_shared<const Law>(law_of("exp(a * x) ^ b"));
+  const std::vector<Problem> problems = {
+      problem_of(chinchilla, Pipeline::De, Separable::Auto), problem_of(chinchilla, Pipeline::Local, Separable::Auto),
+      problem_of(chinchilla, Pipeline::De, Separable::Off),  problem_of(chinchilla, Pipeline::Seed, Separable::Auto),
+      problem_of(nonlinear, Pipeline::De, Separable::Auto),
+  };
+  const SeparableSplits splits(problems);
+  const SeparablePrograms* split = splits.of(problems[0]);
+  ASSERT_NE(split, nullptr);
+  EXPECT_EQ(split->form.linear, separable_search(problems[0])->linear);
+  EXPECT_EQ(split->form.nonlinear, (std::vector<int>{2, 4}));
+  EXPECT_EQ(splits.of(problems[1]), split);
+  EXPECT_EQ(splits.of(problems[2]), nullptr);
+  EXPECT_EQ(splits.of(problems[3]), nullptr);
+  EXPECT_EQ(splits.of(problems[4]), nullptr);
+  EXPECT_FALSE(separable_search(problems[4]).has_value());
+
+  Problem log_space = problems[0];
+  log_space.objective.terms[0].space = ResidualSpace::Log;
+  EXPECT_EQ(splits.of(log_space), nullptr);
+  const Problem elsewhere = problem_of(std::make_shared<const Law>(*chinchilla), Pipeline::De, Separable::Auto);
+  EXPECT_THROW(splits.of(elsewhere), std::logic_error);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include "engine/batch_guard.hpp"
 #include "engine/pipeline.hpp"
+#include "engine/separable_splits.hpp"
 #include "engine/shared_batch.hpp"
 #include "slfit/cpu_simd.hpp"
 #include "slfit/error.hpp"
@@ -87,8 +88,18 @@ std::vector<FitResult> fit_batch_here(const BackendChoice& chosen, std::span<con
   // The device runs the DE it implements (device_runs_de); the others (another pipeline, linear
   // parameters solved exactly, immediate updating) run on the host, so that each problem's result
   // is the CPU backend's whichever backend is chosen.
+  const SeparableSplits splits(problems);
+  // A problem whose law's split failed goes to the host, whose batch reports the failure as that
+  // problem's result.
+  const auto device_runs = [&](const Problem& p) {
+    try {
+      return device_runs_de(p, splits.of(p));
+    } catch (...) {
+      return false;
+    }
+  };
   std::vector<std::size_t> on_device, on_host;
-  for (std::size_t i = 0; i < problems.size(); ++i) (device_runs_de(problems[i]) ? on_device : on_host).push_back(i);
+  for (std::size_t i = 0; i < problems.size(); ++i) (device_runs(problems[i]) ? on_device : on_host).push_back(i);
   std::vector<FitResult> results(problems.size());
   fit_subset(problems, on_device, batch, results, [&](std::span<const Problem> subset, const BatchOptions& sub) {
     return fit_batch_on_runner(*chosen.runner, subset, sub);

@@ -6,6 +6,8 @@
 #include <string>
 
 #include "engine/batch_guard.hpp"
+#include "engine/pipeline.hpp"
+#include "engine/separable_splits.hpp"
 #include "law/residuals.hpp"
 #include "slfit/cpu_simd.hpp"
 #include "slfit/error.hpp"
@@ -108,10 +110,12 @@ std::vector<FitResult> fit_batch(std::span<const Problem> problems, const BatchO
   cpu_instruction_set();  // a bad SLFIT_SIMD throws here, not in a worker thread
   std::vector<FitResult> results(problems.size());
   const int threads = thread_count(batch.threads);
+  const SeparableSplits splits(problems);
   ProgressRelay progress(batch.on_problem_done);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
   for (std::size_t i = 0; i < problems.size(); ++i)
-    fit_guarded(i, results, progress, [&] { return fit_problem(problems[i]); }, batch.stop);
+    fit_guarded(
+        i, results, progress, [&] { return fit_problem(problems[i], splits.of(problems[i])); }, batch.stop);
   progress.flush();
   return results;
 }

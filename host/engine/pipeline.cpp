@@ -5,13 +5,13 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
-#include <optional>
 #include <span>
 #include <utility>
 #include <vector>
 
 #include "engine/pipeline.hpp"
 #include "engine/projected_objective.hpp"
+#include "engine/separable_splits.hpp"
 #include "law/separable.hpp"
 #include "optim/differential_evolution.hpp"
 #include "optim/lbfgsb.hpp"
@@ -189,14 +189,18 @@ FitResult refine_de(const Problem& p, Stages& stages, const DEOutcome& de) {
 
 FitResult run_de_pipeline(const Problem& p, Stages& stages) { return refine_de(p, stages, stages.run_de(p, p.options.de)); }
 
-// L-BFGS-B over the nonlinear parameters' unit box (unit_box), on the projected objective.
-LbfgsbOutcome refine_projected(ProjectedObjective& projected, std::span<const double> theta0,
-                               const LbfgsbOptions& options) {
+// L-BFGS-B over the nonlinear parameters on the projected objective, in coordinates c, counted
+// in the L-BFGS-B report; the full parameter vector of the point it reaches is offered (unsettled:
+// the whole refinement that follows gives the status).
+void refine_projected(const Problem& p, Stages& stages, Objective& objective, ProjectedObjective& projected,
+                      std::span<const double> theta0, const Coordinates& c) {
   const GradientFunction f = [&](std::span<const double> theta, std::span<double> g) {
     return projected.value_and_gradient(theta, g);
   };
-  return minimize_in(f, unit_box(projected.lower(), projected.upper(), projected.log_scale()), theta0,
-                     projected.lower(), projected.upper(), options);
+  const LbfgsbOutcome local = minimize_in(f, c, theta0, projected.lower(), projected.upper(), p.options.refine);
+  stages.count_lbfgsb(local);
+  const std::vector<double> reached = projected.full_params(local.x);
+  stages.offer(reached, objective.value(reached), false);
 }
 
 // The de pipeline with the law's linear parameters solved for each candidate (variable
@@ -210,12 +214,9 @@ FitResult refine_separable(const Problem& p, Stages& stages, Objective& objectiv
   stages.result().separable = projected.linear_params();
   const std::vector<double> start = projected.full_params(theta);
   stages.offer(start, objective.value(start), false);
-  if (projected.num_params() > 0 && std::isfinite(stages.best())) {
-    const LbfgsbOutcome local = refine_projected(projected, theta, p.options.refine);
-    stages.count_lbfgsb(local);
-    const std::vector<double> reached = projected.full_params(local.x);
-    stages.offer(reached, objective.value(reached), false);
-  }
+  if (projected.num_params() > 0 && std::isfinite(stages.best()))
+    refine_projected(p, stages, objective, projected, theta,
+                     unit_box(projected.lower(), projected.upper(), projected.log_scale()));
   std::vector<std::vector<double>> runners_up;  // the DE's, as full parameter vectors
   for (const std::vector<double>& other : de.runners_up) runners_up.push_back(projected.full_params(other));
   return refine_best(p, stages, runners_up);
@@ -282,23 +283,15 @@ FitResult run_seed_pipeline(const Problem& p, Stages& stages, Objective& objecti
 // whole refinement then runs from the point reached: the projection takes the linear parameters'
 // share of the valley's ill-conditioning out of the search (Chinchilla's five dimensions become
 // two), which is most of the search's iterations.
-FitResult run_local_pipeline(const Problem& p, Stages& stages, Objective& objective) {
+FitResult run_local_pipeline(const Problem& p, Stages& stages, Objective& objective, const SeparablePrograms* split) {
   stages.offer(p.bounds.init, objective.value(p.bounds.init), false);
-  std::optional<SeparableForm> form = separable_search(p);
-  if (std::isfinite(stages.best()) && form && !form->nonlinear.empty()) {
-    const SeparablePrograms programs(*p.law, std::move(*form));
-    ProjectedObjective projected(programs, *p.data, p.objective, p.bounds, objective);
+  if (split && !split->form.nonlinear.empty() && std::isfinite(stages.best())) {
+    ProjectedObjective projected(*split, *p.data, p.objective, p.bounds, objective);
     stages.result().separable = projected.linear_params();
     std::vector<double> theta0;
-    for (int j : programs.form.nonlinear) theta0.push_back(p.bounds.init[static_cast<std::size_t>(j)]);
-    const GradientFunction f = [&](std::span<const double> theta, std::span<double> g) {
-      return projected.value_and_gradient(theta, g);
-    };
-    const LbfgsbOutcome local = minimize_in(f, start_scaled(theta0, projected.lower(), projected.upper()), theta0,
-                                            projected.lower(), projected.upper(), p.options.refine);
-    stages.count_lbfgsb(local);
-    const std::vector<double> reached = projected.full_params(local.x);
-    stages.offer(reached, objective.value(reached), false);
+    for (int j : split->form.nonlinear) theta0.push_back(p.bounds.init[static_cast<std::size_t>(j)]);
+    refine_projected(p, stages, objective, projected, theta0,
+                     start_scaled(theta0, projected.lower(), projected.upper()));
   }
   if (std::isfinite(stages.best())) {
     const LbfgsbOutcome local = stages.refine_start_scaled(p, stages.result().params, p.options.refine);
@@ -325,13 +318,11 @@ void finish(FitResult& result, const Stages& stages, const Problem& problem,
 
 }  // namespace
 
-bool device_runs_de(const Problem& problem) {
-  if (problem.options.pipeline != Pipeline::De) return false;
-  const std::optional<SeparableForm> form = separable_search(problem);
-  return !form || !form->nonlinear.empty();
+bool device_runs_de(const Problem& problem, const SeparablePrograms* split) {
+  return problem.options.pipeline == Pipeline::De && (!split || !split->form.nonlinear.empty());
 }
 
-FitResult fit_problem(const Problem& problem) {
+FitResult fit_problem(const Problem& problem, const SeparablePrograms* split) {
   const auto start = std::chrono::steady_clock::now();
   Objective objective(problem.compiled, *problem.data, problem.objective);
   Stages stages(objective);
@@ -339,10 +330,9 @@ FitResult fit_problem(const Problem& problem) {
   if (problem.options.pipeline == Pipeline::Seed) {
     result = run_seed_pipeline(problem, stages, objective);
   } else if (problem.options.pipeline == Pipeline::Local) {
-    result = run_local_pipeline(problem, stages, objective);
-  } else if (std::optional<SeparableForm> form = separable_search(problem)) {
-    const SeparablePrograms programs(*problem.law, std::move(*form));
-    result = run_separable_pipeline(problem, stages, objective, programs);
+    result = run_local_pipeline(problem, stages, objective, split);
+  } else if (split) {
+    result = run_separable_pipeline(problem, stages, objective, *split);
   } else {
     result = run_de_pipeline(problem, stages);
   }
@@ -350,18 +340,23 @@ FitResult fit_problem(const Problem& problem) {
   return result;
 }
 
+FitResult fit_problem(const Problem& problem) {
+  const SeparableSplits splits({&problem, 1});
+  return fit_problem(problem, splits.of(problem));
+}
+
 DEOutcome de_stage(const Problem& problem) {
   Objective objective(problem.compiled, *problem.data, problem.objective);
-  if (std::optional<SeparableForm> form = separable_search(problem)) {
-    const SeparablePrograms programs(*problem.law, std::move(*form));
-    ProjectedObjective projected(programs, *problem.data, problem.objective, problem.bounds, objective);
+  const SeparableSplits splits({&problem, 1});
+  if (const SeparablePrograms* split = splits.of(problem)) {
+    ProjectedObjective projected(*split, *problem.data, problem.objective, problem.bounds, objective);
     return search_nonlinear_params(problem, projected);
   }
   Stages stages(objective);
   return stages.run_de(problem, problem.options.de);
 }
 
-FitResult fit_problem_from_de(const Problem& problem, const DEOutcome& device_de) {
+FitResult fit_problem_from_de(const Problem& problem, const SeparablePrograms* split, const DEOutcome& device_de) {
   const auto start = std::chrono::steady_clock::now();
   Objective objective(problem.compiled, *problem.data, problem.objective);
   Stages stages(objective);
@@ -369,9 +364,8 @@ FitResult fit_problem_from_de(const Problem& problem, const DEOutcome& device_de
   // whichever backend ran the DE.
   DEOutcome de = device_de;
   FitResult result;
-  if (std::optional<SeparableForm> form = separable_search(problem)) {  // the DE searched theta
-    const SeparablePrograms programs(*problem.law, std::move(*form));
-    ProjectedObjective projected(programs, *problem.data, problem.objective, problem.bounds, objective);
+  if (split) {  // the DE searched theta
+    ProjectedObjective projected(*split, *problem.data, problem.objective, problem.bounds, objective);
     if (de.best.size() != static_cast<std::size_t>(projected.num_params()))
       throw std::logic_error("slfit: a device's DE of a separable law returned a point of another size");
     de.best_energy = projected.value(de.best);

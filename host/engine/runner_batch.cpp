@@ -8,6 +8,7 @@
 
 #include "engine/batch_guard.hpp"
 #include "engine/pipeline.hpp"
+#include "engine/separable_splits.hpp"
 #include "slfit/de_runner.hpp"
 
 namespace slfit {
@@ -52,7 +53,7 @@ void run_chunks(DeProgram& program, std::span<const Problem> problems, Between b
 // the device works on the next. When the device fails (the group's program does not build, a
 // launch faults), every problem of the group not yet refined gets that failure as its result.
 std::vector<FitResult> fit_group_on_runner(DeRunner& runner, std::span<const Problem> problems,
-                                           const BatchOptions& batch) {
+                                           const SeparableSplits& splits, const BatchOptions& batch) {
   std::vector<FitResult> results(problems.size());
   std::size_t refined_end = 0;  // chunks are refined in order: the problems before this have results
   ProgressRelay progress(batch.on_problem_done);
@@ -66,7 +67,9 @@ std::vector<FitResult> fit_group_on_runner(DeRunner& runner, std::span<const Pro
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
       for (std::size_t k = 0; k < outcomes.size(); ++k) {
         const std::size_t i = begin + k;
-        fit_guarded(i, results, progress, [&] { return fit_problem_from_de(problems[i], outcomes[k]); }, batch.stop);
+        fit_guarded(
+            i, results, progress, [&] { return fit_problem_from_de(problems[i], splits.of(problems[i]), outcomes[k]); },
+            batch.stop);
       }
       refined_end = begin + outcomes.size();
       progress.flush();
@@ -91,9 +94,10 @@ std::vector<FitResult> fit_group_on_runner(DeRunner& runner, std::span<const Pro
 
 std::vector<FitResult> fit_batch_on_runner(DeRunner& runner, std::span<const Problem> problems,
                                            const BatchOptions& batch) {
+  const SeparableSplits splits(problems);
   for (const Problem& p : problems) {
     if (p.options.pipeline != Pipeline::De) throw std::invalid_argument("slfit: a device runs the de pipeline only");
-    if (!device_runs_de(p))
+    if (!device_runs_de(p, splits.of(p)))
       throw std::invalid_argument("slfit: a device runs a DE over at least one parameter; a problem whose law is "
                                   "linear in every parameter runs on the host (fit_batch_on)");
   }
@@ -102,7 +106,7 @@ std::vector<FitResult> fit_batch_on_runner(DeRunner& runner, std::span<const Pro
   runner.prepare(problems, groups, thread_count(batch.threads));
   for (const std::vector<std::size_t>& group : groups)
     fit_subset(problems, group, batch, results, [&](std::span<const Problem> subset, const BatchOptions& sub) {
-      return fit_group_on_runner(runner, subset, sub);
+      return fit_group_on_runner(runner, subset, splits, sub);
     });
   return results;
 }

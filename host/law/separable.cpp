@@ -185,10 +185,13 @@ std::shared_ptr<const CompiledLaw> compile_part(const Law& law, const Expr& part
 
 }  // namespace
 
+bool asks_separable_search(const Problem& problem) {
+  return problem.options.pipeline != Pipeline::Seed && problem.options.separable == Separable::Auto &&
+         separable_objective(problem.objective);
+}
+
 std::optional<SeparableForm> separable_search(const Problem& problem) {
-  if (problem.options.pipeline == Pipeline::Seed || problem.options.separable != Separable::Auto ||
-      !separable_objective(problem.objective))
-    return std::nullopt;
+  if (!asks_separable_search(problem)) return std::nullopt;
   SeparableForm form = separate_linear_params(*problem.law);
   if (form.linear.empty()) return std::nullopt;
   return form;

@@ -51,6 +51,11 @@ bool separable_objective(const ObjectiveSpec& objective);
 // searches every parameter (and for the seed pipeline, which is the seed program's).
 std::optional<SeparableForm> separable_search(const Problem& problem);
 
+// separable_search's conditions other than the law's form: the pipeline, Separable::Auto and a
+// separable_objective. A batch analyses the laws of only these problems, once per law
+// (engine/separable_splits.hpp).
+bool asks_separable_search(const Problem& problem);
+
 // The separable form's parts compiled as programs (the law's, with the part as its expression),
 // once per law; the host's projected objective and the device's code generator both use them.
 struct SeparablePrograms {
