@@ -1,12 +1,10 @@
 #include "law/program.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <numbers>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
-#include <unordered_map>
 
 #include "law/loss_terms.hpp"
 #include "law/vector_math.hpp"
@@ -273,11 +271,19 @@ void BoundProgram::compute_columns(const GroupData& data) {
   fallbacks_.resize(law_.columns.size());
   for (std::size_t c = 0; c < law_.columns.size(); ++c) {
     const ColumnSpec& spec = law_.columns[c];
+    const std::vector<double>& x = data_values[spec.node];
     double* out = columns_.data() + c * n_;
+    if (!spec.log) {
+      std::copy(x.begin(), x.end(), out);
+      continue;
+    }
+    // One log per distinct value: the data repeat theirs (grids, resampled rows).
+    const DistinctValues distinct = distinct_values(x);
+    std::vector<double> logs(distinct.values.size());
+    for (std::size_t e = 0; e < logs.size(); ++e) logs[e] = vmath::log(distinct.values[e]);
     for (std::size_t i = 0; i < n_; ++i) {
-      const double x = data_values[spec.node][i];
-      out[i] = spec.log ? vmath::log(x) : x;
-      if (spec.log && !(x > 0.0 && std::isfinite(x))) fallbacks_[c].push_back({i, x});
+      out[i] = logs[distinct.index[i]];
+      if (!(x[i] > 0.0 && std::isfinite(x[i]))) fallbacks_[c].push_back({i, x[i]});
     }
   }
 }
@@ -286,15 +292,7 @@ void BoundProgram::find_distinct_values() {
   distinct_.resize(law_.columns.size());
   for (std::size_t c = 0; c < law_.columns.size(); ++c) {
     if (!law_.columns[c].log) continue;
-    DistinctValues distinct;
-    std::unordered_map<std::uint64_t, std::uint32_t> entry_of;  // keyed by bits, so NaN is one value
-    const double* values = column(static_cast<int>(c));
-    for (std::size_t i = 0; i < n_; ++i) {
-      const auto entry = static_cast<std::uint32_t>(distinct.values.size());
-      const auto [it, added] = entry_of.try_emplace(std::bit_cast<std::uint64_t>(values[i]), entry);
-      if (added) distinct.values.push_back(values[i]);
-      distinct.index.push_back(it->second);
-    }
+    DistinctValues distinct = distinct_values({column(static_cast<int>(c)), n_});
     // The gather costs about as much as a multiply; an exp saved on a quarter of the points pays.
     if (4 * distinct.values.size() > 3 * n_) continue;
     distinct_powers_.resize(std::max(distinct_powers_.size(), distinct.values.size() * batch_));

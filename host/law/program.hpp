@@ -36,6 +36,7 @@
 #include "slfit/dataset.hpp"
 #include "slfit/expr.hpp"
 #include "slfit/law.hpp"
+#include "law/distinct_values.hpp"
 #include "law/vector_math.hpp"
 
 namespace slfit {
@@ -167,13 +168,6 @@ class BoundProgram {
     std::size_t point;
     double base;
   };
-  // A log column's distinct values, kept where the data repeat them (scaling-law data sit on
-  // grids, e.g. P in {1, 2, 4}): x^e with a scalar e then costs one exp per distinct x.
-  struct DistinctValues {
-    std::vector<double> values;          // the distinct entries of the column
-    std::vector<std::uint32_t> index;    // per point: its entry in `values`
-  };
-
   // An operand's values for the batch's member `member` (the backward pass: member 0).
   View view(const Operand& operand, std::size_t member = 0) const;
   // Whether an operand's values are the same kind of thing for every member and lie one member
@@ -202,7 +196,9 @@ class BoundProgram {
   std::size_t nodes_ = 0;
   std::vector<double> columns_;                     // column-major, one block of n_ per column
   std::vector<std::vector<PowFallback>> fallbacks_; // per column (only log columns have any)
-  std::vector<DistinctValues> distinct_;            // per column; empty unless worth it
+  // Per log column where the data repeat its values enough (find_distinct_values): x^e with a
+  // scalar e then costs one exp per distinct x. Empty otherwise.
+  std::vector<DistinctValues> distinct_;
   std::vector<double> distinct_powers_;             // scratch: x^e per distinct x and member
   std::vector<double> scalars_;                     // per member, per AST node
   std::vector<double> scalar_adjoints_;             // per AST node
