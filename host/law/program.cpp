@@ -230,6 +230,7 @@ BoundProgram::BoundProgram(const CompiledLaw& law, const GroupData& data, std::s
       scalar_adjoints_(nodes_),
       tape_values_(law.tape.size() * n_ * batch_),
       tape_adjoints_(law.tape.size() * n_),
+      adjoint_written_(law.tape.size()),
       prediction_(law.result.cls == NodeClass::Mixed ? 0 : n_ * batch_) {
   for (std::size_t m = 0; m < batch_; ++m) scalars_.insert(scalars_.end(), law.constants.begin(), law.constants.end());
   compute_columns(data);
@@ -403,7 +404,7 @@ void BoundProgram::run_pow_from_log(const Instruction& ins, double* out, std::si
 // --- Backward ---------------------------------------------------------------------------------
 
 void BoundProgram::backward(std::span<const double> adjoint, std::span<double> grad) {
-  std::fill(tape_adjoints_.begin(), tape_adjoints_.end(), 0.0);
+  std::fill(adjoint_written_.begin(), adjoint_written_.end(), 0);
   std::fill(scalar_adjoints_.begin(), scalar_adjoints_.end(), 0.0);
   deposit(law_.result, [&](std::size_t i) { return adjoint[i]; });
   for (int k = static_cast<int>(law_.tape.size()) - 1; k >= 0; --k) backward_instruction(k);
@@ -416,7 +417,12 @@ template <class Contribution>
 void BoundProgram::deposit(const Operand& operand, Contribution contribution) {
   if (operand.cls == NodeClass::Mixed) {
     double* target = adjoints(operand.slot);
-    for (std::size_t i = 0; i < n_; ++i) target[i] += contribution(i);
+    if (adjoint_written_[operand.slot]) {
+      for (std::size_t i = 0; i < n_; ++i) target[i] += contribution(i);
+    } else {
+      for (std::size_t i = 0; i < n_; ++i) target[i] = 0.0 + contribution(i);
+      adjoint_written_[operand.slot] = 1;
+    }
   } else if (operand.cls == NodeClass::Param) {
     scalar_adjoints_[operand.node] += loss::sum_over_points(n_, contribution);
   }
@@ -424,6 +430,10 @@ void BoundProgram::deposit(const Operand& operand, Contribution contribution) {
 
 void BoundProgram::backward_instruction(int k) {
   const Instruction& ins = law_.tape[k];
+  if (!adjoint_written_[k]) {  // no later instruction reads it: its adjoint is 0
+    std::fill_n(adjoints(k), n_, 0.0);
+    adjoint_written_[k] = 1;
+  }
   const double* g = adjoints(k);
   const double* v = values(k);
   if (ins.exp_log) {

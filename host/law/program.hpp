@@ -204,6 +204,10 @@ class BoundProgram {
   std::vector<double> scalar_adjoints_;             // per AST node
   std::vector<double> tape_values_;                 // per instruction, n_ per member
   std::vector<double> tape_adjoints_;               // one block of n_ per instruction
+  // Per instruction: whether backward() has written its block yet. A block's first deposit
+  // writes 0 + its contribution instead of adding to a zeroed block: the same bits, without
+  // clearing every block on every call (that clearing was a tenth of a refit's instructions).
+  std::vector<unsigned char> adjoint_written_;
   std::vector<double> prediction_;                  // used when the result is not on the tape
 };
 
