@@ -234,7 +234,6 @@ BoundProgram::BoundProgram(const CompiledLaw& law, const GroupData& data, std::s
       prediction_(law.result.cls == NodeClass::Mixed ? 0 : n_ * batch_) {
   for (std::size_t m = 0; m < batch_; ++m) scalars_.insert(scalars_.end(), law.constants.begin(), law.constants.end());
   compute_columns(data);
-  find_distinct_values();
 }
 
 std::vector<std::vector<double>> data_stage_values(const CompiledLaw& law, const GroupData& data) {
@@ -270,6 +269,7 @@ void BoundProgram::compute_columns(const GroupData& data) {
   const std::vector<std::vector<double>> data_values = data_stage_values(law_, data);
   columns_.resize(law_.columns.size() * n_);
   fallbacks_.resize(law_.columns.size());
+  distinct_.resize(law_.columns.size());
   for (std::size_t c = 0; c < law_.columns.size(); ++c) {
     const ColumnSpec& spec = law_.columns[c];
     const std::vector<double>& x = data_values[spec.node];
@@ -279,26 +279,28 @@ void BoundProgram::compute_columns(const GroupData& data) {
       continue;
     }
     // One log per distinct value: the data repeat theirs (grids, resampled rows).
-    const DistinctValues distinct = distinct_values(x);
-    std::vector<double> logs(distinct.values.size());
-    for (std::size_t e = 0; e < logs.size(); ++e) logs[e] = vmath::log(distinct.values[e]);
+    DistinctValues by_x = distinct_values(x);
+    std::vector<double> logs(by_x.values.size());
+    for (std::size_t e = 0; e < logs.size(); ++e) logs[e] = vmath::log(by_x.values[e]);
     for (std::size_t i = 0; i < n_; ++i) {
-      out[i] = logs[distinct.index[i]];
+      out[i] = logs[by_x.index[i]];
       if (!(x[i] > 0.0 && std::isfinite(x[i]))) fallbacks_[c].push_back({i, x[i]});
     }
+    // The log column's own distinct values, from x's: x's entries whose logs have the same bits
+    // merge. x's entries are in order of first appearance, so their logs' are too: the same
+    // DistinctValues as distinct_values(column), for a pass over the entries instead of the rows.
+    DistinctValues by_log = distinct_values(logs);
+    for (std::uint32_t& entry : by_x.index) entry = by_log.index[entry];
+    by_log.index = std::move(by_x.index);
+    keep_if_repeated(c, std::move(by_log));
   }
 }
 
-void BoundProgram::find_distinct_values() {
-  distinct_.resize(law_.columns.size());
-  for (std::size_t c = 0; c < law_.columns.size(); ++c) {
-    if (!law_.columns[c].log) continue;
-    DistinctValues distinct = distinct_values({column(static_cast<int>(c)), n_});
-    // The gather costs about as much as a multiply; an exp saved on a quarter of the points pays.
-    if (4 * distinct.values.size() > 3 * n_) continue;
-    distinct_powers_.resize(std::max(distinct_powers_.size(), distinct.values.size() * batch_));
-    distinct_[c] = std::move(distinct);
-  }
+void BoundProgram::keep_if_repeated(std::size_t column, DistinctValues distinct) {
+  // The gather costs about as much as a multiply; an exp saved on a quarter of the points pays.
+  if (4 * distinct.values.size() > 3 * n_) return;
+  distinct_powers_.resize(std::max(distinct_powers_.size(), distinct.values.size() * batch_));
+  distinct_[column] = std::move(distinct);
 }
 
 // --- Forward ----------------------------------------------------------------------------------

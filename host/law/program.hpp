@@ -179,8 +179,10 @@ class BoundProgram {
   double* adjoints(int instruction) { return tape_adjoints_.data() + instruction * n_; }
   const double* column(int index) const { return columns_.data() + index * n_; }
 
+  // The columns of the data stage (logs where the column is one), their pow fallbacks, and the
+  // distinct values of each log column that keep_if_repeated keeps.
   void compute_columns(const GroupData& data);
-  void find_distinct_values();
+  void keep_if_repeated(std::size_t column, DistinctValues distinct);
   void run_param_stage(std::span<const double> params, std::size_t member);
   void run_instruction(const Instruction& ins, double* out, std::size_t count);
   void run_pow_from_log(const Instruction& ins, double* out, std::size_t count);
@@ -196,7 +198,7 @@ class BoundProgram {
   std::size_t nodes_ = 0;
   std::vector<double> columns_;                     // column-major, one block of n_ per column
   std::vector<std::vector<PowFallback>> fallbacks_; // per column (only log columns have any)
-  // Per log column where the data repeat its values enough (find_distinct_values): x^e with a
+  // Per log column where the data repeat its values enough (keep_if_repeated): x^e with a
   // scalar e then costs one exp per distinct x. Empty otherwise.
   std::vector<DistinctValues> distinct_;
   std::vector<double> distinct_powers_;             // scratch: x^e per distinct x and member
