@@ -818,5 +818,21 @@ TEST(SumOverPoints, PointSumsAreEachSumsFourAtATimeBits) {
   }
 }
 
+TEST(SumOverPoints, SumsSideBySideAreEachSumsFourAtATimeBits) {
+  // The host's normal equations (sums_over_points): the same three sums in one pass.
+  std::vector<double> terms;
+  for (int i = 0; i < 41; ++i) terms.push_back(std::ldexp(1.0 + 0.37 * i, (i * 7) % 23 - 11) * (i % 3 ? 1 : -1));
+  const auto power = [&](int i, int e) { return e == 0 ? terms[i] : e == 1 ? terms[i] * terms[i] : -terms[i] * terms[i] * terms[i]; };
+  for (int n = 0; n <= 41; ++n) {
+    double sums[3];
+    loss::sums_over_points<3>(
+        n, [&](int i, double(&v)[3]) { for (int e = 0; e < 3; ++e) v[e] = power(i, e); }, sums);
+    for (int e = 0; e < 3; ++e) {
+      const double want = loss::sum_over_points(n, [&](int i) { return power(i, e); });
+      EXPECT_EQ(std::bit_cast<std::uint64_t>(sums[e]), std::bit_cast<std::uint64_t>(want)) << n << " points, sum " << e;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace slfit

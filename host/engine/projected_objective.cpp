@@ -1,9 +1,12 @@
 #include "engine/projected_objective.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <type_traits>
+#include <utility>
 
 #include "law/loss_terms.hpp"
 
@@ -52,43 +55,69 @@ double ProjectedObjective::value(std::span<const double> theta) {
 }
 
 double ProjectedObjective::project(std::span<const double> theta, std::size_t member) {
-  constexpr double kInfinity = std::numeric_limits<double>::infinity();
-  const std::size_t m = form_.linear.size(), n = y_.size();
+  const std::size_t n = y_.size();
   for (std::size_t j = 0; j < form_.nonlinear.size(); ++j) point_[static_cast<std::size_t>(form_.nonlinear[j])] = theta[j];
   const double* base = base_ ? base_values_.data() + member * n : nullptr;
-  for (std::size_t k = 0; k < m; ++k) columns_[k] = parts_[k].data() + member * n;
+  for (std::size_t k = 0; k < columns_.size(); ++k) columns_[k] = parts_[k].data() + member * n;
+  // project_linear for each count of linear parameters, 1 to kMaxLinearParams.
+  static constexpr auto kProjectLinear = []<int... M>(std::integer_sequence<int, M...>) {
+    return std::array{&ProjectedObjective::project_linear<M + 1>...};
+  }(std::make_integer_sequence<int, kMaxLinearParams>{});
+  return (this->*kProjectLinear[columns_.size() - 1])(base);
+}
+
+template <int M>
+double ProjectedObjective::project_linear(const double* base) {
+  constexpr double kInfinity = std::numeric_limits<double>::infinity();
+  const std::size_t n = y_.size();
+  const double* const y = y_.data();
+  const double* const w = weight_.data();
+  const double* const scale = scale_.data();
+  const double* g[M];
+  for (int k = 0; k < M; ++k) g[k] = columns_[static_cast<std::size_t>(k)];
   // Every sum over the points in loss::sum_over_points' four chains (the latency of one running
   // sum per entry would dominate these short loops).
   const double check = loss::sum_over_points(n, [&](std::size_t i) {
     double v = base ? base[i] : 0.0;
-    for (std::size_t k = 0; k < m; ++k) v += columns_[k][i];
+    for (int k = 0; k < M; ++k) v += g[k][i];
     return v;
   });
-  // The normal equations of coefficient * sum_i w_i (base_i + g_i c - y_i)^2 + ridge * |c_R|^2.
-  for (std::size_t a = 0; a < m; ++a) {
-    const double* ga = columns_[a];
-    const double rhs =
-        loss::sum_over_points(n, [&](std::size_t i) { return weight_[i] * ga[i] * (y_[i] - (base ? base[i] : 0.0)); });
-    right_[a] = coefficient_ * rhs;
-    for (std::size_t b = 0; b <= a; ++b) {
-      const double* gb = columns_[b];
-      double sum = coefficient_ * loss::sum_over_points(n, [&](std::size_t i) { return weight_[i] * ga[i] * gb[i]; });
-      if (a == b && ridge_on_[a]) sum += spec_.ridge;
-      normal_[a * m + b] = sum;
-      normal_[b * m + a] = sum;
+  // The normal equations of coefficient * sum_i w_i (base_i + g_i c - y_i)^2 + ridge * |c_R|^2,
+  // row A and its right-hand side in one pass over the points.
+  const auto row = [&]<int A>(std::integral_constant<int, A>) {
+    double sums[A + 2];
+    loss::sums_over_points<A + 2>(
+        n,
+        [&](std::size_t i, double(&v)[A + 2]) {
+          const double wa = w[i] * g[A][i];
+          v[0] = wa * (y[i] - (base ? base[i] : 0.0));
+          for (int b = 0; b <= A; ++b) v[1 + b] = wa * g[b][i];
+        },
+        sums);
+    right_[A] = coefficient_ * sums[0];
+    for (int b = 0; b <= A; ++b) {
+      double sum = coefficient_ * sums[1 + b];
+      if (A == b && ridge_on_[A]) sum += spec_.ridge;
+      normal_[A * M + b] = sum;
+      normal_[b * M + A] = sum;
     }
-  }
+  };
+  [&]<int... A>(std::integer_sequence<int, A...>) {
+    (row(std::integral_constant<int, A>{}), ...);
+  }(std::make_integer_sequence<int, M>{});
   const bool solved = std::isfinite(check) && solver_.minimise(normal_.data(), right_.data(), linear_lower_.data(),
-                                                                linear_upper_.data(), static_cast<int>(m),
-                                                                linear_.data());
-  for (std::size_t k = 0; k < m; ++k) point_[static_cast<std::size_t>(form_.linear[k])] = linear_[k];
+                                                                linear_upper_.data(), M, linear_.data());
+  for (int k = 0; k < M; ++k)
+    point_[static_cast<std::size_t>(form_.linear[static_cast<std::size_t>(k)])] = linear_[static_cast<std::size_t>(k)];
   if (!solved) return kInfinity;
 
   // The objective from the residuals at the point formed, as the full objective computes it.
+  double c[M];
+  for (int k = 0; k < M; ++k) c[k] = linear_[static_cast<std::size_t>(k)];
   const double sum = loss::sum_over_points(n, [&](std::size_t i) {
     double p = base ? base[i] : 0.0;
-    for (std::size_t k = 0; k < m; ++k) p += linear_[k] * columns_[k][i];
-    const double r = scale_[i] * (p - y_[i]);
+    for (int k = 0; k < M; ++k) p += c[k] * g[k][i];
+    const double r = scale[i] * (p - y[i]);
     return r * r;
   });
   const double value = coefficient_ * sum + ridge_penalty(spec_, point_);

@@ -74,6 +74,10 @@ class ProjectedObjective {
   // F at theta from the base and basis values of its points (member `member` of the programs'
   // last forward pass).
   double project(std::span<const double> theta, std::size_t member);
+  // project's solve and objective for M linear parameters, known at compile time so that the
+  // loops over them unroll (`base`: the base's values, null where it is 0).
+  template <int M>
+  double project_linear(const double* base);
 
   std::vector<double> point_, linear_, gradient_;
   std::vector<double> batch_points_;     // a batch's full parameter vectors (linear entries unread)

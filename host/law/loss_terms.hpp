@@ -44,6 +44,28 @@ SLFIT_HOST_DEVICE inline double sum_over_points(Index n, F&& f) {
   return (s0 + s1) + (s2 + s3);
 }
 
+// sum_over_points of K functions side by side, in one pass over the points: f(i, v) writes the
+// K values of point i into v[0..K). Each sum runs in sum_over_points' four chains, so each is the
+// bits of its own sum_over_points; the pass reads the points' shared inputs once, not K times
+// (the host's normal equations of a separable law, engine/projected_objective.cpp).
+template <int K, class Index, class F>
+SLFIT_HOST_DEVICE inline void sums_over_points(Index n, F&& f, double (&sums)[K]) {
+  double chains[4][K] = {};
+  double v[K];
+  Index i = 0;
+  for (; i + 4 <= n; i += 4) {
+    for (int c = 0; c < 4; ++c) {
+      f(i + c, v);
+      for (int k = 0; k < K; ++k) chains[c][k] += v[k];
+    }
+  }
+  for (int c = 0; i + c < n; ++c) {
+    f(i + c, v);
+    for (int k = 0; k < K; ++k) chains[c][k] += v[k];
+  }
+  for (int k = 0; k < K; ++k) sums[k] = (chains[0][k] + chains[1][k]) + (chains[2][k] + chains[3][k]);
+}
+
 // sum_over_points' value, one f(i) at a time: the same four chains, each added to in point order,
 // combined alike, so the same bits. For the GPU (law_entry.cuh), where four points' law code side
 // by side hold more registers (the ParScale law's objective 134 against 124 one at a time), and
