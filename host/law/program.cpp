@@ -281,7 +281,7 @@ void BoundProgram::compute_columns(const GroupData& data) {
     // One log per distinct value: the data repeat theirs (grids, resampled rows).
     DistinctValues by_x = distinct_values(x);
     std::vector<double> logs(by_x.values.size());
-    for (std::size_t e = 0; e < logs.size(); ++e) logs[e] = vmath::log(by_x.values[e]);
+    vmath::log(by_x.values.data(), logs.data(), logs.size());
     for (std::size_t i = 0; i < n_; ++i) {
       out[i] = logs[by_x.index[i]];
       if (!(x[i] > 0.0 && std::isfinite(x[i]))) fallbacks_[c].push_back({i, x[i]});
