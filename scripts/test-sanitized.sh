@@ -8,8 +8,11 @@ cd "$(dirname "$0")/.."
 
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
+# -O1 -g1 (line tables): what the sanitizers' reports need, file and line in every frame, at
+# half the compile time of RelWithDebInfo's -O2 -g (this build was 15 of CI's 40 minutes).
 if [[ ! -f build-asan/CMakeCache.txt ]]; then
   cmake -S . -B build-asan "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
     -DSLFIT_SANITIZE=ON -DSLFIT_CUDA=OFF -DSLFIT_MPI=OFF -DSLFIT_TESTS=ON
 fi
 cmake --build build-asan --parallel "$(nproc)"
